@@ -1,0 +1,11 @@
+//! amip builds a jobcenter's Arbeitsmarkt- und Integrationsprogramm from Markdown chapters and
+//! YAML data into an accessible website and an accessible PDF.
+//!
+//! The modules follow the pipeline: [`load`] reads the project once into the typed [`model`];
+//! [`expand`] renders each chapter as a tera template over the data; [`markdown`] parses the
+//! result and writes HTML and Typst from the same events; [`tables`] and [`charts`] compute and
+//! draw the declared tables and charts; [`render`] assembles the site and the Typst document;
+//! [`typst_cli`] runs typst; [`output`] replaces `output/` only after a complete build.
+
+pub mod format;
+pub mod model;

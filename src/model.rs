@@ -1,0 +1,431 @@
+//! The typed model of a programme: what [`crate::load`] reads once and every later stage
+//! renders. Declarations (`*Decl`) mirror the YAML as authors write it; the resolved types
+//! ([`Chart`], [`Table`]) hold computed, ready-to-draw values.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::format::PercentStyle;
+
+/// Everything a build needs, loaded and validated once.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project folder (holds `content/`, `data/`, `templates/`).
+    pub root: PathBuf,
+    /// Metadata from `data/programm.yaml`.
+    pub programme: Programme,
+    /// All data files as one tree keyed by file path (`budget`, `statistik.elb`), plus `programm`.
+    pub data: serde_json::Value,
+    /// Names of data sets (top-level context keys) marked `beispielwerte: true`.
+    pub example_sets: Vec<String>,
+    /// Chapters in file-name order.
+    pub chapters: Vec<Chapter>,
+    /// Chart declarations from `data/abbildungen.yaml`, in file order.
+    pub charts: IndexMap<String, ChartDecl>,
+    /// Table declarations from `data/tabellen.yaml`, in file order.
+    pub tables: IndexMap<String, TableDecl>,
+    /// Template overrides found in the project's `templates/` (relative path → text).
+    pub templates: IndexMap<String, String>,
+}
+
+/// Whether the programme is still a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Still being agreed; marked as "Entwurf".
+    #[default]
+    Draft,
+    /// Signed and ready for publication.
+    Final,
+}
+
+/// How the programme writes percentages in prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PercentWriting {
+    /// "23,4 %".
+    #[default]
+    Zeichen,
+    /// "23,4 Prozent".
+    Wort,
+}
+
+impl From<PercentWriting> for PercentStyle {
+    fn from(value: PercentWriting) -> Self {
+        match value {
+            PercentWriting::Zeichen => PercentStyle::Sign,
+            PercentWriting::Wort => PercentStyle::Word,
+        }
+    }
+}
+
+/// The person who signs the programme.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    /// Full name.
+    pub name: String,
+    /// Role, e.g. "Geschäftsführerin".
+    pub funktion: String,
+}
+
+/// `data/programm.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Programme {
+    /// "Jobcenter Elbe-Elster".
+    pub jobcenter: String,
+    /// The district, if named.
+    #[serde(default)]
+    pub landkreis: Option<String>,
+    /// "Arbeitsmarkt- und Integrationsprogramm"; the year is appended.
+    pub titel: String,
+    /// The programme year.
+    pub jahr: i32,
+    /// Place of signature.
+    #[serde(default)]
+    pub ort: Option<String>,
+    /// Date of signature, `YYYY-MM-DD`; also the PDF's creation date.
+    #[serde(default)]
+    pub datum: Option<String>,
+    /// Who signs.
+    #[serde(default)]
+    pub unterzeichnung: Option<Signatory>,
+    /// Draft or final.
+    #[serde(default)]
+    pub status: Status,
+    /// Percent as sign or word.
+    #[serde(default)]
+    pub prozent: PercentWriting,
+}
+
+impl Programme {
+    /// The full document title, e.g. "Arbeitsmarkt- und Integrationsprogramm 2020".
+    pub fn full_title(&self) -> String {
+        format!("{} {}", self.titel.trim(), self.jahr)
+    }
+
+    /// File-name stem of the PDF: "arbeitsmarkt-und-integrationsprogramm-2020".
+    pub fn slug(&self) -> String {
+        slugify(&self.full_title())
+    }
+}
+
+/// Lower-case ASCII slug for file names and anchors; umlauts are transliterated.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        let mapped = match ch {
+            'ä' => "ae",
+            'ö' => "oe",
+            'ü' => "ue",
+            'ß' => "ss",
+            c if c.is_ascii_alphanumeric() => {
+                slug.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        slug.push_str(mapped);
+    }
+    let parts: Vec<&str> = slug.split('-').filter(|part| !part.is_empty()).collect();
+    parts.join("-")
+}
+
+/// Optional front matter of a chapter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The chapter title, when the chapter has no `#` heading of its own.
+    #[serde(default)]
+    pub titel: Option<String>,
+    /// Whether the chapter is numbered (the Vorwort is not).
+    #[serde(default = "yes")]
+    pub nummeriert: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for FrontMatter {
+    fn default() -> Self {
+        Self {
+            titel: None,
+            nummeriert: true,
+        }
+    }
+}
+
+/// One chapter file.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Path relative to the project, e.g. `content/01-grundsicherung.md`.
+    pub file: String,
+    /// File stem, used for the HTML page name: `01-grundsicherung`.
+    pub stem: String,
+    /// Front matter (defaults when absent).
+    pub front: FrontMatter,
+    /// The template text after the front matter.
+    pub body: String,
+    /// Number of lines before `body` in the file, to map errors back to file lines.
+    pub body_line_offset: usize,
+}
+
+/// The kinds of chart amip draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    /// Line chart over categories (e.g. years).
+    Linie,
+    /// Grouped vertical bars.
+    Balken,
+    /// Stacked vertical bars.
+    Gestapelt,
+    /// Donut chart of one series' parts.
+    Ring,
+}
+
+/// How values are written in tables and chart labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueFormat {
+    /// Integer with thousands points: 1.141.
+    Ganz,
+    /// One decimal: 23,4.
+    Dezimal1,
+    /// Two decimals: 23,41.
+    Dezimal2,
+    /// Percentage with one decimal: 23,4 %.
+    Prozent,
+    /// Euro amount: 7.053.067 EUR.
+    Euro,
+    /// Text as written.
+    Text,
+}
+
+impl ValueFormat {
+    /// Formats a number in this format (text format shows it as an integer-or-decimal number).
+    pub fn number(self, value: f64) -> Result<String, crate::format::NotANumber> {
+        use crate::format;
+        match self {
+            ValueFormat::Ganz => format::number(value, 0),
+            ValueFormat::Dezimal1 => format::number(value, 1),
+            ValueFormat::Dezimal2 => format::number(value, 2),
+            ValueFormat::Prozent => format::percent(value, 1, PercentStyle::Sign),
+            ValueFormat::Euro => format::euro(value, 0),
+            ValueFormat::Text => {
+                if value.fract() == 0.0 {
+                    format::number(value, 0)
+                } else {
+                    format::number(value, 1)
+                }
+            }
+        }
+    }
+}
+
+/// One series of a chart as declared.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesDecl {
+    /// Legend name.
+    pub name: String,
+    /// Key path into the data: a map (keys are categories) or a list.
+    pub werte: String,
+}
+
+/// Category labels of a chart.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CategoriesDecl {
+    /// Labels for list-valued series, in order.
+    Labels(Vec<String>),
+    /// Map keys of the series to select, with their labels.
+    Keys(IndexMap<String, String>),
+}
+
+/// A chart as declared in `data/abbildungen.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartDecl {
+    /// Kind of chart.
+    pub art: ChartKind,
+    /// Caption.
+    pub titel: String,
+    /// "Quelle: …" line.
+    #[serde(default)]
+    pub quelle: Option<String>,
+    /// Alternative text for screen readers and the tagged PDF.
+    #[serde(default)]
+    pub alt: Option<String>,
+    /// Title of the x axis.
+    #[serde(default)]
+    pub x_titel: Option<String>,
+    /// Title of the y axis.
+    #[serde(default)]
+    pub y_titel: Option<String>,
+    /// How values are labelled.
+    #[serde(default = "default_format")]
+    pub format: ValueFormat,
+    /// The series.
+    pub reihen: Vec<SeriesDecl>,
+    /// Optional category labels or key selection.
+    #[serde(default)]
+    pub kategorien: Option<CategoriesDecl>,
+}
+
+fn default_format() -> ValueFormat {
+    ValueFormat::Ganz
+}
+
+/// A row of a table with explicit rows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowDecl {
+    /// Row label.
+    pub titel: String,
+    /// Key path to the map holding this row's fields.
+    pub daten: String,
+    /// Indentation level ("davon:" rows are 1).
+    #[serde(default)]
+    pub ebene: u8,
+    /// A total row, shown emphasised.
+    #[serde(default)]
+    pub summe: bool,
+}
+
+/// Where a table's rows come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RowsDecl {
+    /// A key path to a list of maps; each map is a row.
+    Path(String),
+    /// Explicit rows, each pointing to a map.
+    Explicit(Vec<RowDecl>),
+}
+
+/// A share column: `feld` of the row divided by the number at `basis`, in percent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareDecl {
+    /// Field of the row.
+    pub feld: String,
+    /// Key path to the whole.
+    pub basis: String,
+}
+
+/// Two fields of a row to compare.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairDecl {
+    /// The earlier value.
+    pub von: String,
+    /// The later value.
+    pub zu: String,
+}
+
+/// A table column: a field, or a computed value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDecl {
+    /// Column header.
+    pub titel: String,
+    /// Field of the row shown as it is.
+    #[serde(default)]
+    pub feld: Option<String>,
+    /// Cell format; by default integers for numbers.
+    #[serde(default)]
+    pub format: Option<ValueFormat>,
+    /// Computed share of a total.
+    #[serde(default)]
+    pub anteil: Option<ShareDecl>,
+    /// Computed absolute change `zu − von`.
+    #[serde(default)]
+    pub differenz: Option<PairDecl>,
+    /// Computed change in percent.
+    #[serde(default)]
+    pub veraenderung: Option<PairDecl>,
+}
+
+/// A table as declared in `data/tabellen.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDecl {
+    /// Caption.
+    pub titel: String,
+    /// "Quelle: …" line.
+    #[serde(default)]
+    pub quelle: Option<String>,
+    /// Header of the row-label column (explicit rows).
+    #[serde(default)]
+    pub kopf: Option<String>,
+    /// The rows.
+    pub zeilen: RowsDecl,
+    /// The columns.
+    pub spalten: Vec<ColumnDecl>,
+}
+
+/// A chart ready to draw: categories and numeric series resolved from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Declaration id, also the SVG file stem.
+    pub id: String,
+    /// Kind of chart.
+    pub kind: ChartKind,
+    /// Caption, with "(Beispielwerte)" appended for example data.
+    pub caption: String,
+    /// Source line, without the "Quelle:" prefix.
+    pub source: Option<String>,
+    /// Alternative text.
+    pub alt: String,
+    /// Axis titles.
+    pub x_title: Option<String>,
+    /// Axis titles.
+    pub y_title: Option<String>,
+    /// Value format for labels and axis.
+    pub format: ValueFormat,
+    /// Category labels (x axis, or donut segments).
+    pub categories: Vec<String>,
+    /// Series; each has one value per category (`None` where pending).
+    pub series: Vec<Series>,
+}
+
+/// One resolved series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend name.
+    pub name: String,
+    /// One value per category.
+    pub values: Vec<Option<f64>>,
+}
+
+/// A table ready to write: all cells formatted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Declaration id.
+    pub id: String,
+    /// Caption, with "(Beispielwerte)" appended for example data.
+    pub caption: String,
+    /// Source line, without the "Quelle:" prefix.
+    pub source: Option<String>,
+    /// Column headers.
+    pub header: Vec<String>,
+    /// Whether each column holds numbers (right-aligned).
+    pub numeric: Vec<bool>,
+    /// Body rows.
+    pub rows: Vec<TableRow>,
+}
+
+/// One body row: the first cell is the row header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// Formatted cells.
+    pub cells: Vec<String>,
+    /// Indentation level.
+    pub level: u8,
+    /// A total row.
+    pub total: bool,
+}
