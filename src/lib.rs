@@ -9,3 +9,4 @@
 
 pub mod format;
 pub mod model;
+pub mod charts;
