@@ -10,3 +10,5 @@
 pub mod format;
 pub mod model;
 pub mod charts;
+pub mod diagnostic;
+pub mod load;

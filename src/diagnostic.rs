@@ -1,0 +1,220 @@
+//! Findings reported to authors: what is wrong, in which file, at which line and key path.
+//!
+//! Every stage reports problems as [`Finding`]s rather than failing on the first one, so that
+//! `amip build` (and later `amip check`) can list all of them at once. They render through
+//! miette with the source excerpt and a caret under the place.
+
+use std::fmt;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Blocks the build.
+    Error,
+    /// Reported, does not block.
+    Warning,
+}
+
+/// One problem in the project's sources, with its place.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// German description of what is wrong.
+    pub message: String,
+    /// File relative to the project, e.g. `data/budget.yaml`.
+    pub file: Option<String>,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What to do about it.
+    pub help: Option<String>,
+    source_code: Option<NamedSource<String>>,
+    span: Option<SourceSpan>,
+}
+
+impl Finding {
+    /// An error without a place (e.g. a missing folder).
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            help: None,
+            source_code: None,
+            span: None,
+        }
+    }
+
+    /// Turns the finding into a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Names the file the finding is about.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Adds advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points at a 1-based line and column of `source`, which is the text of the file.
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        let offset = line_column_to_offset(source, line, column);
+        let name = self.file.clone().unwrap_or_default();
+        self.source_code = Some(NamedSource::new(name, source.to_string()));
+        self.span = Some(SourceSpan::from((offset, 0)));
+        self
+    }
+
+    /// Points at a byte range of `source` (the text of the file).
+    pub fn at_range(mut self, source: &str, range: std::ops::Range<usize>) -> Self {
+        let start = range.start.min(source.len());
+        let prefix = source.get(..start).unwrap_or_default();
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix
+            .rsplit('\n')
+            .next()
+            .map_or(0, |rest| rest.chars().count())
+            + 1;
+        self.line = Some(line);
+        self.column = Some(column);
+        let name = self.file.clone().unwrap_or_default();
+        self.source_code = Some(NamedSource::new(name, source.to_string()));
+        let len = range.end.saturating_sub(start).min(source.len() - start);
+        self.span = Some(SourceSpan::from((start, len)));
+        self
+    }
+
+    /// "data/budget.yaml:3:5" or just the file.
+    pub fn place(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file.clone(),
+        })
+    }
+}
+
+fn line_column_to_offset(source: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (index, text) in source.split_inclusive('\n').enumerate() {
+        if index + 1 == line {
+            let within: usize = text
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return offset + within;
+        }
+        offset += text.len();
+    }
+    source.len()
+}
+
+impl Diagnostic for Finding {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source_code
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = miette::LabeledSpan::new_with_span(Some("hier".to_string()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// Renders findings for the terminal, one report each, with source excerpts.
+pub fn render(findings: &[Finding], color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let mut out = String::new();
+    for finding in findings {
+        if let Some(place) = finding.place() {
+            out.push_str(&format!("{place}\n"));
+        }
+        if handler.render_report(&mut out, finding).is_err() {
+            out.push_str(&format!("{}\n", finding.message));
+        }
+    }
+    out
+}
+
+/// Findings collected by a stage; a stage fails when any of them is an error.
+#[derive(Debug, Default, Clone)]
+pub struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    /// Adds a finding.
+    pub fn push(&mut self, finding: Finding) {
+        self.0.push(finding);
+    }
+
+    /// Whether any finding blocks the build.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// Appends all findings of another stage.
+    pub fn extend(&mut self, other: Findings) {
+        self.0.extend(other.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_maps_to_line_and_column() {
+        let source = "a: 1\nb: zwei\n";
+        let finding = Finding::error("x").in_file("data/a.yaml").at_range(source, 8..12);
+        assert_eq!(finding.place().as_deref(), Some("data/a.yaml:2:4"));
+    }
+
+    #[test]
+    fn rendered_report_names_file_and_excerpt() {
+        let source = "a: 1\nb: zwei\n";
+        let finding = Finding::error("Zahl erwartet")
+            .in_file("data/a.yaml")
+            .at(source, 2, 4);
+        let text = render(&[finding], false);
+        assert!(text.contains("data/a.yaml:2:4"), "{text}");
+        assert!(text.contains("Zahl erwartet"), "{text}");
+        assert!(text.contains("b: zwei"), "{text}");
+    }
+}

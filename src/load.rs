@@ -1,0 +1,386 @@
+//! Loading: reads `data/`, `content/` and `templates/` once into the typed [`Project`].
+//!
+//! This is the only stage that reads the project's sources; every later stage works on the
+//! returned model. Directory walks are sorted by file name so that the same sources always give
+//! the same model. All problems are collected, not just the first.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Finding, Findings};
+use crate::model::{Chapter, ChartDecl, FrontMatter, Programme, Project, TableDecl};
+
+/// The programme's metadata file, relative to the project.
+pub const PROGRAMME_FILE: &str = "data/programm.yaml";
+/// Chart declarations, relative to the project.
+pub const CHARTS_FILE: &str = "data/abbildungen.yaml";
+/// Table declarations, relative to the project.
+pub const TABLES_FILE: &str = "data/tabellen.yaml";
+
+/// Finds the project folder: `dir` itself when it holds `data/programm.yaml`.
+pub fn find_project(dir: &Path) -> Result<PathBuf, Finding> {
+    if dir.join(PROGRAMME_FILE).is_file() {
+        Ok(dir.to_path_buf())
+    } else {
+        Err(Finding::error(format!(
+            "Im Ordner „{}“ liegt kein amip-Projekt: {PROGRAMME_FILE} fehlt.",
+            dir.display()
+        ))
+        .with_help("Wechseln Sie in den Projektordner oder geben Sie ihn mit --project ORDNER an."))
+    }
+}
+
+/// Reads and validates the whole project.
+pub fn load(root: &Path) -> Result<Project, Findings> {
+    let mut findings = Findings::default();
+    let programme_text = read_text(root, PROGRAMME_FILE, &mut findings);
+    let programme: Option<Programme> = programme_text
+        .as_deref()
+        .and_then(|text| parse_yaml(PROGRAMME_FILE, text, &mut findings));
+
+    let (data, example_sets) = load_data(root, &mut findings);
+    let charts: IndexMap<String, ChartDecl> = read_optional_yaml(root, CHARTS_FILE, &mut findings);
+    let tables: IndexMap<String, TableDecl> = read_optional_yaml(root, TABLES_FILE, &mut findings);
+    let chapters = load_chapters(root, &mut findings);
+    let templates = load_templates(root, &mut findings);
+
+    if let Some(programme) = &programme {
+        if let Some(date) = &programme.datum {
+            if crate::format::parse_date(date).is_none() {
+                findings.push(
+                    Finding::error(format!(
+                        "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
+                    ))
+                    .in_file(PROGRAMME_FILE),
+                );
+            }
+        }
+    }
+
+    match programme {
+        Some(programme) if !findings.has_errors() => Ok(Project {
+            root: root.to_path_buf(),
+            programme,
+            data,
+            example_sets,
+            chapters,
+            charts,
+            tables,
+            templates,
+        }),
+        _ => Err(findings),
+    }
+}
+
+fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            findings.push(
+                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(rel),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(err.as_bytes().get(..offset).unwrap_or_default());
+            let line = valid.matches('\n').count() + 1;
+            let mut finding = Finding::error(format!(
+                "{rel} ist nicht in UTF-8 kodiert (ungültiges Byte in Zeile {line})."
+            ))
+            .in_file(rel)
+            .with_help("Speichern Sie die Datei im Editor mit der Kodierung UTF-8.");
+            finding.line = Some(line);
+            findings.push(finding);
+            None
+        }
+    }
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    // "NO" stays a string (the Norway problem); only true/false are booleans.
+    options.strict_booleans = true;
+    // Codes such as "01234" keep their leading zero.
+    options.leading_zero_numbers_as_strings = true;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options
+}
+
+/// Parses YAML text into `T`, reporting syntax and structure errors with their place.
+pub fn parse_yaml<T: DeserializeOwned>(rel: &str, text: &str, findings: &mut Findings) -> Option<T> {
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            findings.push(yaml_finding(rel, text, &err));
+            None
+        }
+    }
+}
+
+fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
+    let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
+    let message = message.lines().next().unwrap_or_default().to_string();
+    let finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
+    match err.location() {
+        Some(location) => {
+            let line = usize::try_from(location.line()).unwrap_or(1);
+            let column = usize::try_from(location.column()).unwrap_or(1);
+            finding.at(text, line, column)
+        }
+        None => finding,
+    }
+}
+
+fn read_optional_yaml<T: DeserializeOwned + Default>(
+    root: &Path,
+    rel: &str,
+    findings: &mut Findings,
+) -> T {
+    if !root.join(rel).is_file() {
+        return T::default();
+    }
+    read_text(root, rel, findings)
+        .and_then(|text| parse_yaml(rel, &text, findings))
+        .unwrap_or_default()
+}
+
+/// Files below `dir` (relative to `root`), sorted by name, with the given extensions.
+fn sorted_files(root: &Path, dir: &str, extensions: &[&str], max_depth: usize) -> Vec<String> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(&base)
+        .max_depth(max_depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            extensions.is_empty()
+                || entry
+                    .path()
+                    .extension()
+                    .and_then(|ext| ext.to_str())
+                    .is_some_and(|ext| extensions.contains(&ext))
+        })
+        .filter_map(|entry| {
+            let rel = entry.path().strip_prefix(root).ok()?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(parts.join("/"))
+        })
+        .filter(|rel| !rel.split('/').any(|part| part.starts_with('.')))
+        .collect()
+}
+
+fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
+    let mut context = Map::new();
+    let mut example_sets = Vec::new();
+    for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX) {
+        if rel == CHARTS_FILE || rel == TABLES_FILE {
+            continue;
+        }
+        let Some(text) = read_text(root, &rel, findings) else {
+            continue;
+        };
+        let Some(value) = parse_yaml::<Value>(&rel, &text, findings) else {
+            continue;
+        };
+        let key_path: Vec<String> = rel
+            .trim_start_matches("data/")
+            .trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .split('/')
+            .map(str::to_string)
+            .collect();
+        if value.get("beispielwerte").and_then(Value::as_bool) == Some(true) {
+            example_sets.push(key_path.join("."));
+        }
+        insert_at(&mut context, &key_path, value, &rel, findings);
+    }
+    (Value::Object(context), example_sets)
+}
+
+fn insert_at(map: &mut Map<String, Value>, path: &[String], value: Value, rel: &str, findings: &mut Findings) {
+    match path {
+        [] => {}
+        [last] => {
+            if map.insert(last.clone(), value).is_some() {
+                findings.push(
+                    Finding::error(format!(
+                        "Der Datenname „{last}“ ist doppelt vergeben (Datei und Ordner gleichen Namens)."
+                    ))
+                    .in_file(rel),
+                );
+            }
+        }
+        [first, rest @ ..] => {
+            let entry = map
+                .entry(first.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            match entry {
+                Value::Object(inner) => insert_at(inner, rest, value, rel, findings),
+                _ => findings.push(
+                    Finding::error(format!(
+                        "Der Datenname „{first}“ ist doppelt vergeben (Datei und Ordner gleichen Namens)."
+                    ))
+                    .in_file(rel),
+                ),
+            }
+        }
+    }
+}
+
+fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
+    let files = sorted_files(root, "content", &["md"], 1);
+    if files.is_empty() {
+        findings.push(
+            Finding::error("Der Ordner content/ enthält keine Kapitel (Dateien *.md).")
+                .with_help("Legen Sie z. B. content/01-einleitung.md an."),
+        );
+    }
+    let mut chapters = Vec::new();
+    for rel in files {
+        let Some(text) = read_text(root, &rel, findings) else {
+            continue;
+        };
+        if let Some(chapter) = split_chapter(&rel, &text, findings) {
+            chapters.push(chapter);
+        }
+    }
+    chapters
+}
+
+/// Splits a chapter file into front matter and body.
+pub fn split_chapter(rel: &str, text: &str, findings: &mut Findings) -> Option<Chapter> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md")
+        .to_string();
+    let (front, body, offset) = match front_matter(text) {
+        Some((yaml, body, offset)) => {
+            let front = if yaml.trim().is_empty() {
+                FrontMatter::default()
+            } else {
+                parse_yaml::<FrontMatter>(rel, yaml, findings)?
+            };
+            (front, body, offset)
+        }
+        None => (FrontMatter::default(), text, 0),
+    };
+    Some(Chapter {
+        file: rel.to_string(),
+        stem,
+        front,
+        body: body.to_string(),
+        body_line_offset: offset,
+    })
+}
+
+/// `---\n…\n---\n` at the very start: returns the YAML, the rest and the lines before the rest.
+fn front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = text.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = text.get(text.len() - rest.len()..offset)?;
+            let body = text.get(offset + line.len()..)?;
+            let lines = text.get(..offset + line.len())?.matches('\n').count();
+            return Some((yaml, body, lines));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {
+    let mut templates = IndexMap::new();
+    for rel in sorted_files(root, "templates", &[], usize::MAX) {
+        if let Some(text) = read_text(root, &rel, findings) {
+            let name = rel.trim_start_matches("templates/").to_string();
+            templates.insert(name, text);
+        }
+    }
+    templates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_and_lines_counted() {
+        let mut findings = Findings::default();
+        let chapter = split_chapter(
+            "content/00-vorwort.md",
+            "---\nnummeriert: false\n---\n# Vorwort\n\nText\n",
+            &mut findings,
+        )
+        .unwrap();
+        assert!(!chapter.front.nummeriert);
+        assert_eq!(chapter.body, "# Vorwort\n\nText\n");
+        assert_eq!(chapter.body_line_offset, 3);
+        assert_eq!(chapter.stem, "00-vorwort");
+    }
+
+    #[test]
+    fn chapter_without_front_matter_is_numbered() {
+        let mut findings = Findings::default();
+        let chapter = split_chapter("content/01-a.md", "# A\n", &mut findings).unwrap();
+        assert!(chapter.front.nummeriert);
+        assert_eq!(chapter.body_line_offset, 0);
+    }
+
+    #[test]
+    fn unknown_front_matter_key_is_reported_with_line() {
+        let mut findings = Findings::default();
+        let chapter = split_chapter("content/01-a.md", "---\ntitle: A\n---\n# A\n", &mut findings);
+        assert!(chapter.is_none());
+        assert_eq!(findings.0.len(), 1);
+        assert_eq!(findings.0[0].file.as_deref(), Some("content/01-a.md"));
+        assert!(findings.0[0].line.is_some());
+    }
+
+    #[test]
+    fn yaml_errors_carry_line_and_column() {
+        let mut findings = Findings::default();
+        let value: Option<Value> = parse_yaml("data/x.yaml", "a: 1\nb: [1, 2\n", &mut findings);
+        assert!(value.is_none());
+        let finding = &findings.0[0];
+        assert_eq!(finding.file.as_deref(), Some("data/x.yaml"));
+        assert!(finding.line.is_some(), "{finding:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let mut findings = Findings::default();
+        let value: Option<Value> = parse_yaml("data/x.yaml", "a: 1\na: 2\n", &mut findings);
+        assert!(value.is_none());
+    }
+
+    #[test]
+    fn year_keys_and_norway_stay_as_written() {
+        let mut findings = Findings::default();
+        let value: Value =
+            parse_yaml("data/x.yaml", "jdw:\n  2009: 10\nland: NO\nplz: 01234\n", &mut findings).unwrap();
+        assert_eq!(value["jdw"]["2009"], Value::from(10));
+        assert_eq!(value["land"], Value::from("NO"));
+        assert_eq!(value["plz"], Value::from("01234"));
+    }
+}
