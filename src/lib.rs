@@ -12,3 +12,5 @@ pub mod model;
 pub mod charts;
 pub mod diagnostic;
 pub mod load;
+pub mod data;
+pub mod expand;

@@ -1,0 +1,310 @@
+//! Looking up values in the data tree by key path, and resolving chart declarations into
+//! ready-to-draw [`Chart`]s.
+//!
+//! Key paths are what authors write in declarations: `budget.gesamt.vorjahr`, `elb.jdw`,
+//! `ziele.lokal.0.zielwert`. A pending value (`~` or `in_abstimmung`) is not an error: it
+//! resolves to `None` and is shown as "derzeit in Abstimmung".
+
+use serde_json::Value;
+
+use crate::model::{CategoriesDecl, Chart, ChartDecl, Series};
+
+/// The word authors may write instead of a number that is not agreed yet.
+pub const PENDING_WORD: &str = "in_abstimmung";
+
+/// A problem with a key path or a value, in German, naming the path.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DataError {
+    /// The path leads nowhere.
+    #[error("Der Datenpfad „{path}“ existiert nicht{hint}")]
+    Missing {
+        /// The path as written.
+        path: String,
+        /// Where the lookup stopped.
+        hint: String,
+    },
+    /// A number was expected.
+    #[error("„{path}“ ist keine Zahl (gefunden: {found})")]
+    NotANumber {
+        /// The path.
+        path: String,
+        /// What was there.
+        found: String,
+    },
+    /// A map or list was expected.
+    #[error("„{path}“ ist keine Liste und keine Zuordnung (gefunden: {found})")]
+    NotASeries {
+        /// The path.
+        path: String,
+        /// What was there.
+        found: String,
+    },
+    /// Lists and labels do not fit together.
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// Follows a dotted key path; numeric segments index lists.
+pub fn lookup<'a>(data: &'a Value, path: &str) -> Result<&'a Value, DataError> {
+    let mut current = data;
+    let mut walked: Vec<&str> = Vec::new();
+    for segment in path.split('.') {
+        let next = match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(list) => segment.parse::<usize>().ok().and_then(|i| list.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(value) => current = value,
+            None => {
+                let hint = match current {
+                    Value::Object(map) if !map.is_empty() => {
+                        let keys: Vec<&str> = map.keys().map(String::as_str).take(12).collect();
+                        let at = if walked.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" unter „{}“", walked.join("."))
+                        };
+                        format!(": „{segment}“ fehlt{at}; vorhanden sind {}", keys.join(", "))
+                    }
+                    _ => format!(": „{segment}“ fehlt"),
+                };
+                return Err(DataError::Missing {
+                    path: path.to_string(),
+                    hint,
+                });
+            }
+        }
+        walked.push(segment);
+    }
+    Ok(current)
+}
+
+/// Short German description of a value for messages.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "leer".to_string(),
+        Value::Bool(b) => format!("Wahrheitswert {b}"),
+        Value::Number(n) => format!("Zahl {n}"),
+        Value::String(s) => format!("Text „{s}“"),
+        Value::Array(_) => "Liste".to_string(),
+        Value::Object(_) => "Zuordnung".to_string(),
+    }
+}
+
+/// Whether a value is marked as not yet agreed.
+pub fn is_pending(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim() == PENDING_WORD,
+        _ => false,
+    }
+}
+
+/// A number, or `None` when pending; anything else is an error naming `path`.
+pub fn number(value: &Value, path: &str) -> Result<Option<f64>, DataError> {
+    if is_pending(value) {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.is_finite() => Ok(Some(n)),
+        _ => Err(DataError::NotANumber {
+            path: path.to_string(),
+            found: describe(value),
+        }),
+    }
+}
+
+/// The number at `path`, `None` when pending.
+pub fn number_at(data: &Value, path: &str) -> Result<Option<f64>, DataError> {
+    number(lookup(data, path)?, path)
+}
+
+/// Whether `path` points into a data set marked as example values.
+pub fn is_example(example_sets: &[String], path: &str) -> bool {
+    example_sets
+        .iter()
+        .any(|set| path == set || path.starts_with(&format!("{set}.")))
+}
+
+/// Appends "(Beispielwerte)" to a caption when any of its data is example data.
+pub fn caption_with_marker(caption: &str, example: bool) -> String {
+    if example {
+        format!("{caption} (Beispielwerte)")
+    } else {
+        caption.to_string()
+    }
+}
+
+/// Resolves a chart declaration against the data.
+pub fn resolve_chart(
+    id: &str,
+    decl: &ChartDecl,
+    data: &Value,
+    example_sets: &[String],
+) -> Result<Chart, DataError> {
+    let mut categories: Option<Vec<String>> = None;
+    let mut series = Vec::new();
+    for (index, decl_series) in decl.reihen.iter().enumerate() {
+        let path = &decl_series.werte;
+        let value = lookup(data, path)?;
+        let (labels, values): (Vec<String>, Vec<Option<f64>>) = match (value, &decl.kategorien) {
+            (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => {
+                let mut values = Vec::new();
+                for key in keys.keys() {
+                    let item_path = format!("{path}.{key}");
+                    let item = map.get(key).ok_or_else(|| DataError::Missing {
+                        path: item_path.clone(),
+                        hint: format!(": „{key}“ fehlt in „{path}“"),
+                    })?;
+                    values.push(number(item, &item_path)?);
+                }
+                (keys.values().cloned().collect(), values)
+            }
+            (Value::Object(map), _) => {
+                let mut values = Vec::new();
+                for (key, item) in map {
+                    values.push(number(item, &format!("{path}.{key}"))?);
+                }
+                (map.keys().cloned().collect(), values)
+            }
+            (Value::Array(list), categories_decl) => {
+                let mut values = Vec::new();
+                for (i, item) in list.iter().enumerate() {
+                    values.push(number(item, &format!("{path}.{i}"))?);
+                }
+                let labels = match categories_decl {
+                    Some(CategoriesDecl::Labels(labels)) => {
+                        if labels.len() != values.len() {
+                            return Err(DataError::Shape(format!(
+                                "Abbildung „{id}“: Reihe {} („{}“) hat {} Werte, aber es gibt {} Kategorien",
+                                index + 1,
+                                decl_series.name,
+                                values.len(),
+                                labels.len()
+                            )));
+                        }
+                        labels.clone()
+                    }
+                    _ => (1..=values.len()).map(|n| n.to_string()).collect(),
+                };
+                (labels, values)
+            }
+            (other, _) => {
+                return Err(DataError::NotASeries {
+                    path: path.clone(),
+                    found: describe(other),
+                })
+            }
+        };
+        match &categories {
+            None => categories = Some(labels),
+            Some(existing) if *existing != labels => {
+                return Err(DataError::Shape(format!(
+                    "Abbildung „{id}“: Reihe {} („{}“) hat andere Kategorien ({}) als die erste Reihe ({})",
+                    index + 1,
+                    decl_series.name,
+                    labels.join(", "),
+                    existing.join(", ")
+                )));
+            }
+            Some(_) => {}
+        }
+        series.push(Series {
+            name: decl_series.name.clone(),
+            values,
+        });
+    }
+    let example = decl
+        .reihen
+        .iter()
+        .any(|s| is_example(example_sets, &s.werte));
+    Ok(Chart {
+        id: id.to_string(),
+        kind: decl.art,
+        caption: caption_with_marker(&decl.titel, example),
+        source: decl.quelle.clone(),
+        alt: decl.alt.clone().unwrap_or_default(),
+        x_title: decl.x_titel.clone(),
+        y_title: decl.y_titel.clone(),
+        format: decl.format,
+        categories: categories.unwrap_or_default(),
+        series,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lookup_follows_maps_and_lists() {
+        let data = json!({"a": {"b": [10, {"c": 3}]}});
+        assert_eq!(lookup(&data, "a.b.0").unwrap(), &json!(10));
+        assert_eq!(lookup(&data, "a.b.1.c").unwrap(), &json!(3));
+    }
+
+    #[test]
+    fn missing_path_names_the_gap_and_the_alternatives() {
+        let data = json!({"budget": {"gesamt": 1, "vk": 2}});
+        let err = lookup(&data, "budget.gesamtt").unwrap_err().to_string();
+        assert!(err.contains("budget.gesamtt"), "{err}");
+        assert!(err.contains("gesamt, vk"), "{err}");
+    }
+
+    #[test]
+    fn pending_values_are_none_and_text_is_an_error() {
+        assert_eq!(number(&json!(null), "x").unwrap(), None);
+        assert_eq!(number(&json!("in_abstimmung"), "x").unwrap(), None);
+        assert_eq!(number(&json!(2.5), "x").unwrap(), Some(2.5));
+        let err = number(&json!("viel"), "a.b").unwrap_err().to_string();
+        assert!(err.contains("a.b") && err.contains("viel"), "{err}");
+    }
+
+    fn decl(yaml: &str) -> ChartDecl {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn chart_from_year_map_is_marked_as_example() {
+        let data = json!({"elb": {"beispielwerte": true, "jdw": {"2018": 6000, "2019": 5485}}});
+        let chart = resolve_chart(
+            "elb",
+            &decl("art: linie\ntitel: ELB\nreihen:\n  - name: ELB\n    werte: elb.jdw\n"),
+            &data,
+            &["elb".to_string()],
+        )
+        .unwrap();
+        assert_eq!(chart.categories, vec!["2018", "2019"]);
+        assert_eq!(chart.series[0].values, vec![Some(6000.0), Some(5485.0)]);
+        assert_eq!(chart.caption, "ELB (Beispielwerte)");
+    }
+
+    #[test]
+    fn chart_categories_select_and_label_keys() {
+        let data = json!({"p": {"a": {"u25": 1, "ue55": 3, "x": 9}, "b": {"u25": 2, "ue55": 4}}});
+        let chart = resolve_chart(
+            "p",
+            &decl("art: gestapelt\ntitel: P\nkategorien: {u25: jung, ue55: alt}\nreihen:\n  - {name: A, werte: p.a}\n  - {name: B, werte: p.b}\n"),
+            &data,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(chart.categories, vec!["jung", "alt"]);
+        assert_eq!(chart.series[1].values, vec![Some(2.0), Some(4.0)]);
+    }
+
+    #[test]
+    fn list_series_must_match_labels() {
+        let data = json!({"l": [1, 2, 3]});
+        let err = resolve_chart(
+            "l",
+            &decl("art: balken\ntitel: L\nkategorien: [a, b]\nreihen:\n  - {name: A, werte: l}\n"),
+            &data,
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("3 Werte"), "{err}");
+    }
+}

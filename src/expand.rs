@@ -1,0 +1,442 @@
+//! Expansion: each chapter is a tera template rendered with the data context.
+//!
+//! Here live the German formatting filters (`zahl`, `prozent`, `euro`, `mio_euro`,
+//! `veraenderung`, `datum`) and functions (`anteil`, `veraenderung_prozent`, `tabelle`,
+//! `abbildung`, `verweis`). Tables, charts and references are not rendered here: the
+//! functions leave placeholders that the Markdown stage numbers in document order and both
+//! writers replace, so HTML and PDF always agree on "Abbildung 2".
+
+use std::sync::Arc;
+
+use tera::{Context, Error as TeraError, ErrorKind, Kwargs, State, Tera, Value};
+
+use crate::diagnostic::{Finding, Findings};
+use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
+use crate::model::Project;
+
+/// Info string of the fenced block a placeholder is written as.
+pub const PLACEHOLDER_LANG: &str = "amip";
+/// URL scheme of inline references.
+pub const REFERENCE_SCHEME: &str = "amip:";
+
+/// A chapter after expansion: plain Markdown.
+#[derive(Debug, Clone)]
+pub struct Expanded {
+    /// Index into [`Project::chapters`].
+    pub chapter: usize,
+    /// The expanded Markdown.
+    pub markdown: String,
+}
+
+/// What a placeholder stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// A declared table.
+    Table,
+    /// A declared chart.
+    Figure,
+}
+
+impl Placed {
+    /// The keyword written into placeholders and reference URLs.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Placed::Table => "tabelle",
+            Placed::Figure => "abbildung",
+        }
+    }
+
+    /// Parses [`Placed::keyword`].
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        match word {
+            "tabelle" => Some(Placed::Table),
+            "abbildung" => Some(Placed::Figure),
+            _ => None,
+        }
+    }
+}
+
+/// Builds the tera instance for chapters, with all filters and functions.
+pub fn chapter_tera(project: &Project) -> Tera {
+    let mut tera = Tera::new();
+    // Chapters are Markdown: no HTML escaping here, the writers escape for their output.
+    tera.autoescape_on(Vec::<&str>::new());
+    let style: PercentStyle = project.programme.prozent.into();
+    register_format_filters(&mut tera, style);
+
+    let tables: Arc<Vec<String>> = Arc::new(project.tables.keys().cloned().collect());
+    let charts: Arc<Vec<String>> = Arc::new(project.charts.keys().cloned().collect());
+    {
+        let tables = Arc::clone(&tables);
+        tera.register_function("tabelle", move |kwargs: Kwargs, _: &State| {
+            placeholder(Placed::Table, &tables, &kwargs)
+        });
+    }
+    {
+        let charts = Arc::clone(&charts);
+        tera.register_function("abbildung", move |kwargs: Kwargs, _: &State| {
+            placeholder(Placed::Figure, &charts, &kwargs)
+        });
+    }
+    tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
+        reference(&tables, &charts, &kwargs)
+    });
+    tera
+}
+
+/// Registers the German formatting filters and the share/change functions.
+pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
+    tera.register_filter("zahl", |value: &Value, kwargs: Kwargs, _: &State| {
+        with_number(value, |n| format::number(n, digits(&kwargs, 0)?).map_err(not_a_number))
+    });
+    tera.register_filter("prozent", move |value: &Value, kwargs: Kwargs, _: &State| {
+        let style = match kwargs.get::<bool>("wort")? {
+            Some(true) => PercentStyle::Word,
+            Some(false) => PercentStyle::Sign,
+            None => style,
+        };
+        with_number(value, |n| {
+            format::percent(n, digits(&kwargs, 1)?, style).map_err(not_a_number)
+        })
+    });
+    tera.register_filter("euro", |value: &Value, kwargs: Kwargs, _: &State| {
+        with_number(value, |n| format::euro(n, digits(&kwargs, 0)?).map_err(not_a_number))
+    });
+    tera.register_filter("mio_euro", |value: &Value, kwargs: Kwargs, _: &State| {
+        with_number(value, |n| {
+            format::million_euro(n, digits(&kwargs, 1)?).map_err(not_a_number)
+        })
+    });
+    tera.register_filter(
+        "veraenderung",
+        move |value: &Value, kwargs: Kwargs, _: &State| {
+            let unit = match kwargs.get::<&str>("einheit")? {
+                None | Some("zahl") => ChangeUnit::Number,
+                Some("prozent") => ChangeUnit::Percent,
+                Some("prozentpunkte") => ChangeUnit::Points,
+                Some(other) => {
+                    return Err(TeraError::message(format!(
+                        "veraenderung: unbekannte einheit „{other}“ (erlaubt: zahl, prozent, prozentpunkte)"
+                    )))
+                }
+            };
+            let default_digits = if unit == ChangeUnit::Number { 0 } else { 1 };
+            with_number(value, |n| {
+                format::change(n, digits(&kwargs, default_digits)?, unit, style)
+                    .map_err(not_a_number)
+            })
+        },
+    );
+    tera.register_filter("datum", |value: &Value, kwargs: Kwargs, _: &State| {
+        if value.is_none() {
+            return Ok(format!("… ({PENDING})"));
+        }
+        let text = value.as_str().ok_or_else(|| {
+            TeraError::message(format!(
+                "datum: erwartet ein Datum wie 2019-12-09, erhalten: {value}"
+            ))
+        })?;
+        let date = format::parse_date(text).ok_or_else(|| {
+            TeraError::message(format!(
+                "datum: „{text}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT)"
+            ))
+        })?;
+        Ok(if kwargs.get::<bool>("lang")?.unwrap_or(false) {
+            format::date_long(date)
+        } else {
+            format::date_short(date)
+        })
+    });
+    tera.register_function("anteil", |kwargs: Kwargs, _: &State| {
+        let part = required_number(&kwargs, "anteil", "teil")?;
+        let whole = required_number(&kwargs, "anteil", "ganzes")?;
+        match (part, whole) {
+            (Some(part), Some(whole)) => format::share(part, whole)
+                .map(Value::from)
+                .ok_or_else(|| TeraError::message("anteil: ganzes ist 0, der Anteil ist nicht bestimmt")),
+            _ => Ok(Value::none()),
+        }
+    });
+    tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
+        let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
+        let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
+        match (from, to) {
+            (Some(from), Some(to)) => format::change_percent(from, to)
+                .map(Value::from)
+                .ok_or_else(|| {
+                    TeraError::message("veraenderung_prozent: von ist 0, die Veränderung ist nicht bestimmt")
+                }),
+            _ => Ok(Value::none()),
+        }
+    });
+}
+
+fn not_a_number(err: format::NotANumber) -> TeraError {
+    TeraError::message(err.to_string())
+}
+
+fn digits(kwargs: &Kwargs, default: u8) -> Result<u8, TeraError> {
+    match kwargs.get::<i64>("stellen")? {
+        None => Ok(default),
+        Some(n) => u8::try_from(n)
+            .ok()
+            .filter(|n| *n <= 6)
+            .ok_or_else(|| TeraError::message(format!("stellen muss zwischen 0 und 6 liegen, nicht {n}"))),
+    }
+}
+
+/// Applies `f` to a number; a pending value (none) renders as "… (derzeit in Abstimmung)".
+fn with_number(
+    value: &Value,
+    f: impl FnOnce(f64) -> Result<String, TeraError>,
+) -> Result<String, TeraError> {
+    if value.is_none() || value.as_str().is_some_and(|s| s.trim() == crate::data::PENDING_WORD) {
+        return Ok(format!("… ({PENDING})"));
+    }
+    match value.as_f64() {
+        Some(n) => f(n),
+        None => Err(TeraError::message(format!(
+            "Zahl erwartet, erhalten: {value}"
+        ))),
+    }
+}
+
+fn required_number(kwargs: &Kwargs, function: &str, name: &str) -> Result<Option<f64>, TeraError> {
+    let value = kwargs.get::<Value>(name)?.ok_or_else(|| {
+        TeraError::message(format!("{function}: das Argument {name}= fehlt"))
+    })?;
+    if value.is_none() {
+        return Ok(None);
+    }
+    value.as_f64().map(Some).ok_or_else(|| {
+        TeraError::message(format!("{function}: {name}= muss eine Zahl sein, erhalten: {value}"))
+    })
+}
+
+fn known(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "keine".to_string()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn placeholder(kind: Placed, ids: &[String], kwargs: &Kwargs) -> Result<String, TeraError> {
+    let id = kwargs.get::<&str>("id")?.ok_or_else(|| {
+        TeraError::message(format!("{}: das Argument id= fehlt", kind.keyword()))
+    })?;
+    if !ids.iter().any(|known| known == id) {
+        let file = match kind {
+            Placed::Table => crate::load::TABLES_FILE,
+            Placed::Figure => crate::load::CHARTS_FILE,
+        };
+        return Err(TeraError::message(format!(
+            "{}(id=\"{id}\"): in {file} ist nichts unter „{id}“ erklärt (vorhanden: {})",
+            kind.keyword(),
+            known(ids)
+        )));
+    }
+    Ok(format!(
+        "\n\n```{PLACEHOLDER_LANG}\n{} {id}\n```\n\n",
+        kind.keyword()
+    ))
+}
+
+fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<String, TeraError> {
+    let (kind, id) = if let Some(id) = kwargs.get::<&str>("tabelle")? {
+        (Placed::Table, id)
+    } else if let Some(id) = kwargs.get::<&str>("abbildung")? {
+        (Placed::Figure, id)
+    } else if let Some(id) = kwargs.get::<&str>("id")? {
+        let is_table = tables.iter().any(|t| t == id);
+        let is_chart = charts.iter().any(|c| c == id);
+        match (is_table, is_chart) {
+            (true, true) => {
+                return Err(TeraError::message(format!(
+                    "verweis(id=\"{id}\"): „{id}“ ist Tabelle und Abbildung; schreiben Sie verweis(tabelle=\"{id}\") oder verweis(abbildung=\"{id}\")"
+                )))
+            }
+            (true, false) => (Placed::Table, id),
+            (false, true) => (Placed::Figure, id),
+            (false, false) => {
+                return Err(TeraError::message(format!(
+                    "verweis(id=\"{id}\"): keine Tabelle und keine Abbildung heißt „{id}“ (Tabellen: {}; Abbildungen: {})",
+                    known(tables),
+                    known(charts)
+                )))
+            }
+        }
+    } else {
+        return Err(TeraError::message(
+            "verweis: geben Sie id=, tabelle= oder abbildung= an",
+        ));
+    };
+    let ids = match kind {
+        Placed::Table => tables,
+        Placed::Figure => charts,
+    };
+    if !ids.iter().any(|known| known == id) {
+        return Err(TeraError::message(format!(
+            "verweis: „{id}“ ist nicht erklärt (vorhanden: {})",
+            known(ids)
+        )));
+    }
+    Ok(format!("[]({REFERENCE_SCHEME}{}/{id})", kind.keyword()))
+}
+
+/// Expands every chapter; reports all template errors with chapter file and line.
+pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
+    let mut tera = chapter_tera(project);
+    let mut findings = Findings::default();
+    let context = match Context::from_serialize(&project.data) {
+        Ok(context) => context,
+        Err(err) => {
+            findings.push(Finding::error(format!("Die Daten können nicht übergeben werden: {err}")));
+            return Err(findings);
+        }
+    };
+    for chapter in &project.chapters {
+        if let Err(err) = tera.add_raw_template(&chapter.file, &chapter.body) {
+            findings.push(template_finding(&err, chapter));
+        }
+    }
+    if findings.has_errors() {
+        return Err(findings);
+    }
+    let mut expanded = Vec::new();
+    for (index, chapter) in project.chapters.iter().enumerate() {
+        match tera.render(&chapter.file, &context) {
+            Ok(markdown) => expanded.push(Expanded {
+                chapter: index,
+                markdown,
+            }),
+            Err(err) => findings.push(template_finding(&err, chapter)),
+        }
+    }
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok(expanded)
+    }
+}
+
+/// Maps a tera error to a finding at the chapter's file and line (front matter included).
+fn template_finding(err: &TeraError, chapter: &crate::model::Chapter) -> Finding {
+    let detail = error_chain(err);
+    let finding = Finding::error(format!("Vorlagenfehler in {}: {detail}", chapter.file))
+        .in_file(&chapter.file);
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let full = full_source(chapter);
+            let start = chapter_offset(chapter) + span.range.start;
+            let end = chapter_offset(chapter) + span.range.end;
+            finding.at_range(&full, start..end)
+        }
+        _ => finding,
+    }
+}
+
+fn full_source(chapter: &crate::model::Chapter) -> String {
+    // Front matter is not part of the template; pad with its line count so lines match.
+    let mut text = "\n".repeat(chapter.body_line_offset);
+    text.push_str(&chapter.body);
+    text
+}
+
+fn chapter_offset(chapter: &crate::model::Chapter) -> usize {
+    chapter.body_line_offset
+}
+
+/// The message of a tera error and its causes, translated where tera's wording is known.
+fn error_chain(err: &TeraError) -> String {
+    let mut parts = vec![match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        other => other.to_string(),
+    }];
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    let text = parts.join(": ");
+    translate(&text)
+}
+
+/// Translates tera's most common English messages for authors.
+fn translate(text: &str) -> String {
+    const PHRASES: [(&str, &str); 8] = [
+        ("not found in context", "ist in den Daten nicht vorhanden"),
+        ("Variable", "Variable"),
+        ("Unknown filter", "Unbekannter Filter"),
+        ("Unknown function", "Unbekannte Funktion"),
+        ("Unexpected end of input", "Unerwartetes Ende der Vorlage (ein {{ oder {% ist nicht geschlossen)"),
+        ("Function call", "Funktionsaufruf"),
+        ("Filter call", "Filteraufruf"),
+        ("failed", "fehlgeschlagen"),
+    ];
+    PHRASES
+        .iter()
+        .fold(text.to_string(), |acc, (en, de)| acc.replace(en, de))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(style: PercentStyle, template: &str, data: serde_json::Value) -> Result<String, TeraError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        register_format_filters(&mut tera, style);
+        tera.add_raw_template("t.md", template)?;
+        tera.render("t.md", &Context::from_serialize(&data)?)
+    }
+
+    #[test]
+    fn number_filters_format_german() {
+        let data = serde_json::json!({"n": 1141, "q": 23.4, "e": 7053067, "v": 8581009, "d": -488858, "p": -5.39, "pp": -1.0, "x": null});
+        let out = render(
+            PercentStyle::Word,
+            "{{ n | zahl }}|{{ q | prozent }}|{{ q | prozent(wort=false) }}|{{ e | euro }}|{{ v | mio_euro }}|{{ d | veraenderung }}|{{ p | veraenderung(einheit=\"prozent\") }}|{{ pp | veraenderung(einheit=\"prozentpunkte\") }}|{{ x | zahl }}",
+            data,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "1.141|23,4\u{a0}Prozent|23,4\u{a0}%|7.053.067\u{a0}EUR|8,6\u{a0}Mio.\u{a0}EUR|−488.858|−5,4\u{a0}Prozent|−1,0\u{a0}Prozentpunkte|… (derzeit in Abstimmung)"
+        );
+    }
+
+    #[test]
+    fn share_and_change_functions() {
+        let data = serde_json::json!({"a": 173, "b": 5485, "v": 9069867, "w": 8581009});
+        let out = render(
+            PercentStyle::Sign,
+            "{{ anteil(teil=a, ganzes=b) | zahl(stellen=1) }} {{ veraenderung_prozent(von=v, auf=w) | veraenderung(einheit=\"prozent\") }}",
+            data,
+        )
+        .unwrap();
+        assert_eq!(out, "3,2 −5,4\u{a0}%");
+    }
+
+    #[test]
+    fn dates_short_and_long() {
+        let data = serde_json::json!({"d": "2019-12-09"});
+        let out = render(PercentStyle::Sign, "{{ d | datum }} / {{ d | datum(lang=true) }}", data).unwrap();
+        assert_eq!(out, "09.12.2019 / 9. Dezember 2019");
+    }
+
+    #[test]
+    fn text_where_a_number_is_expected_is_an_error() {
+        let data = serde_json::json!({"t": "viele"});
+        assert!(render(PercentStyle::Sign, "{{ t | zahl }}", data).is_err());
+    }
+
+    #[test]
+    fn division_by_zero_is_an_error_not_inf() {
+        let data = serde_json::json!({"a": 1, "b": 0});
+        assert!(render(PercentStyle::Sign, "{{ anteil(teil=a, ganzes=b) | zahl }}", data).is_err());
+    }
+}
