@@ -14,3 +14,4 @@ pub mod diagnostic;
 pub mod load;
 pub mod data;
 pub mod expand;
+pub mod markdown;

@@ -1,0 +1,639 @@
+//! Markdown: parse each expanded chapter once into [`Node`]s that both writers consume.
+//!
+//! The stage works in three steps:
+//! 1. parse with pulldown-cmark (tables, footnotes, heading attributes, strikethrough);
+//! 2. normalise the events: straight double quotes become German quotes „…“, raw HTML is
+//!    never passed through (comments are dropped, anything else is shown as text), headings get
+//!    numbers and unique anchors, and amip's placeholders become [`Node::Placed`] and
+//!    [`Node::Reference`];
+//! 3. number tables and figures in document order ([`Numbering`]).
+//!
+//! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
+
+pub mod html;
+pub mod typst;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Finding, Findings};
+use crate::expand::{Expanded, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
+use crate::model::{slugify, Chapter};
+
+/// One item of a parsed chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A Markdown event (raw HTML never occurs here).
+    Event(Event<'static>),
+    /// The number of the heading that was just opened ("2.1").
+    HeadingNumber(String),
+    /// A declared table or chart placed here.
+    Placed(Placed, String),
+    /// An inline reference ("Abbildung 2") to a placed table or chart.
+    Reference(Placed, String),
+}
+
+/// A heading of the document, for tables of contents and anchors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 for the chapter title.
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// Anchor, unique in the whole document.
+    pub id: String,
+    /// "2.1", or `None` in unnumbered chapters.
+    pub number: Option<String>,
+}
+
+/// A parsed chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterDoc {
+    /// Index into the project's chapters.
+    pub chapter: usize,
+    /// The chapter file's stem, also its page name.
+    pub stem: String,
+    /// Whether the chapter is numbered.
+    pub numbered: bool,
+    /// All headings; the first is the chapter title.
+    pub headings: Vec<Heading>,
+    /// The chapter's content.
+    pub nodes: Vec<Node>,
+}
+
+impl ChapterDoc {
+    /// The chapter title.
+    pub fn title(&self) -> &str {
+        self.headings.first().map_or("", |h| h.text.as_str())
+    }
+
+    /// The chapter number ("2"), if numbered.
+    pub fn number(&self) -> Option<&str> {
+        self.headings.first().and_then(|h| h.number.as_deref())
+    }
+
+    /// "2 Angebot und Nachfrage" or "Vorwort".
+    pub fn numbered_title(&self) -> String {
+        match self.number() {
+            Some(number) => format!("{number} {}", self.title()),
+            None => self.title().to_string(),
+        }
+    }
+}
+
+/// Where a table or figure was placed and which number it got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// 1-based number in document order, per kind.
+    pub number: usize,
+    /// Index of the chapter doc it stands in.
+    pub chapter: usize,
+}
+
+/// Numbers of all placed tables and figures, and which chapter holds each anchor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Numbering {
+    /// Tables by id, in document order.
+    pub tables: IndexMap<String, Place>,
+    /// Figures by id, in document order.
+    pub figures: IndexMap<String, Place>,
+    /// Heading anchors → chapter index.
+    pub anchors: BTreeMap<String, usize>,
+}
+
+impl Numbering {
+    /// The place of a table or figure.
+    pub fn get(&self, kind: Placed, id: &str) -> Option<&Place> {
+        match kind {
+            Placed::Table => self.tables.get(id),
+            Placed::Figure => self.figures.get(id),
+        }
+    }
+}
+
+/// The anchor of a placed table or figure: `tab-budget`, `abb-elb`.
+pub fn anchor(kind: Placed, id: &str) -> String {
+    match kind {
+        Placed::Table => format!("tab-{}", slugify(id)),
+        Placed::Figure => format!("abb-{}", slugify(id)),
+    }
+}
+
+/// "Tabelle 1" / "Abbildung 2".
+pub fn label(kind: Placed, number: usize) -> String {
+    match kind {
+        Placed::Table => format!("Tabelle {number}"),
+        Placed::Figure => format!("Abbildung {number}"),
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Parses all expanded chapters and numbers headings, tables and figures.
+pub fn parse(
+    chapters: &[Chapter],
+    expanded: &[Expanded],
+) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
+    let mut findings = Findings::default();
+    let mut numbering = Numbering::default();
+    let mut used_ids = BTreeSet::new();
+    let mut docs = Vec::new();
+    let mut chapter_number = 0usize;
+    for (doc_index, item) in expanded.iter().enumerate() {
+        let Some(chapter) = chapters.get(item.chapter) else {
+            continue;
+        };
+        let numbered = chapter.front.nummeriert;
+        if numbered {
+            chapter_number += 1;
+        }
+        let number = numbered.then_some(chapter_number);
+        let doc = parse_chapter(chapter, &item.markdown, doc_index, number, &mut used_ids, &mut findings);
+        for node in &doc.nodes {
+            if let Node::Placed(kind, id) = node {
+                let map = match kind {
+                    Placed::Table => &mut numbering.tables,
+                    Placed::Figure => &mut numbering.figures,
+                };
+                if map.contains_key(id) {
+                    findings.push(
+                        Finding::error(format!(
+                            "{} „{id}“ ist mehrfach eingefügt; jede Tabelle und Abbildung steht nur an einer Stelle.",
+                            if *kind == Placed::Table { "Die Tabelle" } else { "Die Abbildung" }
+                        ))
+                        .in_file(&chapter.file),
+                    );
+                } else {
+                    let number = map.len() + 1;
+                    map.insert(id.clone(), Place { number, chapter: doc_index });
+                }
+            }
+        }
+        for heading in &doc.headings {
+            numbering.anchors.insert(heading.id.clone(), doc_index);
+        }
+        docs.push(doc);
+    }
+    for (doc, item) in docs.iter().zip(expanded) {
+        for node in &doc.nodes {
+            if let Node::Reference(kind, id) = node {
+                if numbering.get(*kind, id).is_none() {
+                    let file = chapters.get(item.chapter).map(|c| c.file.clone()).unwrap_or_default();
+                    findings.push(
+                        Finding::error(format!(
+                            "Verweis auf {} „{id}“, die nirgends eingefügt ist.",
+                            if *kind == Placed::Table { "die Tabelle" } else { "die Abbildung" }
+                        ))
+                        .in_file(file)
+                        .with_help(format!("Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.", kind.keyword())),
+                    );
+                }
+            }
+        }
+    }
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok((docs, numbering))
+    }
+}
+
+/// Parses one chapter; `number` is its chapter number when numbered.
+fn parse_chapter(
+    chapter: &Chapter,
+    markdown: &str,
+    doc_index: usize,
+    number: Option<usize>,
+    used_ids: &mut BTreeSet<String>,
+    findings: &mut Findings,
+) -> ChapterDoc {
+    let events: Vec<Event<'static>> = Parser::new_ext(markdown, options())
+        .map(Event::into_static)
+        .collect();
+    let mut nodes = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut counters = [0usize; 6];
+    let mut quotes = QuoteState::default();
+    let mut index = 0;
+
+    if let Some(title) = &chapter.front.titel {
+        // The title comes from front matter: write the level-1 heading here.
+        let id = unique_id(&slugify(title), used_ids);
+        let number_text = number.map(|n| n.to_string());
+        nodes.push(Node::Event(Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            id: Some(CowStr::from(id.clone())),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        })));
+        if let Some(n) = &number_text {
+            nodes.push(Node::HeadingNumber(n.clone()));
+        }
+        nodes.push(Node::Event(Event::Text(CowStr::from(title.clone()))));
+        nodes.push(Node::Event(Event::End(TagEnd::Heading(HeadingLevel::H1))));
+        headings.push(Heading { level: 1, text: title.clone(), id, number: number_text });
+    }
+
+    while let Some(event) = events.get(index) {
+        index += 1;
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let level_number = heading_level(*level);
+                // Collect the heading's inline events up to its end.
+                let mut inner = Vec::new();
+                while let Some(next) = events.get(index) {
+                    index += 1;
+                    if matches!(next, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    inner.push(next.clone());
+                }
+                let text = plain_text(&inner);
+                if level_number == 1 && !headings.is_empty() {
+                    findings.push(
+                        Finding::error(format!(
+                            "{}: mehr als eine Überschrift der Ebene 1 („# {text}“); jedes Kapitel hat genau einen Titel, Abschnitte beginnen mit ##.",
+                            chapter.file
+                        ))
+                        .in_file(&chapter.file),
+                    );
+                }
+                if headings.is_empty() && level_number != 1 {
+                    findings.push(
+                        Finding::error(format!(
+                            "{}: das Kapitel beginnt nicht mit einer Überschrift der Ebene 1 (# Titel).",
+                            chapter.file
+                        ))
+                        .in_file(&chapter.file),
+                    );
+                }
+                let heading_number = number.map(|chapter_number| {
+                    let depth = usize::from(level_number).clamp(1, 6);
+                    if depth == 1 {
+                        chapter_number.to_string()
+                    } else {
+                        if let Some(counter) = counters.get_mut(depth - 1) {
+                            *counter += 1;
+                        }
+                        for counter in counters.iter_mut().skip(depth) {
+                            *counter = 0;
+                        }
+                        let mut parts = vec![chapter_number.to_string()];
+                        parts.extend(
+                            counters
+                                .iter()
+                                .take(depth)
+                                .skip(1)
+                                .map(|c| c.to_string()),
+                        );
+                        parts.join(".")
+                    }
+                });
+                let base = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
+                let base = if base.is_empty() { format!("abschnitt-{doc_index}") } else { base };
+                let unique = unique_id(&base, used_ids);
+                nodes.push(Node::Event(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique.clone())),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                })));
+                if let Some(n) = &heading_number {
+                    nodes.push(Node::HeadingNumber(n.clone()));
+                }
+                quotes.reset();
+                for inner_event in inner {
+                    push_inline(&mut nodes, inner_event, &mut quotes);
+                }
+                nodes.push(Node::Event(Event::End(TagEnd::Heading(*level))));
+                headings.push(Heading {
+                    level: level_number,
+                    text: convert_quotes_plain(&text),
+                    id: unique,
+                    number: heading_number,
+                });
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if lang.as_ref() == PLACEHOLDER_LANG => {
+                let mut body = String::new();
+                while let Some(next) = events.get(index) {
+                    index += 1;
+                    match next {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(text) => body.push_str(text),
+                        _ => {}
+                    }
+                }
+                let mut words = body.split_whitespace();
+                match (words.next().and_then(Placed::from_keyword), words.next()) {
+                    (Some(kind), Some(id)) => nodes.push(Node::Placed(kind, id.to_string())),
+                    _ => findings.push(
+                        Finding::error(format!("{}: unverständlicher amip-Platzhalter „{}“", chapter.file, body.trim()))
+                            .in_file(&chapter.file),
+                    ),
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(REFERENCE_SCHEME) => {
+                let mut depth = 1;
+                while let Some(next) = events.get(index) {
+                    index += 1;
+                    match next {
+                        Event::Start(Tag::Link { .. }) => depth += 1,
+                        Event::End(TagEnd::Link) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let target = dest_url.trim_start_matches(REFERENCE_SCHEME);
+                if let Some((kind, id)) = target.split_once('/') {
+                    if let Some(kind) = Placed::from_keyword(kind) {
+                        nodes.push(Node::Reference(kind, id.to_string()));
+                        quotes.last = Some('0');
+                    }
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                let mut html = String::new();
+                while let Some(next) = events.get(index) {
+                    index += 1;
+                    match next {
+                        Event::End(TagEnd::HtmlBlock) => break,
+                        Event::Html(text) | Event::Text(text) => html.push_str(text),
+                        _ => {}
+                    }
+                }
+                if !is_comment(&html) {
+                    // Raw HTML is shown as text: it is never passed into either output.
+                    nodes.push(Node::Event(Event::Start(Tag::Paragraph)));
+                    nodes.push(Node::Event(Event::Text(CowStr::from(html.trim_end().to_string()))));
+                    nodes.push(Node::Event(Event::End(TagEnd::Paragraph)));
+                }
+            }
+            Event::Start(tag) if is_block(tag) => {
+                quotes.reset();
+                nodes.push(Node::Event(event.clone()));
+            }
+            other => push_inline(&mut nodes, other.clone(), &mut quotes),
+        }
+    }
+    if headings.is_empty() {
+        findings.push(
+            Finding::error(format!(
+                "{}: das Kapitel hat keinen Titel; beginnen Sie es mit „# Titel“ oder geben Sie titel: im Vorspann an.",
+                chapter.file
+            ))
+            .in_file(&chapter.file),
+        );
+    }
+    ChapterDoc {
+        chapter: doc_index,
+        stem: chapter.stem.clone(),
+        numbered: number.is_some(),
+        headings,
+        nodes,
+    }
+}
+
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Table(_)
+            | Tag::TableCell
+            | Tag::FootnoteDefinition(_)
+            | Tag::CodeBlock(_)
+    )
+}
+
+fn is_comment(html: &str) -> bool {
+    let trimmed = html.trim();
+    trimmed.starts_with("<!--") && trimmed.ends_with("-->")
+}
+
+/// Pushes an inline event, converting quotes in text and raw inline HTML to text.
+fn push_inline(nodes: &mut Vec<Node>, event: Event<'static>, quotes: &mut QuoteState) {
+    match event {
+        Event::Text(text) => {
+            let converted = quotes.convert(&text);
+            nodes.push(Node::Event(Event::Text(CowStr::from(converted))));
+        }
+        Event::InlineHtml(html) | Event::Html(html) => {
+            if !is_comment(&html) {
+                quotes.last = html.chars().last();
+                nodes.push(Node::Event(Event::Text(html)));
+            }
+        }
+        Event::Code(code) => {
+            quotes.last = code.chars().last();
+            nodes.push(Node::Event(Event::Code(code)));
+        }
+        Event::SoftBreak | Event::HardBreak => {
+            quotes.last = Some(' ');
+            nodes.push(Node::Event(event));
+        }
+        other => nodes.push(Node::Event(other)),
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The text of inline events, without markup.
+pub fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
+    // "abb-" and "tab-" are reserved for figures and tables.
+    let base = if base.starts_with("abb-") || base.starts_with("tab-") {
+        format!("k-{base}")
+    } else {
+        base.to_string()
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+/// Turns straight double quotes into German ones („…“), tracking the previous character
+/// across the text events of one block.
+#[derive(Debug, Default)]
+struct QuoteState {
+    last: Option<char>,
+}
+
+impl QuoteState {
+    fn reset(&mut self) {
+        self.last = None;
+    }
+
+    fn convert(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for ch in text.chars() {
+            if ch == '"' {
+                let opening = match self.last {
+                    None => true,
+                    Some(prev) => prev.is_whitespace() || "([{–—-/„\u{a0}".contains(prev),
+                };
+                out.push(if opening { '„' } else { '“' });
+                self.last = Some(if opening { '„' } else { '“' });
+            } else {
+                out.push(ch);
+                self.last = Some(ch);
+            }
+        }
+        out
+    }
+}
+
+fn convert_quotes_plain(text: &str) -> String {
+    QuoteState::default().convert(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FrontMatter;
+
+    fn chapter(file: &str, numbered: bool) -> Chapter {
+        Chapter {
+            file: file.to_string(),
+            stem: file.trim_start_matches("content/").trim_end_matches(".md").to_string(),
+            front: FrontMatter { titel: None, nummeriert: numbered },
+            body: String::new(),
+            body_line_offset: 0,
+        }
+    }
+
+    fn parse_one(markdown: &str) -> ChapterDoc {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        let expanded = vec![Expanded { chapter: 0, markdown: markdown.to_string() }];
+        let (mut docs, _) = parse(&chapters, &expanded).unwrap();
+        docs.remove(0)
+    }
+
+    #[test]
+    fn quotes_become_german() {
+        assert_eq!(convert_quotes_plain("Das \"bottom up\"-Prinzip"), "Das „bottom up“-Prinzip");
+        assert_eq!(convert_quotes_plain("\"Marktnah\" ist"), "„Marktnah“ ist");
+    }
+
+    #[test]
+    fn quotes_work_across_emphasis() {
+        let doc = parse_one("# T\n\nDie Kennzahl \"*Integrationsquote*\" zählt.\n");
+        let text: String = doc
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Event(Event::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("„Integrationsquote“"), "{text}");
+    }
+
+    #[test]
+    fn headings_are_numbered_per_chapter() {
+        let chapters = vec![chapter("content/00-v.md", false), chapter("content/01-a.md", true), chapter("content/02-b.md", true)];
+        let expanded = vec![
+            Expanded { chapter: 0, markdown: "# Vorwort\n\n## Unter\n".into() },
+            Expanded { chapter: 1, markdown: "# Eins\n".into() },
+            Expanded { chapter: 2, markdown: "# Zwei\n\n## A\n\n### A1\n\n### A2\n\n## B\n".into() },
+        ];
+        let (docs, numbering) = parse(&chapters, &expanded).unwrap();
+        assert_eq!(docs[0].number(), None);
+        assert_eq!(docs[0].headings[1].number, None);
+        let numbers: Vec<_> = docs[2].headings.iter().map(|h| h.number.clone().unwrap()).collect();
+        assert_eq!(numbers, vec!["2", "2.1", "2.1.1", "2.1.2", "2.2"]);
+        assert_eq!(numbering.anchors.get("a1"), Some(&2));
+    }
+
+    #[test]
+    fn duplicate_heading_texts_get_unique_ids() {
+        let doc = parse_one("# T\n\n## Ziele\n\n## Ziele\n");
+        assert_eq!(doc.headings[1].id, "ziele");
+        assert_eq!(doc.headings[2].id, "ziele-2");
+    }
+
+    #[test]
+    fn placeholders_and_references_are_numbered_in_order() {
+        let chapters = vec![chapter("content/01-a.md", true), chapter("content/02-b.md", true)];
+        let expanded = vec![
+            Expanded { chapter: 0, markdown: "# A\n\nSiehe [](amip:abbildung/elb).\n\n```amip\nabbildung elb\n```\n\n```amip\ntabelle budget\n```\n".into() },
+            Expanded { chapter: 1, markdown: "# B\n\n```amip\nabbildung ring\n```\n".into() },
+        ];
+        let (docs, numbering) = parse(&chapters, &expanded).unwrap();
+        assert_eq!(numbering.figures["elb"].number, 1);
+        assert_eq!(numbering.figures["ring"].number, 2);
+        assert_eq!(numbering.figures["ring"].chapter, 1);
+        assert_eq!(numbering.tables["budget"].number, 1);
+        assert!(docs[0].nodes.contains(&Node::Reference(Placed::Figure, "elb".into())));
+    }
+
+    #[test]
+    fn reference_to_unplaced_figure_is_an_error() {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        let expanded = vec![Expanded { chapter: 0, markdown: "# A\n\n[](amip:abbildung/fehlt)\n".into() }];
+        let findings = parse(&chapters, &expanded).unwrap_err();
+        assert!(findings.0[0].message.contains("fehlt"));
+    }
+
+    #[test]
+    fn raw_html_becomes_text_and_comments_vanish() {
+        let doc = parse_one("# T\n\n<script>alert(1)</script>\n\n<!-- Notiz -->\n\nText <b>fett</b>\n");
+        assert!(!doc.nodes.iter().any(|n| matches!(n, Node::Event(Event::Html(_) | Event::InlineHtml(_)))));
+        let text: String = doc
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Event(Event::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("<script>alert(1)</script>"));
+        assert!(text.contains("<b>"));
+        assert!(!text.contains("Notiz"));
+    }
+
+    #[test]
+    fn chapter_without_title_is_an_error() {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        let expanded = vec![Expanded { chapter: 0, markdown: "Nur Text\n".into() }];
+        assert!(parse(&chapters, &expanded).is_err());
+    }
+}

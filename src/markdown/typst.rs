@@ -1,0 +1,1 @@
+//! Typst writer (being written).
