@@ -15,3 +15,4 @@ pub mod load;
 pub mod data;
 pub mod expand;
 pub mod markdown;
+pub mod tables;

@@ -223,6 +223,7 @@ fn parse_chapter(
     let mut counters = [0usize; 6];
     let mut quotes = QuoteState::default();
     let mut index = 0;
+    let mut in_code = false;
 
     if let Some(title) = &chapter.front.titel {
         // The title comes from front matter: write the level-1 heading here.
@@ -382,6 +383,22 @@ fn parse_chapter(
             }
             Event::Start(tag) if is_block(tag) => {
                 quotes.reset();
+                in_code = matches!(tag, Tag::CodeBlock(_));
+                nodes.push(Node::Event(event.clone()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                nodes.push(Node::Event(event.clone()));
+            }
+            Event::Text(_) if in_code => nodes.push(Node::Event(event.clone())),
+            Event::Start(Tag::Image { .. }) => {
+                findings.push(
+                    Finding::error(format!(
+                        "{}: Bilder (![…](…)) werden nicht unterstützt; Grafiken werden als Abbildung in data/abbildungen.yaml erklärt.",
+                        chapter.file
+                    ))
+                    .in_file(&chapter.file),
+                );
                 nodes.push(Node::Event(event.clone()));
             }
             other => push_inline(&mut nodes, other.clone(), &mut quotes),

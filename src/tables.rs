@@ -1,0 +1,420 @@
+//! Tables: declared in YAML, computed here (shares, absolute and relative changes), and
+//! written to HTML and Typst from the same [`Table`], so both outputs show the same cells.
+
+use serde_json::Value;
+
+use crate::data::{self, DataError};
+use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
+use crate::model::{Chart, ColumnDecl, RowsDecl, Table, TableDecl, TableRow, ValueFormat};
+
+/// Resolves a table declaration against the data and formats every cell.
+pub fn resolve_table(
+    id: &str,
+    decl: &TableDecl,
+    data: &Value,
+    example_sets: &[String],
+) -> Result<Table, DataError> {
+    let mut rows = Vec::new();
+    let mut header = Vec::new();
+    let mut numeric = Vec::new();
+    let mut paths = Vec::new();
+    match &decl.zeilen {
+        RowsDecl::Explicit(row_decls) => {
+            header.push(decl.kopf.clone().unwrap_or_default());
+            numeric.push(false);
+            for row in row_decls {
+                paths.push(row.daten.clone());
+                let map = data::lookup(data, &row.daten)?;
+                let mut cells = vec![row.titel.clone()];
+                for column in &decl.spalten {
+                    cells.push(cell(map, &row.daten, column, data)?);
+                }
+                rows.push(TableRow {
+                    cells,
+                    level: row.ebene,
+                    total: row.summe,
+                });
+            }
+        }
+        RowsDecl::Path(path) => {
+            paths.push(path.clone());
+            let list = data::lookup(data, path)?;
+            let items = list.as_array().ok_or_else(|| DataError::NotASeries {
+                path: path.clone(),
+                found: data::describe(list),
+            })?;
+            for (index, item) in items.iter().enumerate() {
+                let item_path = format!("{path}.{index}");
+                let mut cells = Vec::new();
+                for column in &decl.spalten {
+                    cells.push(cell(item, &item_path, column, data)?);
+                }
+                rows.push(TableRow {
+                    cells,
+                    level: 0,
+                    total: false,
+                });
+            }
+        }
+    }
+    for column in &decl.spalten {
+        header.push(column.titel.clone());
+        numeric.push(column.format != Some(ValueFormat::Text) && is_numeric_column(column, &rows, header.len() - 1));
+    }
+    for column in &decl.spalten {
+        if let Some(share) = &column.anteil {
+            paths.push(share.basis.clone());
+        }
+    }
+    let example = paths.iter().any(|p| data::is_example(example_sets, p));
+    Ok(Table {
+        id: id.to_string(),
+        caption: data::caption_with_marker(&decl.titel, example),
+        source: decl.quelle.clone(),
+        header,
+        numeric,
+        rows,
+    })
+}
+
+fn is_numeric_column(column: &ColumnDecl, rows: &[TableRow], index: usize) -> bool {
+    if column.anteil.is_some() || column.differenz.is_some() || column.veraenderung.is_some() {
+        return true;
+    }
+    rows.iter().all(|row| {
+        row.cells.get(index).is_some_and(|text| {
+            text == PENDING
+                || text.is_empty()
+                || text
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c == format::MINUS || c == '+')
+        })
+    })
+}
+
+fn field<'a>(row: &'a Value, row_path: &str, name: &str) -> Result<&'a Value, DataError> {
+    data::lookup(row, name).map_err(|_| DataError::Missing {
+        path: format!("{row_path}.{name}"),
+        hint: format!(": das Feld „{name}“ fehlt"),
+    })
+}
+
+fn field_number(row: &Value, row_path: &str, name: &str) -> Result<Option<f64>, DataError> {
+    data::number(field(row, row_path, name)?, &format!("{row_path}.{name}"))
+}
+
+fn digits(format: Option<ValueFormat>, default: u8) -> u8 {
+    match format {
+        Some(ValueFormat::Ganz | ValueFormat::Euro) => 0,
+        Some(ValueFormat::Dezimal1 | ValueFormat::Prozent) => 1,
+        Some(ValueFormat::Dezimal2) => 2,
+        _ => default,
+    }
+}
+
+fn formatted(result: Result<String, format::NotANumber>, path: &str) -> Result<String, DataError> {
+    result.map_err(|err| DataError::NotANumber {
+        path: path.to_string(),
+        found: err.to_string(),
+    })
+}
+
+fn cell(row: &Value, row_path: &str, column: &ColumnDecl, data: &Value) -> Result<String, DataError> {
+    if let Some(share) = &column.anteil {
+        let part = field_number(row, row_path, &share.feld)?;
+        let whole = data::number_at(data, &share.basis)?;
+        return Ok(match (part, whole) {
+            (Some(part), Some(whole)) => match format::share(part, whole) {
+                Some(value) => formatted(
+                    column.format.unwrap_or(ValueFormat::Dezimal1).number(value),
+                    row_path,
+                )?,
+                None => String::new(),
+            },
+            _ => PENDING.to_string(),
+        });
+    }
+    if let Some(pair) = &column.differenz {
+        let from = field_number(row, row_path, &pair.von)?;
+        let to = field_number(row, row_path, &pair.zu)?;
+        return Ok(match (from, to) {
+            (Some(from), Some(to)) => formatted(
+                format::change(to - from, digits(column.format, 0), ChangeUnit::Number, PercentStyle::Sign),
+                row_path,
+            )?,
+            _ => PENDING.to_string(),
+        });
+    }
+    if let Some(pair) = &column.veraenderung {
+        let from = field_number(row, row_path, &pair.von)?;
+        let to = field_number(row, row_path, &pair.zu)?;
+        return Ok(match (from, to) {
+            (Some(from), Some(to)) => match format::change_percent(from, to) {
+                Some(value) => formatted(
+                    format::change(value, digits(column.format, 1), ChangeUnit::Number, PercentStyle::Sign),
+                    row_path,
+                )?,
+                None => String::new(),
+            },
+            _ => PENDING.to_string(),
+        });
+    }
+    let Some(name) = &column.feld else {
+        return Err(DataError::Shape(format!(
+            "Spalte „{}“: geben Sie feld:, anteil:, differenz: oder veraenderung: an",
+            column.titel
+        )));
+    };
+    let value = field(row, row_path, name)?;
+    let path = format!("{row_path}.{name}");
+    Ok(match value {
+        v if data::is_pending(v) => PENDING.to_string(),
+        Value::String(text) => text.clone(),
+        Value::Bool(true) => "ja".to_string(),
+        Value::Bool(false) => "nein".to_string(),
+        Value::Number(_) => {
+            let number = data::number(value, &path)?.unwrap_or_default();
+            let format = column.format.unwrap_or(if number.fract() == 0.0 {
+                ValueFormat::Ganz
+            } else {
+                ValueFormat::Dezimal1
+            });
+            formatted(format.number(number), &path)?
+        }
+        other => {
+            return Err(DataError::NotANumber {
+                path,
+                found: data::describe(other),
+            })
+        }
+    })
+}
+
+/// The data behind a chart as a table, so nothing is conveyed by graphics alone.
+pub fn chart_data_table(chart: &Chart) -> Table {
+    let mut header = vec![chart.x_title.clone().unwrap_or_else(|| "Kategorie".to_string())];
+    header.extend(chart.series.iter().map(|s| s.name.clone()));
+    let mut numeric = vec![false];
+    numeric.extend(chart.series.iter().map(|_| true));
+    let rows = chart
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(index, category)| {
+            let mut cells = vec![category.clone()];
+            for series in &chart.series {
+                let text = match series.values.get(index).copied().flatten() {
+                    Some(value) => chart.format.number(value).unwrap_or_default(),
+                    None => PENDING.to_string(),
+                };
+                cells.push(text);
+            }
+            TableRow {
+                cells,
+                level: 0,
+                total: false,
+            }
+        })
+        .collect();
+    Table {
+        id: chart.id.clone(),
+        caption: format!("Daten zur Abbildung: {}", chart.caption),
+        source: chart.source.clone(),
+        header,
+        numeric,
+        rows,
+    }
+}
+
+/// Writes a table as HTML: caption, header row with `scope="col"`, row headers with
+/// `scope="row"`, the source line below.
+pub fn to_html(table: &Table, caption_label: Option<&str>) -> String {
+    let esc = html_escape;
+    let mut out = String::from("<table>\n<caption>");
+    if let Some(label) = caption_label {
+        out.push_str(&format!("<span class=\"nr\">{}:</span> ", esc(label)));
+    }
+    out.push_str(&esc(&table.caption));
+    out.push_str("</caption>\n<thead>\n<tr>");
+    for (index, title) in table.header.iter().enumerate() {
+        let class = if table.numeric.get(index).copied().unwrap_or(false) {
+            " class=\"zahl\""
+        } else {
+            ""
+        };
+        out.push_str(&format!("<th scope=\"col\"{class}>{}</th>", esc(title)));
+    }
+    out.push_str("</tr>\n</thead>\n<tbody>\n");
+    for row in &table.rows {
+        let mut classes = Vec::new();
+        if row.total {
+            classes.push("summe".to_string());
+        }
+        if row.level > 0 {
+            classes.push(format!("ebene-{}", row.level));
+        }
+        if classes.is_empty() {
+            out.push_str("<tr>");
+        } else {
+            out.push_str(&format!("<tr class=\"{}\">", classes.join(" ")));
+        }
+        for (index, text) in row.cells.iter().enumerate() {
+            let numeric = table.numeric.get(index).copied().unwrap_or(false);
+            let class = if numeric { " class=\"zahl\"" } else { "" };
+            if index == 0 {
+                out.push_str(&format!("<th scope=\"row\"{class}>{}</th>", esc(text)));
+            } else {
+                out.push_str(&format!("<td{class}>{}</td>", esc(text)));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// Writes a table as a Typst `#table(…)` call with a repeated header row.
+pub fn to_typst(table: &Table) -> String {
+    use crate::markdown::typst::escape_markup;
+    let columns = table.header.len().max(1);
+    let aligns: Vec<&str> = (0..columns)
+        .map(|i| {
+            if table.numeric.get(i).copied().unwrap_or(false) {
+                "right"
+            } else {
+                "left"
+            }
+        })
+        .collect();
+    let mut out = format!(
+        "table(\n  columns: {columns},\n  align: ({},),\n  table.header(repeat: true, ",
+        aligns.join(", ")
+    );
+    let header: Vec<String> = table
+        .header
+        .iter()
+        .map(|h| format!("[{}]", escape_markup(h)))
+        .collect();
+    out.push_str(&header.join(", "));
+    out.push_str("),\n");
+    for row in &table.rows {
+        out.push_str("  ");
+        for (index, text) in row.cells.iter().enumerate() {
+            let mut content = escape_markup(text);
+            if index == 0 && row.level > 0 {
+                content = format!("#h({}em)", u16::from(row.level)) + &content;
+            }
+            if row.total {
+                content = format!("#strong[{content}]");
+            }
+            out.push_str(&format!("[{content}], "));
+        }
+        // Pad short rows so cells never shift into the next row.
+        for _ in row.cells.len()..columns {
+            out.push_str("[], ");
+        }
+        out.push('\n');
+    }
+    out.push(')');
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decl(yaml: &str) -> TableDecl {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    fn budget() -> (TableDecl, Value) {
+        let decl = decl(
+            "titel: Budget\nquelle: BA\nkopf: Position\nzeilen:\n  - {titel: VK, daten: b.vk}\n  - {titel: EGL, daten: b.egl}\n  - {titel: Gesamt, daten: b.gesamt, summe: true}\nspalten:\n  - {titel: '2019', feld: vorjahr}\n  - {titel: '2020', feld: planjahr}\n  - {titel: Delta, differenz: {von: vorjahr, zu: planjahr}}\n  - {titel: Delta %, veraenderung: {von: vorjahr, zu: planjahr}, format: dezimal1}\n",
+        );
+        let data = json!({"b": {
+            "vk": {"vorjahr": 9069867, "planjahr": 8581009},
+            "egl": {"vorjahr": 7129465, "planjahr": 7053067},
+            "gesamt": {"vorjahr": 16199332, "planjahr": 15634076}}});
+        (decl, data)
+    }
+
+    #[test]
+    fn budget_deltas_are_computed() {
+        let (decl, data) = budget();
+        let table = resolve_table("budget", &decl, &data, &[]).unwrap();
+        assert_eq!(table.header, vec!["Position", "2019", "2020", "Delta", "Delta %"]);
+        assert_eq!(table.rows[0].cells, vec!["VK", "9.069.867", "8.581.009", "−488.858", "−5,4"]);
+        assert_eq!(table.rows[1].cells[3..], ["−76.398", "−1,1"]);
+        assert_eq!(table.rows[2].cells[3..], ["−565.256", "−3,5"]);
+        assert!(table.rows[2].total);
+        assert_eq!(table.numeric, vec![false, true, true, true, true]);
+    }
+
+    #[test]
+    fn share_column_against_a_total() {
+        let decl = decl("titel: IP\nzeilen:\n  - {titel: gesamt, daten: ip.g}\n  - {titel: marktnah, daten: ip.m}\nspalten:\n  - {titel: ELB, feld: gesamt}\n  - {titel: Anteil, anteil: {feld: gesamt, basis: ip.g.gesamt}}\n");
+        let data = json!({"ip": {"g": {"gesamt": 5485}, "m": {"gesamt": 173}}});
+        let table = resolve_table("ip", &decl, &data, &[]).unwrap();
+        assert_eq!(table.rows[1].cells, vec!["marktnah", "173", "3,2"]);
+        assert_eq!(table.rows[0].cells[2], "100,0");
+    }
+
+    #[test]
+    fn rows_from_a_list_with_pending_values() {
+        let decl = decl("titel: Ziele\nzeilen: z.lokal\nspalten:\n  - {titel: Ziel, feld: ziel, format: text}\n  - {titel: Zielwert, feld: wert}\n");
+        let data = json!({"z": {"lokal": [{"ziel": "A", "wert": null}, {"ziel": "B", "wert": "< 5 %"}]}});
+        let table = resolve_table("z", &decl, &data, &[]).unwrap();
+        assert_eq!(table.rows[0].cells, vec!["A", "derzeit in Abstimmung"]);
+        assert_eq!(table.rows[1].cells, vec!["B", "< 5 %"]);
+    }
+
+    #[test]
+    fn missing_field_names_the_path() {
+        let (decl, mut data) = budget();
+        data["b"]["egl"].as_object_mut().unwrap().remove("planjahr");
+        let err = resolve_table("budget", &decl, &data, &[]).unwrap_err().to_string();
+        assert!(err.contains("b.egl.planjahr"), "{err}");
+    }
+
+    #[test]
+    fn text_in_a_number_field_is_an_error() {
+        let (decl, mut data) = budget();
+        data["b"]["vk"]["vorjahr"] = json!("neun Millionen");
+        let err = resolve_table("budget", &decl, &data, &[]).unwrap_err().to_string();
+        assert!(err.contains("b.vk.vorjahr") && err.contains("neun Millionen"), "{err}");
+    }
+
+    #[test]
+    fn html_has_caption_scopes_and_escapes() {
+        let (decl, mut data) = budget();
+        data["b"]["vk"]["vorjahr"] = json!(1);
+        let mut table = resolve_table("budget", &decl, &data, &[]).unwrap();
+        table.caption = "<script>x</script>".into();
+        let html = to_html(&table, Some("Tabelle 1"));
+        assert!(html.contains("<caption><span class=\"nr\">Tabelle 1:</span> &lt;script&gt;"));
+        assert!(html.contains("<th scope=\"col\""));
+        assert!(html.contains("<th scope=\"row\">VK</th>"));
+        assert!(html.contains("<tr class=\"summe\">"));
+    }
+
+    #[test]
+    fn typst_table_has_header_and_escaped_cells() {
+        let (decl, data) = budget();
+        let mut table = resolve_table("budget", &decl, &data, &[]).unwrap();
+        table.rows[0].cells[0] = "#read(\"/etc/passwd\")".into();
+        let typst = to_typst(&table);
+        assert!(typst.contains("table.header(repeat: true, [Position]"));
+        assert!(typst.contains("[\\#read(\\\"\\/etc\\/passwd\\\")]"), "{typst}");
+        assert!(typst.contains("#strong[Gesamt]"));
+    }
+}
