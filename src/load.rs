@@ -204,8 +204,16 @@ fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
             .split('/')
             .map(str::to_string)
             .collect();
-        if value.get("beispielwerte").and_then(Value::as_bool) == Some(true) {
-            example_sets.push(key_path.join("."));
+        // `beispielwerte: true` marks the whole file, a list marks single keys within it.
+        let set = key_path.join(".");
+        match value.get("beispielwerte") {
+            Some(Value::Bool(true)) => example_sets.push(set.clone()),
+            Some(Value::Array(keys)) => example_sets.extend(
+                keys.iter()
+                    .filter_map(Value::as_str)
+                    .map(|key| format!("{set}.{key}")),
+            ),
+            _ => {}
         }
         insert_at(&mut context, &key_path, value, &rel, findings);
     }
