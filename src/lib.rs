@@ -16,3 +16,7 @@ pub mod data;
 pub mod expand;
 pub mod markdown;
 pub mod tables;
+pub mod render;
+pub mod typst_cli;
+pub mod output;
+pub mod build;

@@ -1,1 +1,74 @@
-fn main() {}
+//! `amip`: the command line. Each subcommand lives in its own file under `cmd/` and only
+//! parses arguments and prints; the work is done by the library.
+
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Befehle:
+{subcommands}
+
+Optionen:
+{options}
+";
+
+const SUB_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Optionen:
+{options}
+";
+
+/// Erstellt das Arbeitsmarkt- und Integrationsprogramm eines Jobcenters aus Markdown-Kapiteln
+/// und YAML-Daten als barrierefreie Website und als barrierefreies PDF.
+#[derive(Parser, Debug)]
+#[command(
+    name = "amip",
+    version,
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    override_usage = "amip [--project ORDNER] <BEFEHL> [OPTIONEN]"
+)]
+struct Cli {
+    /// Projektordner (Standard: der aktuelle Ordner)
+    #[arg(long, global = true, value_name = "ORDNER")]
+    project: Option<PathBuf>,
+
+    /// Diese Hilfe anzeigen
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Version anzeigen
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Website (output/html) und PDF (output/<name>.pdf) erstellen
+    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [-q]")]
+    Build(cmd::build::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
+    match cli.command {
+        Command::Build(args) => cmd::build::run(&project, &args),
+    }
+}

@@ -1,0 +1,335 @@
+//! The build pipeline, end to end: load → expand → Markdown → tables and charts → site and
+//! Typst document → typst → replace `output/`.
+//!
+//! [`prepare`] runs every in-memory stage and is shared by all commands that need the
+//! rendered document; [`build`] adds the file system and typst at the edges.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{Finding, Findings};
+use crate::markdown::{ChapterDoc, Numbering};
+use crate::model::{Chart, Project, Table};
+use crate::output::{copy_tree, Staging};
+use crate::render::{html, pdf};
+use crate::{charts, data, expand, load, markdown, tables, typst_cli};
+
+/// What to build.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// Write the website.
+    pub html: bool,
+    /// Write the PDF.
+    pub pdf: bool,
+    /// No progress messages.
+    pub quiet: bool,
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Problems in the project's sources.
+    #[error("Das Projekt enthält Fehler.")]
+    Findings(Findings),
+    /// Writing the output failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What amip was doing.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// typst is missing or unusable.
+    #[error(transparent)]
+    Typst(#[from] typst_cli::TypstError),
+}
+
+impl From<Findings> for BuildError {
+    fn from(findings: Findings) -> Self {
+        BuildError::Findings(findings)
+    }
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
+    let what = what.into();
+    move |source| BuildError::Io { what, source }
+}
+
+/// The document after all in-memory stages.
+pub struct Prepared {
+    /// Parsed chapters.
+    pub docs: Vec<ChapterDoc>,
+    /// Numbers of tables and figures.
+    pub numbering: Numbering,
+    /// Resolved tables by id.
+    pub tables: IndexMap<String, Table>,
+    /// Resolved charts by id.
+    pub charts: IndexMap<String, Chart>,
+    /// Chart SVGs by id.
+    pub svgs: IndexMap<String, String>,
+}
+
+/// Runs expansion, Markdown, tables and charts on a loaded project.
+pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {
+    let mut findings = Findings::default();
+    let mut resolved_tables = IndexMap::new();
+    for (id, decl) in &project.tables {
+        match tables::resolve_table(id, decl, &project.data, &project.example_sets) {
+            Ok(table) => {
+                resolved_tables.insert(id.clone(), table);
+            }
+            Err(err) => findings.push(
+                Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE),
+            ),
+        }
+    }
+    let mut resolved_charts = IndexMap::new();
+    for (id, decl) in &project.charts {
+        match data::resolve_chart(id, decl, &project.data, &project.example_sets) {
+            Ok(chart) => {
+                if chart.alt.trim().is_empty() {
+                    findings.push(
+                        Finding::error(format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."))
+                            .in_file(load::CHARTS_FILE)
+                            .with_help("Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt."),
+                    );
+                }
+                resolved_charts.insert(id.clone(), chart);
+            }
+            Err(err) => findings.push(
+                Finding::error(format!("Abbildung „{id}“: {err}")).in_file(load::CHARTS_FILE),
+            ),
+        }
+    }
+    timings.lap("Tabellen");
+    let mut svgs = IndexMap::new();
+    for (id, chart) in &resolved_charts {
+        match charts::render_svg(chart) {
+            Ok(svg) => {
+                svgs.insert(id.clone(), svg);
+            }
+            Err(err) => findings.push(Finding::error(err.to_string()).in_file(load::CHARTS_FILE)),
+        }
+    }
+    timings.lap("Abbildungen");
+    let expanded = match expand::expand_all(project) {
+        Ok(expanded) => Some(expanded),
+        Err(more) => {
+            findings.extend(more);
+            None
+        }
+    };
+    timings.lap("Vorlagen");
+    let parsed = expanded.and_then(|expanded| match markdown::parse(&project.chapters, &expanded) {
+        Ok(parsed) => Some(parsed),
+        Err(more) => {
+            findings.extend(more);
+            None
+        }
+    });
+    timings.lap("Markdown");
+    match parsed {
+        Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
+            docs,
+            numbering,
+            tables: resolved_tables,
+            charts: resolved_charts,
+            svgs,
+        }),
+        _ => Err(findings),
+    }
+}
+
+/// Measures the steps of a build for the summary.
+#[derive(Debug, Default)]
+pub struct Timings {
+    last: Option<Instant>,
+    /// (step, duration) in order.
+    pub steps: Vec<(String, Duration)>,
+}
+
+impl Timings {
+    /// Starts measuring.
+    pub fn start() -> Self {
+        Self {
+            last: Some(Instant::now()),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Records the time since the last lap under `step`.
+    pub fn lap(&mut self, step: &str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.steps.push((step.to_string(), now - last));
+        }
+        self.last = Some(now);
+    }
+}
+
+/// What a successful build wrote.
+#[derive(Debug)]
+pub struct Report {
+    /// Pages of the website.
+    pub pages: usize,
+    /// Chart SVGs.
+    pub charts: usize,
+    /// Tables.
+    pub tables: usize,
+    /// The PDF, when one was built or kept.
+    pub pdf: Option<PathBuf>,
+    /// Whether the PDF was built in this run.
+    pub pdf_built: bool,
+    /// Step durations.
+    pub timings: Timings,
+}
+
+/// The PDF's creation time: `SOURCE_DATE_EPOCH` when set, else the programme's date, else
+/// 1 January of the programme year (never the build time).
+pub fn creation_timestamp(project: &Project) -> i64 {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return epoch;
+    }
+    let programme = &project.programme;
+    let date = programme
+        .datum
+        .as_deref()
+        .and_then(crate::format::parse_date)
+        .or_else(|| jiff::civil::Date::new(i16::try_from(programme.jahr).ok()?, 1, 1).ok());
+    date.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map_or(0, |z| z.timestamp().as_second())
+}
+
+/// Builds the project at `root` into `root/output/`.
+pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
+    let mut timings = Timings::start();
+    let project = load::load(root)?;
+    timings.lap("Laden");
+    let prepared = prepare(&project, &mut timings)?;
+    let slug = project.programme.slug();
+    let pdf_name = format!("{slug}.pdf");
+
+    let staging = Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    let output_dir = root.join("output");
+    let mut pages = 0;
+    if options.html {
+        let site = html::render_site(&html::SiteInput {
+            project: &project,
+            docs: &prepared.docs,
+            numbering: &prepared.numbering,
+            tables: &prepared.tables,
+            charts: &prepared.charts,
+            svgs: &prepared.svgs,
+            pdf_name: &pdf_name,
+        })?;
+        for (rel, bytes) in &site {
+            if rel.ends_with(".html") {
+                pages += 1;
+            }
+            staging
+                .write(&format!("html/{rel}"), bytes)
+                .map_err(io(format!("output/html/{rel} kann nicht geschrieben werden")))?;
+        }
+        timings.lap("HTML");
+    } else if output_dir.join("html").is_dir() {
+        copy_tree(&output_dir.join("html"), &staging.path().join("html"))
+            .map_err(io("Die bisherige Website kann nicht übernommen werden"))?;
+    }
+
+    let mut pdf_built = false;
+    if options.pdf {
+        let document = pdf::render_document(
+            &project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        )?;
+        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs) {
+            staging
+                .write(&format!("typst/{rel}"), &bytes)
+                .map_err(io(format!("output/typst/{rel} kann nicht geschrieben werden")))?;
+        }
+        timings.lap("Typst-Quelle");
+        let typst = typst_cli::find_or_install(options.quiet)?;
+        let typst_dir = staging.path().join("typst");
+        let result = typst_cli::compile(
+            &typst,
+            &typst_dir,
+            Path::new(&format!("../{pdf_name}")),
+            creation_timestamp(&project),
+            pdf::FONT_DIR,
+        )?;
+        if let Err(diagnostics) = result {
+            return Err(BuildError::Findings(typst_findings(&diagnostics, &document)));
+        }
+        pdf_built = true;
+        timings.lap("PDF (typst)");
+    } else {
+        for rel in [pdf_name.as_str(), "typst"] {
+            let previous = output_dir.join(rel);
+            if previous.exists() {
+                copy_tree(&previous, &staging.path().join(rel))
+                    .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
+            }
+        }
+    }
+    let pdf_path = staging.path().join(&pdf_name);
+    let has_pdf = pdf_path.is_file();
+    if has_pdf && staging.path().join("html").is_dir() {
+        std::fs::copy(&pdf_path, staging.path().join("html").join(&pdf_name))
+            .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
+    }
+    staging
+        .commit(&output_dir)
+        .map_err(io(format!("Der Ausgabeordner {} kann nicht ersetzt werden", output_dir.display())))?;
+    timings.lap("Schreiben");
+    Ok(Report {
+        pages,
+        charts: prepared.svgs.len(),
+        tables: prepared.tables.len(),
+        pdf: has_pdf.then(|| output_dir.join(&pdf_name)),
+        pdf_built,
+        timings,
+    })
+}
+
+/// Translates typst's diagnostics into findings that name the chapter they came from.
+fn typst_findings(diagnostics: &[typst_cli::TypstDiagnostic], document: &pdf::TypstDocument) -> Findings {
+    let mut findings = Findings::default();
+    for diagnostic in diagnostics.iter().filter(|d| d.severity == "error") {
+        let chapter = document
+            .chapter_lines
+            .iter()
+            .rev()
+            .find(|(line, _)| *line <= diagnostic.line)
+            .map(|(_, file)| file.clone());
+        let place = if diagnostic.file.is_empty() {
+            String::new()
+        } else {
+            format!(" (output/typst/{}:{}:{})", diagnostic.file, diagnostic.line, diagnostic.column)
+        };
+        let finding = match (&chapter, diagnostic.file.as_str()) {
+            (Some(file), "main.typ") => Finding::error(format!(
+                "Der PDF-Satz mit typst ist fehlgeschlagen, im Kapitel {file}{place}: {}",
+                diagnostic.message
+            ))
+            .in_file(file.clone()),
+            _ => Finding::error(format!(
+                "Der PDF-Satz mit typst ist fehlgeschlagen{place}: {}",
+                diagnostic.message
+            ))
+            .with_help("Prüfen Sie die Vorlage templates/typst/main.typ."),
+        };
+        findings.push(finding);
+    }
+    if findings.0.is_empty() {
+        findings.push(Finding::error("Der PDF-Satz mit typst ist fehlgeschlagen (ohne Meldung)."));
+    }
+    findings
+}

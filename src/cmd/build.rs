@@ -1,0 +1,73 @@
+//! `amip build`: builds the website and the PDF.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use amip::build::{build, BuildError, BuildOptions};
+
+/// Arguments of `amip build`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Nur die Website erstellen (ein vorhandenes PDF bleibt erhalten)
+    #[arg(long)]
+    html: bool,
+    /// Nur das PDF erstellen (eine vorhandene Website bleibt erhalten)
+    #[arg(long)]
+    pdf: bool,
+    /// Keine Zusammenfassung ausgeben
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs the build and prints a summary.
+pub fn run(project: &Path, args: &Args) -> ExitCode {
+    let root = match amip::load::find_project(project) {
+        Ok(root) => root,
+        Err(finding) => {
+            super::print_findings(&amip::diagnostic::Findings(vec![finding]));
+            return ExitCode::FAILURE;
+        }
+    };
+    let both = !args.html && !args.pdf;
+    let options = BuildOptions {
+        html: args.html || both,
+        pdf: args.pdf || both,
+        quiet: args.quiet,
+    };
+    match build(&root, options) {
+        Ok(report) => {
+            if !args.quiet {
+                println!(
+                    "Fertig: {} Seiten, {} Abbildungen, {} Tabellen in output/html/",
+                    report.pages, report.charts, report.tables
+                );
+                if let Some(pdf) = &report.pdf {
+                    let name = pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    if report.pdf_built {
+                        println!("PDF: output/{name} (Typst-Quelle: output/typst/main.typ)");
+                    } else {
+                        println!("PDF: output/{name} (unverändert übernommen)");
+                    }
+                }
+                let steps: Vec<String> = report
+                    .timings
+                    .steps
+                    .iter()
+                    .map(|(step, time)| format!("{step} {} ms", time.as_millis()))
+                    .collect();
+                println!("Zeiten: {}", steps.join(", "));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Findings(findings)) => {
+            super::print_findings(&findings);
+            eprintln!("Es wurde nichts geschrieben; output/ ist unverändert.");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("Fehler: {err}");
+            eprintln!("Es wurde nichts geschrieben; output/ ist unverändert.");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The website: a start page (title, Vorwort, table of contents, PDF link) and one page per
+//! numbered chapter, all from tera templates, with one stylesheet and the chart SVGs.
+//! Everything is local: no request leaves the site, and no page needs JavaScript.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::template;
+use crate::diagnostic::{Finding, Findings};
+use crate::markdown::html::{write_chapter, HtmlContext};
+use crate::markdown::{ChapterDoc, Numbering};
+use crate::model::{Chart, Project, Table};
+
+/// Folder of the chart SVGs inside the site.
+pub const CHART_DIR: &str = "abbildungen";
+
+/// A file of the site: path relative to `output/html/` and its bytes.
+pub type SiteFile = (String, Vec<u8>);
+
+/// Everything the site is made of, computed by earlier stages.
+pub struct SiteInput<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Parsed chapters.
+    pub docs: &'a [ChapterDoc],
+    /// Numbers of tables and figures.
+    pub numbering: &'a Numbering,
+    /// Resolved tables.
+    pub tables: &'a IndexMap<String, Table>,
+    /// Resolved charts.
+    pub charts: &'a IndexMap<String, Chart>,
+    /// The chart SVGs by id.
+    pub svgs: &'a IndexMap<String, String>,
+    /// File name of the PDF, linked from every page.
+    pub pdf_name: &'a str,
+}
+
+#[derive(Serialize)]
+struct TocSection {
+    titel: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct TocChapter {
+    titel: String,
+    seite: String,
+    im_verzeichnis: bool,
+    abschnitte: Vec<TocSection>,
+}
+
+/// Page file of each chapter: unnumbered chapters before the first numbered one (the
+/// Vorwort) are shown on the start page.
+pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
+    let mut in_front = true;
+    docs.iter()
+        .map(|doc| {
+            if in_front && !doc.numbered {
+                "index.html".to_string()
+            } else {
+                in_front = false;
+                format!("{}.html", doc.stem)
+            }
+        })
+        .collect()
+}
+
+/// Renders all pages and assets of the site.
+pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
+    let project = input.project;
+    let mut findings = Findings::default();
+    let mut tera = Tera::new();
+    for name in ["html/basis.html", "html/index.html", "html/kapitel.html"] {
+        if let Err(err) = tera.add_raw_template(name, template(project, name)) {
+            findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+        }
+    }
+    if findings.has_errors() {
+        return Err(findings);
+    }
+
+    let pages = page_names(input.docs);
+    let chart_sizes: IndexMap<String, (u32, u32)> = input
+        .svgs
+        .iter()
+        .map(|(id, svg)| (id.clone(), svg_size(svg)))
+        .collect();
+    let ctx = HtmlContext {
+        tables: input.tables,
+        charts: input.charts,
+        numbering: input.numbering,
+        pages: &pages,
+        chart_dir: CHART_DIR,
+        chart_sizes: &chart_sizes,
+    };
+
+    let toc: Vec<TocChapter> = input
+        .docs
+        .iter()
+        .zip(&pages)
+        .map(|(doc, page)| TocChapter {
+            titel: doc.numbered_title(),
+            seite: page.clone(),
+            im_verzeichnis: page != "index.html",
+            abschnitte: doc
+                .headings
+                .iter()
+                .filter(|h| h.level == 2)
+                .map(|h| TocSection {
+                    titel: match &h.number {
+                        Some(n) => format!("{n} {}", h.text),
+                        None => h.text.clone(),
+                    },
+                    id: h.id.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let nav: Vec<&TocChapter> = {
+        let mut seen = Vec::new();
+        let mut nav = Vec::new();
+        for entry in &toc {
+            if !seen.contains(&&entry.seite) {
+                seen.push(&entry.seite);
+                nav.push(entry);
+            }
+        }
+        nav
+    };
+    let programme = &project.programme;
+    let mut base = Context::new();
+    base.insert("titel", &programme.full_title());
+    base.insert("jobcenter", &programme.jobcenter);
+    base.insert("landkreis", &programme.landkreis);
+    base.insert("entwurf", &(programme.status == crate::model::Status::Draft));
+    base.insert("pdf", input.pdf_name);
+    base.insert(
+        "stand",
+        &programme
+            .datum
+            .as_deref()
+            .and_then(crate::format::parse_date)
+            .map(crate::format::date_short),
+    );
+    let start = TocChapter {
+        titel: "Start".to_string(),
+        seite: "index.html".to_string(),
+        im_verzeichnis: false,
+        abschnitte: Vec::new(),
+    };
+    let nav_entries: Vec<&TocChapter> = std::iter::once(&start)
+    .chain(nav.into_iter().filter(|entry| entry.seite != "index.html"))
+    .collect();
+    base.insert("navigation", &nav_entries);
+
+    let mut files: Vec<SiteFile> = Vec::new();
+    // Start page with the Vorwort.
+    let front: Vec<String> = input
+        .docs
+        .iter()
+        .zip(&pages)
+        .filter(|(_, page)| *page == "index.html")
+        .map(|(doc, _)| write_chapter(doc, &ctx, 1))
+        .collect();
+    let mut index_ctx = base.clone();
+    index_ctx.insert("vorspann", &front);
+    index_ctx.insert("kapitel", &toc);
+    index_ctx.insert("aktuelle_seite", "index.html");
+    match tera.render("html/index.html", &index_ctx) {
+        Ok(html) => files.push(("index.html".to_string(), html.into_bytes())),
+        Err(err) => findings.push(template_error("html/index.html", &err)),
+    }
+
+    // One page per numbered chapter.
+    let chapter_pages: Vec<(usize, &ChapterDoc)> = input
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pages.get(*i).is_some_and(|p| p != "index.html"))
+        .collect();
+    for (position, (index, doc)) in chapter_pages.iter().enumerate() {
+        let page = pages.get(*index).cloned().unwrap_or_default();
+        let mut page_ctx = base.clone();
+        page_ctx.insert("aktuelle_seite", &page);
+        page_ctx.insert("kapiteltitel", &doc.numbered_title());
+        page_ctx.insert("inhalt", &write_chapter(doc, &ctx, 0));
+        let prev = if position == 0 {
+            Some(("index.html".to_string(), "Start".to_string()))
+        } else {
+            chapter_pages
+                .get(position - 1)
+                .map(|(i, d)| (pages.get(*i).cloned().unwrap_or_default(), d.numbered_title()))
+        };
+        let next = chapter_pages
+            .get(position + 1)
+            .map(|(i, d)| (pages.get(*i).cloned().unwrap_or_default(), d.numbered_title()));
+        page_ctx.insert("zurueck", &prev.map(|(seite, titel)| NavLink { seite, titel }));
+        page_ctx.insert("weiter", &next.map(|(seite, titel)| NavLink { seite, titel }));
+        match tera.render("html/kapitel.html", &page_ctx) {
+            Ok(html) => files.push((page, html.into_bytes())),
+            Err(err) => findings.push(template_error("html/kapitel.html", &err)),
+        }
+    }
+
+    files.push((
+        "style.css".to_string(),
+        template(project, "html/style.css").as_bytes().to_vec(),
+    ));
+    for (id, svg) in input.svgs {
+        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+    }
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok(files)
+    }
+}
+
+#[derive(Serialize)]
+struct NavLink {
+    seite: String,
+    titel: String,
+}
+
+fn template_error(name: &str, err: &tera::Error) -> Finding {
+    let mut detail = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        detail.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}")).in_file(format!("templates/{name}"))
+}
+
+/// Width and height from the root `<svg>` element's attributes (720×400 if absent).
+fn svg_size(svg: &str) -> (u32, u32) {
+    let root = svg.split_once("<svg").map_or("", |(_, rest)| rest);
+    let root = root.split_once('>').map_or(root, |(attrs, _)| attrs);
+    let attr = |name: &str| -> Option<u32> {
+        let start = root.find(&format!(" {name}=\""))? + name.len() + 3;
+        let rest = root.get(start..)?;
+        let end = rest.find('"')?;
+        rest.get(..end)?.trim_end_matches("px").parse::<f64>().ok().map(|v| v.round() as u32)
+    };
+    (attr("width").unwrap_or(720), attr("height").unwrap_or(400))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_size_reads_root_attributes() {
+        assert_eq!(svg_size("<?xml?><svg width=\"640\" height=\"300\" viewBox=\"0 0 640 300\">"), (640, 300));
+        assert_eq!(svg_size("<svg>"), (720, 400));
+    }
+}

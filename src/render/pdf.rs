@@ -1,0 +1,121 @@
+//! The Typst document: `main.typ` from the `typst/main.typ` template, the chart SVGs and the
+//! font files, written to a build folder in which typst then runs (see [`crate::typst_cli`]).
+
+use indexmap::IndexMap;
+use tera::{Context, Kwargs, State, Tera};
+
+use super::template;
+use crate::diagnostic::{Finding, Findings};
+use crate::markdown::typst::{escape_markup, string, write_chapter, TypstContext};
+use crate::markdown::{ChapterDoc, Numbering};
+use crate::model::{Chart, Project, Table};
+
+/// Folder of the chart SVGs next to `main.typ`.
+pub const CHART_DIR: &str = "abbildungen";
+/// Folder of the font files next to `main.typ`.
+pub const FONT_DIR: &str = "schriften";
+/// The body and chart font family.
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+
+/// The Typst sources: `main.typ` and where each chapter starts in it.
+pub struct TypstDocument {
+    /// The whole `main.typ`.
+    pub main: String,
+    /// (first line in `main.typ`, chapter file) for mapping typst errors back to chapters.
+    pub chapter_lines: Vec<(usize, String)>,
+}
+
+/// The files of the Typst build folder (relative path, bytes), fonts included.
+pub fn build_files(document: &TypstDocument, svgs: &IndexMap<String, String>) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("main.typ".to_string(), document.main.as_bytes().to_vec())];
+    for (id, svg) in svgs {
+        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+    }
+    for (name, bytes) in fonts() {
+        files.push((format!("{FONT_DIR}/{name}"), bytes.to_vec()));
+    }
+    files
+}
+
+/// The embedded DejaVu Sans faces typst needs for regular, bold and italic text.
+pub fn fonts() -> [(&'static str, &'static [u8]); 4] {
+    [
+        ("DejaVuSans.ttf", dejavu::sans::regular()),
+        ("DejaVuSans-Bold.ttf", dejavu::sans::bold()),
+        ("DejaVuSans-Oblique.ttf", dejavu::sans::oblique()),
+        ("DejaVuSans-BoldOblique.ttf", dejavu::sans::bold_oblique()),
+    ]
+}
+
+fn escape_for_tera(input: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
+    output.write_all(escape_markup(input).as_bytes())
+}
+
+/// Writes `main.typ` from the template and the chapters.
+pub fn render_document(
+    project: &Project,
+    docs: &[ChapterDoc],
+    numbering: &Numbering,
+    tables: &IndexMap<String, Table>,
+    charts: &IndexMap<String, Chart>,
+) -> Result<TypstDocument, Findings> {
+    let ctx = TypstContext {
+        tables,
+        charts,
+        numbering,
+        chart_dir: CHART_DIR,
+    };
+    let chapters: Vec<String> = docs.iter().map(|doc| write_chapter(doc, &ctx)).collect();
+
+    let mut tera = Tera::new();
+    tera.set_escape_fn(escape_for_tera);
+    tera.autoescape_on([".typ"]);
+    tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| {
+        tera::Value::safe_string(&string(value))
+    });
+    let name = "typst/main.typ";
+    if let Err(err) = tera.add_raw_template(name, template(project, name)) {
+        let mut findings = Findings::default();
+        findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+        return Err(findings);
+    }
+    let programme = &project.programme;
+    let mut context = Context::new();
+    context.insert("titel", &programme.full_title());
+    context.insert("jobcenter", &programme.jobcenter);
+    context.insert("ort", &programme.ort);
+    context.insert(
+        "datum",
+        &programme
+            .datum
+            .as_deref()
+            .and_then(crate::format::parse_date)
+            .map(crate::format::date_long),
+    );
+    context.insert("entwurf", &(programme.status == crate::model::Status::Draft));
+    context.insert("schrift", FONT_FAMILY);
+    let safe: Vec<tera::Value> = chapters.iter().map(|c| tera::Value::safe_string(c)).collect();
+    context.insert("kapitel", &safe);
+    let main = tera.render(name, &context).map_err(|err| {
+        let mut findings = Findings::default();
+        findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+        findings
+    })?;
+
+    let mut chapter_lines = Vec::new();
+    let mut search_from = 0;
+    for (doc, text) in docs.iter().zip(&chapters) {
+        if let Some(found) = main.get(search_from..).and_then(|rest| rest.find(text.as_str())) {
+            let start = search_from + found;
+            let line = main.get(..start).map_or(0, |p| p.matches('\n').count()) + 1;
+            let file = project
+                .chapters
+                .get(doc.chapter)
+                .map(|c| c.file.clone())
+                .unwrap_or_default();
+            chapter_lines.push((line, file));
+            search_from = start + text.len();
+        }
+    }
+    Ok(TypstDocument { main, chapter_lines })
+}

@@ -1,0 +1,223 @@
+//! Finding, installing and running the typst CLI.
+//!
+//! amip runs the pinned typst version as a separate process: `$AMIP_TYPST`, then `PATH`, then
+//! a per-user cache folder. When none is there it installs typst-cli into that cache with
+//! `cargo install` (it says so first, since that takes minutes), unless `AMIP_NO_INSTALL=1`.
+//! Typst's diagnostics are read in its short format and mapped back to chapters.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The typst version amip is made for.
+pub const TYPST_VERSION: &str = "0.15.1";
+/// Only this minor version is accepted.
+const TYPST_MINOR: &str = "0.15.";
+
+/// Why typst could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TypstError {
+    /// No typst and installing is off.
+    #[error("typst {TYPST_VERSION} wurde nicht gefunden und AMIP_NO_INSTALL=1 verbietet die Installation.\nInstallieren Sie es mit:\n  cargo install typst-cli --locked --version {TYPST_VERSION}\noder setzen Sie AMIP_TYPST auf den Pfad einer typst-Datei.")]
+    NotFound,
+    /// A typst of another version.
+    #[error("{path} ist typst {found}, amip braucht typst {TYPST_VERSION} (0.15.x).\nInstallieren Sie es mit: cargo install typst-cli --locked --version {TYPST_VERSION}")]
+    WrongVersion {
+        /// The program.
+        path: String,
+        /// What it said.
+        found: String,
+    },
+    /// `cargo install` failed.
+    #[error("Die Installation von typst {TYPST_VERSION} ist fehlgeschlagen: {0}\nInstallieren Sie es selbst mit: cargo install typst-cli --locked --version {TYPST_VERSION}")]
+    InstallFailed(String),
+    /// typst could not be started.
+    #[error("typst konnte nicht gestartet werden ({path}): {source}")]
+    Start {
+        /// The program.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// One diagnostic from `typst compile --diagnostic-format short`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypstDiagnostic {
+    /// File as typst names it, relative to the build folder.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// "error" or "warning".
+    pub severity: String,
+    /// Typst's message.
+    pub message: String,
+}
+
+/// Parses typst's short diagnostic lines (`main.typ:12:5: error: …`); other lines are kept
+/// as messages without a place.
+pub fn parse_diagnostics(stderr: &str) -> Vec<TypstDiagnostic> {
+    let mut out: Vec<TypstDiagnostic> = Vec::new();
+    for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = line.splitn(5, ':');
+        let parsed = (|| {
+            let file = parts.next()?.trim().to_string();
+            let line_no = parts.next()?.trim().parse().ok()?;
+            let column = parts.next()?.trim().parse().ok()?;
+            let severity = parts.next()?.trim().to_string();
+            let message = parts.next()?.trim().to_string();
+            Some(TypstDiagnostic { file, line: line_no, column, severity, message })
+        })();
+        match parsed {
+            Some(diagnostic) => out.push(diagnostic),
+            None => {
+                let (severity, message) = match line.split_once(':') {
+                    Some((kind @ ("error" | "warning"), rest)) => (kind.to_string(), rest.trim().to_string()),
+                    _ => ("error".to_string(), line.trim().to_string()),
+                };
+                out.push(TypstDiagnostic { file: String::new(), line: 0, column: 0, severity, message });
+            }
+        }
+    }
+    out
+}
+
+/// The version a typst program reports, e.g. "0.15.1".
+pub fn version_of(program: &Path) -> Result<String, TypstError> {
+    let output = Command::new(program)
+        .arg("--version")
+        .output()
+        .map_err(|source| TypstError::Start {
+            path: program.display().to_string(),
+            source,
+        })?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    Ok(text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string())
+}
+
+fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
+    let found = version_of(program)?;
+    if found.starts_with(TYPST_MINOR) {
+        Ok(program.to_path_buf())
+    } else {
+        Err(TypstError::WrongVersion {
+            path: program.display().to_string(),
+            found,
+        })
+    }
+}
+
+/// The per-user folder the pinned typst is installed into.
+pub fn cache_root() -> PathBuf {
+    dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("amip")
+        .join(format!("typst-{TYPST_VERSION}"))
+}
+
+fn on_path() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("typst"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Finds a typst of the pinned minor version, installing it when allowed.
+pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+    if let Some(explicit) = std::env::var_os("AMIP_TYPST").filter(|v| !v.is_empty()) {
+        return check_version(Path::new(&explicit));
+    }
+    let mut wrong = None;
+    if let Some(program) = on_path() {
+        match check_version(&program) {
+            Ok(found) => return Ok(found),
+            Err(err @ TypstError::WrongVersion { .. }) => wrong = Some(err),
+            Err(err) => return Err(err),
+        }
+    }
+    let cached = cache_root().join("bin").join("typst");
+    if cached.is_file() {
+        return check_version(&cached);
+    }
+    if std::env::var("AMIP_NO_INSTALL").is_ok_and(|v| v == "1") {
+        return Err(wrong.unwrap_or(TypstError::NotFound));
+    }
+    if !quiet {
+        eprintln!(
+            "typst {TYPST_VERSION} wird einmalig nach {} installiert (cargo install, das dauert einige Minuten) …",
+            cache_root().display()
+        );
+    }
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["install", "typst-cli", "--locked", "--version", TYPST_VERSION, "--root"])
+        .arg(cache_root())
+        .status()
+        .map_err(|err| TypstError::InstallFailed(err.to_string()))?;
+    if !status.success() {
+        return Err(TypstError::InstallFailed(format!("cargo install endete mit {status}")));
+    }
+    check_version(&cached)
+}
+
+/// Runs `typst compile` in `dir` (which is also the root) and writes `output`.
+pub fn compile(
+    typst: &Path,
+    dir: &Path,
+    output: &Path,
+    timestamp: i64,
+    font_dir: &str,
+) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
+    let result = Command::new(typst)
+        .current_dir(dir)
+        .arg("compile")
+        .arg("main.typ")
+        .arg(output)
+        .args(["--root", "."])
+        .args(["--font-path", font_dir])
+        .arg("--ignore-system-fonts")
+        .args(["--creation-timestamp", &timestamp.to_string()])
+        .args(["--pdf-standard", "ua-1,a-2a"])
+        .args(["--diagnostic-format", "short"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .map_err(|source| TypstError::Start {
+            path: typst.display().to_string(),
+            source,
+        })?;
+    if result.status.success() {
+        Ok(Ok(()))
+    } else {
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        Ok(Err(parse_diagnostics(&stderr)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_diagnostics_are_parsed() {
+        let diagnostics = parse_diagnostics(
+            "main.typ:12:5: error: unknown variable: x\nerror: failed to load file\n",
+        );
+        assert_eq!(diagnostics.len(), 2);
+        assert_eq!(diagnostics[0].file, "main.typ");
+        assert_eq!(diagnostics[0].line, 12);
+        assert_eq!(diagnostics[0].column, 5);
+        assert_eq!(diagnostics[0].message, "unknown variable: x");
+        assert_eq!(diagnostics[1].file, "");
+        assert_eq!(diagnostics[1].message, "failed to load file");
+    }
+
+    #[test]
+    fn a_missing_program_is_a_start_error() {
+        let err = version_of(Path::new("/nonexistent/typst")).unwrap_err();
+        assert!(err.to_string().contains("konnte nicht gestartet werden"));
+    }
+}
