@@ -850,8 +850,11 @@ impl Plot {
 enum CategoryLayout {
     /// Horizontal, wrapped into lines, one label per category.
     Wrapped(Vec<Vec<String>>),
-    /// Turned by 90°, every `step`-th category.
-    Turned { labels: Vec<String>, step: usize },
+    /// Turned by 90°, every `step`-th category (with its index).
+    Turned {
+        labels: Vec<(usize, String)>,
+        step: usize,
+    },
 }
 
 impl CategoryLayout {
@@ -878,14 +881,14 @@ impl CategoryLayout {
         } else {
             (f64::from(LINE + 2) / slot.max(0.001)).ceil().min(1e9) as usize
         };
+        let step = step.max(1);
         let labels = categories
             .iter()
-            .map(|category| ellipsize(category, LABEL, 110))
+            .enumerate()
+            .step_by(step)
+            .map(|(index, category)| Ok((index, ellipsize(category, LABEL, 110)?)))
             .collect::<Res<Vec<_>>>()?;
-        Ok(CategoryLayout::Turned {
-            labels,
-            step: step.max(1),
-        })
+        Ok(CategoryLayout::Turned { labels, step })
     }
 
     /// Height the labels need below the plot.
@@ -895,9 +898,9 @@ impl CategoryLayout {
                 let lines = labels.iter().map(Vec::len).max().unwrap_or(0);
                 i32::try_from(lines).unwrap_or(3) * LINE
             }
-            CategoryLayout::Turned { labels, step } => {
+            CategoryLayout::Turned { labels, .. } => {
                 let mut widest = 0;
-                for label in labels.iter().step_by(*step) {
+                for (_, label) in labels {
                     widest = widest.max(text_width(label, LABEL)?);
                 }
                 widest
@@ -925,11 +928,11 @@ impl CategoryLayout {
                     }
                 }
             }
-            CategoryLayout::Turned { labels, step } => {
-                for (index, label) in labels.iter().enumerate().step_by(*step) {
+            CategoryLayout::Turned { labels, .. } => {
+                for (index, label) in labels {
                     canvas.text_turned(
                         label,
-                        (plot.center(index), y),
+                        (plot.center(*index), y),
                         LABEL,
                         TEXT,
                         Pos::new(HPos::Right, VPos::Center),
@@ -1117,9 +1120,16 @@ fn cartesian(chart: &Chart, data: &Data, kind: ChartKind) -> Res<String> {
         _ => VALUE_H + 6,
     };
     let negative = axis.as_ref().is_some_and(|axis| axis.lo < 0.0);
+    // Lines need room below only when their lowest points lie near the bottom edge.
+    let lowest = data.present().fold(f64::INFINITY, f64::min);
+    let near_bottom = axis.as_ref().is_some_and(|axis| {
+        (lowest - axis.lo) / (axis.hi - axis.lo) * f64::from(bottom - top)
+            < f64::from(VALUE_H + 10)
+    });
     let pad_bottom = match kind {
-        ChartKind::Linie if series_count > 1 => VALUE_H + 8,
-        ChartKind::Linie => 6,
+        ChartKind::Linie if near_bottom && series_count > 1 => VALUE_H + 8,
+        ChartKind::Linie if near_bottom => 6,
+        ChartKind::Linie => 0,
         _ if negative => label_room,
         _ => 0,
     };
@@ -1159,15 +1169,14 @@ fn cartesian(chart: &Chart, data: &Data, kind: ChartKind) -> Res<String> {
             _ => draw_stacks(canvas, &plot, chart.format, data, &labels, bar_width)?,
         }
 
-        // Base line: zero where shown, otherwise the bottom edge.
-        let base = if plot.lo <= 0.0 && plot.hi >= 0.0 && axis.is_some() {
-            plot.y(0.0)
-        } else {
-            bottom
-        };
-        canvas.path(vec![(left, base), (right, base)], AXIS, 1)?;
-        if kind == ChartKind::Linie && base != bottom {
+        // Axis lines: bars stand on zero; lines have the bottom edge as axis and a zero line
+        // only where the values cross zero.
+        if kind == ChartKind::Linie || axis.is_none() {
             canvas.path(vec![(left, bottom), (right, bottom)], AXIS, 1)?;
+        }
+        if axis.is_some() && (kind != ChartKind::Linie || (plot.lo < 0.0 && plot.hi > 0.0)) {
+            let zero = plot.y(0.0);
+            canvas.path(vec![(left, zero), (right, zero)], AXIS, 1)?;
         }
         if kind == ChartKind::Linie {
             for index in (0..count).filter(|index| categories.labelled(*index)) {
@@ -1251,6 +1260,10 @@ fn draw_lines(
 ) -> Res<()> {
     let slot = plot.slot();
     let all_markers = slot >= 10.0;
+    let sparse_markers = match categories {
+        CategoryLayout::Turned { step, .. } => slot * *step as f64 >= 14.0,
+        CategoryLayout::Wrapped(_) => false,
+    };
     let mut widest = 0;
     for label in labels.iter().flatten().flatten() {
         widest = widest.max(text_width(label, VALUE)?);
@@ -1281,10 +1294,13 @@ fn draw_lines(
         for (category, point) in points.iter().enumerate() {
             let Some(point) = point else { continue };
             let labelled = label_all || Some(category) == first || Some(category) == last;
-            let isolated = !(category > 0
-                && points.get(category - 1).is_some_and(Option::is_some)
+            let isolated = !((category > 0
+                && points.get(category - 1).is_some_and(Option::is_some))
                 || points.get(category + 1).is_some_and(Option::is_some));
-            if all_markers || labelled || isolated {
+            // Dense lines carry markers where the category axis is labelled, so the series stay
+            // distinguishable by shape.
+            let at_label = sparse_markers && categories.labelled(category);
+            if all_markers || labelled || isolated || at_label {
                 canvas.marker(style.marker, *point, style.colour)?;
             }
             let text = labels
@@ -1305,8 +1321,6 @@ fn draw_lines(
             }
         }
     }
-    let _ = categories;
-
     for labels in placed.values_mut() {
         spread_point_labels(labels, plot);
         for label in labels.iter() {
@@ -1448,12 +1462,12 @@ fn draw_stacks(
             let text = labels
                 .get(index)
                 .and_then(|series| series.get(category))
+                .filter(|_| x1 - x0 >= 16 && (y_from - y_to).abs() >= VALUE_H + 2)
                 .cloned()
                 .flatten();
             if let Some(text) = text {
                 let width = text_width(&text, VALUE)?;
-                let height = (y_from - y_to).abs();
-                if width + 6 <= x1 - x0 && height >= VALUE_H + 2 {
+                if width + 6 <= x1 - x0 {
                     let middle = (y_from + y_to) / 2;
                     let center = (x0 + x1) / 2;
                     canvas.rect(
@@ -1472,7 +1486,7 @@ fn draw_stacks(
             }
         }
         // The total above the stack, when every part is known.
-        if complete && !data.values.is_empty() {
+        if complete && !data.values.is_empty() && plot.slot() >= 16.0 {
             let total = up + down;
             let text = format.number(total)?;
             if text_width(&text, VALUE_BOLD)? + 4 <= px(plot.slot()) {
@@ -1502,6 +1516,8 @@ const RING_LEGEND_ROWS: usize = 12;
 
 /// A segment label beside the ring.
 struct RingLabel {
+    /// Category index.
+    index: usize,
     lines: Vec<String>,
     share: f64,
     angle: f64,
@@ -1583,9 +1599,9 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
     let rows = rows.min(RING_LEGEND_ROWS);
     let height = RING_AREA + i32::try_from(rows).unwrap_or(0) * LEGEND_ROW + MARGIN;
 
-    // Segment labels: name and share beside each segment.
-    let mut ring_labels: Vec<RingLabel> = Vec::new();
+    // Segments, each with its share.
     let mut segments: Vec<(usize, f64, f64)> = Vec::new();
+    let mut candidates: Vec<RingLabel> = Vec::new();
     if total > 0.0 {
         let mut cumulative = 0.0;
         for (index, value) in values.iter().enumerate() {
@@ -1597,36 +1613,40 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
                 continue;
             }
             segments.push((index, start, end));
-            let share = value / total * 100.0;
-            let name = data.categories.get(index).cloned().unwrap_or_default();
-            let mut lines = match wrap(&name, LABEL, RING_LABEL_WIDTH, 2)? {
-                Some(lines) => lines,
-                None => vec![ellipsize(&name, LABEL, RING_LABEL_WIDTH)?],
-            };
-            lines.push(format::percent(share, 1, PercentStyle::Sign)?);
             let angle = (start + end) / 2.0;
-            ring_labels.push(RingLabel {
-                lines,
-                share,
+            candidates.push(RingLabel {
+                index,
+                lines: Vec::new(),
+                share: value / total * 100.0,
                 angle,
                 y: 0,
                 right: angle.cos() >= -1e-9,
             });
         }
     }
+    // Labels beside the segments: each side holds only so many; the largest shares win and
+    // the legend still lists every share.
+    let per_side = usize::try_from((RING_AREA - 2 * MARGIN) / (2 * LINE + 4)).unwrap_or(1);
     let mut placed: Vec<RingLabel> = Vec::new();
     for right in [true, false] {
-        let side: Vec<RingLabel> = ring_labels
-            .iter_mut()
-            .filter(|label| label.right == right)
-            .map(|label| RingLabel {
-                lines: std::mem::take(&mut label.lines),
-                share: label.share,
-                angle: label.angle,
-                y: 0,
-                right,
-            })
-            .collect();
+        let mut side: Vec<RingLabel> = Vec::new();
+        for candidate in candidates.iter().filter(|label| label.right == right) {
+            side.push(RingLabel {
+                lines: Vec::new(),
+                ..*candidate
+            });
+        }
+        side.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.index.cmp(&b.index)));
+        side.truncate(per_side);
+        for label in &mut side {
+            let name = data.categories.get(label.index).cloned().unwrap_or_default();
+            let mut lines = match wrap(&name, LABEL, RING_LABEL_WIDTH, 2)? {
+                Some(lines) => lines,
+                None => vec![ellipsize(&name, LABEL, RING_LABEL_WIDTH)?],
+            };
+            lines.push(format::percent(label.share, 1, PercentStyle::Sign)?);
+            label.lines = lines;
+        }
         placed.extend(place_ring_labels(side));
     }
 

@@ -219,16 +219,24 @@ pub fn resolve_chart(
         .reihen
         .iter()
         .any(|s| is_example(example_sets, &s.werte));
+    let quotes = crate::markdown::german_quotes;
+    for s in &mut series {
+        s.name = quotes(&s.name);
+    }
     Ok(Chart {
         id: id.to_string(),
         kind: decl.art,
-        caption: caption_with_marker(&decl.titel, example),
-        source: decl.quelle.clone(),
-        alt: decl.alt.clone().unwrap_or_default(),
-        x_title: decl.x_titel.clone(),
-        y_title: decl.y_titel.clone(),
+        caption: quotes(&caption_with_marker(&decl.titel, example)),
+        source: decl.quelle.as_deref().map(quotes),
+        alt: quotes(decl.alt.as_deref().unwrap_or_default()),
+        x_title: decl.x_titel.as_deref().map(quotes),
+        y_title: decl.y_titel.as_deref().map(quotes),
         format: decl.format,
-        categories: categories.unwrap_or_default(),
+        categories: categories
+            .unwrap_or_default()
+            .iter()
+            .map(|c| quotes(c))
+            .collect(),
         series,
     })
 }

@@ -67,11 +67,17 @@ pub fn resolve_table(
         }
     }
     let example = paths.iter().any(|p| data::is_example(example_sets, p));
+    let quotes = crate::markdown::german_quotes;
+    for row in &mut rows {
+        for cell in &mut row.cells {
+            *cell = quotes(cell);
+        }
+    }
     Ok(Table {
         id: id.to_string(),
-        caption: data::caption_with_marker(&decl.titel, example),
-        source: decl.quelle.clone(),
-        header,
+        caption: quotes(&data::caption_with_marker(&decl.titel, example)),
+        source: decl.quelle.as_deref().map(quotes),
+        header: header.iter().map(|h| quotes(h)).collect(),
         numeric,
         rows,
     })
@@ -287,8 +293,13 @@ pub fn to_typst(table: &Table) -> String {
             }
         })
         .collect();
+    // The row-header column gets twice the room of a number column.
+    let widths: Vec<&str> = (0..columns)
+        .map(|i| if i == 0 { "2fr" } else { "1fr" })
+        .collect();
     let mut out = format!(
-        "table(\n  columns: {columns},\n  align: ({},),\n  table.header(repeat: true, ",
+        "table(\n  columns: ({},),\n  align: ({},),\n  table.header(repeat: true, ",
+        widths.join(", "),
         aligns.join(", ")
     );
     let header: Vec<String> = table

@@ -538,6 +538,11 @@ impl QuoteState {
     }
 }
 
+/// Straight double quotes in a standalone text (captions, table cells) as German quotes.
+pub fn german_quotes(text: &str) -> String {
+    convert_quotes_plain(text)
+}
+
 fn convert_quotes_plain(text: &str) -> String {
     QuoteState::default().convert(text)
 }
