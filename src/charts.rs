@@ -220,9 +220,7 @@ fn text_width(text: &str, font: Font) -> Res<i32> {
     if text.is_empty() {
         return Ok(0);
     }
-    let (width, _) = font_desc(font)
-        .box_size(text)
-        .map_err(|_| Problem::Font)?;
+    let (width, _) = font_desc(font).box_size(text).map_err(|_| Problem::Font)?;
     Ok(i32::try_from(width)
         .unwrap_or(MAX_TEXT_WIDTH)
         .min(MAX_TEXT_WIDTH))
@@ -314,10 +312,7 @@ const GRID: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 const PAPER: RGBColor = RGBColor(0xff, 0xff, 0xff);
 
 fn palette(index: usize) -> RGBColor {
-    PALETTE
-        .get(index % PALETTE.len())
-        .copied()
-        .unwrap_or(TEXT)
+    PALETTE.get(index % PALETTE.len()).copied().unwrap_or(TEXT)
 }
 
 /// Marker shapes for line charts, so series differ without colour.
@@ -571,7 +566,10 @@ fn svg(size: (u32, u32), draw: impl FnOnce(&Canvas) -> Res<()>) -> Res<String> {
 /// Adds a `viewBox` to the root element if the backend did not write one, so the SVG scales.
 fn ensure_view_box(svg: String, (width, height): (u32, u32)) -> String {
     let root_end = svg.find('>').unwrap_or(0);
-    if svg.get(..root_end).is_some_and(|root| root.contains("viewBox")) {
+    if svg
+        .get(..root_end)
+        .is_some_and(|root| root.contains("viewBox"))
+    {
         return svg;
     }
     svg.replacen(
@@ -827,8 +825,7 @@ impl Plot {
         } else {
             0.0
         };
-        px(f64::from(self.value_bottom)
-            - fraction * f64::from(self.value_bottom - self.value_top))
+        px(f64::from(self.value_bottom) - fraction * f64::from(self.value_bottom - self.value_top))
     }
 
     /// Width of one category.
@@ -1019,12 +1016,7 @@ fn legend_layout(
 }
 
 fn legend_height(entries: &[LegendEntry]) -> i32 {
-    entries
-        .iter()
-        .map(|entry| entry.row + 1)
-        .max()
-        .unwrap_or(0)
-        * LEGEND_ROW
+    entries.iter().map(|entry| entry.row + 1).max().unwrap_or(0) * LEGEND_ROW
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1123,8 +1115,7 @@ fn cartesian(chart: &Chart, data: &Data, kind: ChartKind) -> Res<String> {
     // Lines need room below only when their lowest points lie near the bottom edge.
     let lowest = data.present().fold(f64::INFINITY, f64::min);
     let near_bottom = axis.as_ref().is_some_and(|axis| {
-        (lowest - axis.lo) / (axis.hi - axis.lo) * f64::from(bottom - top)
-            < f64::from(VALUE_H + 10)
+        (lowest - axis.lo) / (axis.hi - axis.lo) * f64::from(bottom - top) < f64::from(VALUE_H + 10)
     });
     let pad_bottom = match kind {
         ChartKind::Linie if near_bottom && series_count > 1 => VALUE_H + 8,
@@ -1639,7 +1630,11 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
         side.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.index.cmp(&b.index)));
         side.truncate(per_side);
         for label in &mut side {
-            let name = data.categories.get(label.index).cloned().unwrap_or_default();
+            let name = data
+                .categories
+                .get(label.index)
+                .cloned()
+                .unwrap_or_default();
             let mut lines = match wrap(&name, LABEL, RING_LABEL_WIDTH, 2)? {
                 Some(lines) => lines,
                 None => vec![ellipsize(&name, LABEL, RING_LABEL_WIDTH)?],
@@ -1917,7 +1912,11 @@ mod tests {
             }
             assert!(all.contains("5.485"), "{kind:?}: 5.485 missing in {all}");
             assert!(svg.contains("font-family=\"DejaVu Sans\""));
-            assert_eq!(svg, render_svg(&sample(kind)).unwrap(), "{kind:?} not stable");
+            assert_eq!(
+                svg,
+                render_svg(&sample(kind)).unwrap(),
+                "{kind:?} not stable"
+            );
         }
     }
 
@@ -1926,7 +1925,14 @@ mod tests {
         let svg = render_svg(&sample(ChartKind::Linie)).unwrap();
         let document = check_document(&svg);
         let all = texts(&document).join("\n");
-        for value in ["5.210", "4.987", "2.301", "2.150", "Bedarfsgemeinschaften", "Jahr"] {
+        for value in [
+            "5.210",
+            "4.987",
+            "2.301",
+            "2.150",
+            "Bedarfsgemeinschaften",
+            "Jahr",
+        ] {
             assert!(all.contains(value), "{value} missing");
         }
         // German tick labels.
@@ -1945,7 +1951,11 @@ mod tests {
     fn ring_shows_shares_with_decimal_comma() {
         let mut chart = chart(
             ChartKind::Ring,
-            &["unter 25 Jahre", "25 bis unter 55 Jahre", "55 Jahre und älter"],
+            &[
+                "unter 25 Jahre",
+                "25 bis unter 55 Jahre",
+                "55 Jahre und älter",
+            ],
             &[("Arbeitslose", &[Some(331.0), Some(500.0), Some(169.0)])],
         );
         chart.format = ValueFormat::Ganz;
@@ -1981,7 +1991,9 @@ mod tests {
     #[test]
     fn degenerate_inputs_do_not_panic() {
         let empty: &[Option<f64>] = &[];
-        let many: Vec<Option<f64>> = (0..10_000).map(|i| Some(f64::from(i % 97) - 20.0)).collect();
+        let many: Vec<Option<f64>> = (0..10_000)
+            .map(|i| Some(f64::from(i % 97) - 20.0))
+            .collect();
         let many_categories: Vec<String> = (0..10_000).map(|i| format!("K{i}")).collect();
         let many_refs: Vec<&str> = many_categories.iter().map(String::as_str).collect();
         let long = "Sehr langer Kategoriename ohne Ende ".repeat(20);
@@ -1990,39 +2002,110 @@ mod tests {
             chart(ChartKind::Linie, &["a"], &[]),
             chart(ChartKind::Balken, &[], &[("leer", empty)]),
             chart(ChartKind::Balken, &["a", "b"], &[("none", &[None, None])]),
-            chart(ChartKind::Linie, &["a", "b"], &[("zero", &[Some(0.0), Some(0.0)])]),
-            chart(ChartKind::Gestapelt, &["a", "b"], &[("zero", &[Some(0.0), Some(0.0)])]),
+            chart(
+                ChartKind::Linie,
+                &["a", "b"],
+                &[("zero", &[Some(0.0), Some(0.0)])],
+            ),
             chart(
                 ChartKind::Gestapelt,
                 &["a", "b"],
-                &[("mix", &[Some(-5.0), Some(3.0)]), ("more", &[Some(2.0), Some(-8.0)])],
+                &[("zero", &[Some(0.0), Some(0.0)])],
             ),
-            chart(ChartKind::Balken, &["a", "b"], &[("neg", &[Some(-5.0), Some(-3.0)])]),
-            chart(ChartKind::Linie, &["a", "b"], &[("neg", &[Some(-5.0), Some(-3.0)])]),
+            chart(
+                ChartKind::Gestapelt,
+                &["a", "b"],
+                &[
+                    ("mix", &[Some(-5.0), Some(3.0)]),
+                    ("more", &[Some(2.0), Some(-8.0)]),
+                ],
+            ),
+            chart(
+                ChartKind::Balken,
+                &["a", "b"],
+                &[("neg", &[Some(-5.0), Some(-3.0)])],
+            ),
+            chart(
+                ChartKind::Linie,
+                &["a", "b"],
+                &[("neg", &[Some(-5.0), Some(-3.0)])],
+            ),
             chart(ChartKind::Linie, &["a"], &[("one", &[Some(42.0)])]),
-            chart(ChartKind::Linie, &["a", "b", "c"], &[("gap", &[Some(1.0), None, Some(3.0)])]),
-            chart(ChartKind::Balken, &["a", "b", "c"], &[("short", &[Some(1.0)])]),
+            chart(
+                ChartKind::Linie,
+                &["a", "b", "c"],
+                &[("gap", &[Some(1.0), None, Some(3.0)])],
+            ),
+            chart(
+                ChartKind::Balken,
+                &["a", "b", "c"],
+                &[("short", &[Some(1.0)])],
+            ),
             chart(ChartKind::Ring, &[], &[]),
             chart(ChartKind::Ring, &["a", "b"], &[("none", &[None, None])]),
-            chart(ChartKind::Ring, &["a", "b"], &[("zero", &[Some(0.0), Some(0.0)])]),
+            chart(
+                ChartKind::Ring,
+                &["a", "b"],
+                &[("zero", &[Some(0.0), Some(0.0)])],
+            ),
             chart(ChartKind::Ring, &["a"], &[("all", &[Some(7.0)])]),
-            chart(ChartKind::Ring, &["a", "b"], &[("half", &[Some(7.0), None])]),
+            chart(
+                ChartKind::Ring,
+                &["a", "b"],
+                &[("half", &[Some(7.0), None])],
+            ),
             chart(ChartKind::Linie, &many_refs, &[("many", &many)]),
-            chart(ChartKind::Balken, &many_refs, &[("many", &many), ("again", &many)]),
-            chart(ChartKind::Gestapelt, &many_refs, &[("many", &many), ("again", &many)]),
+            chart(
+                ChartKind::Balken,
+                &many_refs,
+                &[("many", &many), ("again", &many)],
+            ),
+            chart(
+                ChartKind::Gestapelt,
+                &many_refs,
+                &[("many", &many), ("again", &many)],
+            ),
             chart(
                 ChartKind::Ring,
                 &many_refs,
-                &[("many", &many.iter().map(|v| v.map(f64::abs)).collect::<Vec<_>>())],
+                &[(
+                    "many",
+                    &many.iter().map(|v| v.map(f64::abs)).collect::<Vec<_>>(),
+                )],
             ),
-            chart(ChartKind::Balken, &[long.as_str(), "\u{1}x<&>"], &[(long.as_str(), &[Some(1e15), Some(-1e15)])]),
-            chart(ChartKind::Ring, &[long.as_str(), "b"], &[("x", &[Some(1.0), Some(1e-9)])]),
-            chart(ChartKind::Linie, &["a", "b"], &[("huge", &[Some(f64::MAX), Some(-f64::MAX)])]),
-            chart(ChartKind::Gestapelt, &["a"], &[("x", &[Some(f64::MAX)]), ("y", &[Some(f64::MAX)])]),
-            chart(ChartKind::Linie, &["a", "b"], &[("tiny", &[Some(1e-300), Some(2e-300)])]),
+            chart(
+                ChartKind::Balken,
+                &[long.as_str(), "\u{1}x<&>"],
+                &[(long.as_str(), &[Some(1e15), Some(-1e15)])],
+            ),
+            chart(
+                ChartKind::Ring,
+                &[long.as_str(), "b"],
+                &[("x", &[Some(1.0), Some(1e-9)])],
+            ),
+            chart(
+                ChartKind::Linie,
+                &["a", "b"],
+                &[("huge", &[Some(f64::MAX), Some(-f64::MAX)])],
+            ),
+            chart(
+                ChartKind::Gestapelt,
+                &["a"],
+                &[("x", &[Some(f64::MAX)]), ("y", &[Some(f64::MAX)])],
+            ),
+            chart(
+                ChartKind::Linie,
+                &["a", "b"],
+                &[("tiny", &[Some(1e-300), Some(2e-300)])],
+            ),
         ];
         for case in &cases {
-            for format in [ValueFormat::Ganz, ValueFormat::Prozent, ValueFormat::Euro, ValueFormat::Dezimal2] {
+            for format in [
+                ValueFormat::Ganz,
+                ValueFormat::Prozent,
+                ValueFormat::Euro,
+                ValueFormat::Dezimal2,
+            ] {
                 let mut case = case.clone();
                 case.format = format;
                 if let Ok(svg) = render_svg(&case) {
@@ -2049,7 +2132,11 @@ mod tests {
         assert!(message.starts_with("Abbildung „test“"), "{message}");
         let infinite = chart(ChartKind::Balken, &["a"], &[("x", &[Some(f64::INFINITY)])]);
         assert!(render_svg(&infinite).is_err());
-        let negative = chart(ChartKind::Ring, &["a", "b"], &[("x", &[Some(-1.0), Some(2.0)])]);
+        let negative = chart(
+            ChartKind::Ring,
+            &["a", "b"],
+            &[("x", &[Some(-1.0), Some(2.0)])],
+        );
         let message = render_svg(&negative).unwrap_err().to_string();
         assert!(message.contains("−1"), "{message}");
     }

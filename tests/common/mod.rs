@@ -1,0 +1,83 @@
+//! Shared helpers for the end-to-end tests: a fresh copy of the example project and a way
+//! to run the real `amip` binary on it.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, where the example project lives.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the example project (content/, data/, templates/).
+pub fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["content", "data", "templates"] {
+        copy_dir(&repo().join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
+/// Runs `amip` with `args` in `project`; typst is never installed from a test.
+pub fn amip(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amip"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env("AMIP_NO_INSTALL", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the amip binary runs")
+}
+
+/// Fails with the install hint when typst is not there (tests never skip silently).
+pub fn require_typst() {
+    let ok = Command::new("typst")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("0.15."));
+    assert!(
+        ok,
+        "typst 0.15 fehlt: cargo install typst-cli --locked --version 0.15.1 (oder bash .ci/run)"
+    );
+}
+
+/// The text of a PDF via pdftotext (poppler-utils).
+pub fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("pdftotext fehlt ({err}): apt-get install poppler-utils (oder bash .ci/run)")
+        });
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Text of `output`'s stdout and stderr for assertion messages.
+pub fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
