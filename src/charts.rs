@@ -909,7 +909,7 @@ impl CategoryLayout {
     fn labelled(&self, index: usize) -> bool {
         match self {
             CategoryLayout::Wrapped(_) => true,
-            CategoryLayout::Turned { step, .. } => index % step == 0,
+            CategoryLayout::Turned { step, .. } => index.is_multiple_of(*step),
         }
     }
 
@@ -1548,7 +1548,7 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
 
     // Colours; the last segment must not repeat the colour of the first, its neighbour.
     let colour = |index: usize| {
-        if count > 1 && index + 1 == count && index % PALETTE.len() == 0 {
+        if count > 1 && index + 1 == count && index.is_multiple_of(PALETTE.len()) {
             palette(2)
         } else {
             palette(index)
