@@ -1546,14 +1546,7 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
     }
     let complete = !values.is_empty() && values.iter().all(Option::is_some);
 
-    // Colours; the last segment must not repeat the colour of the first, its neighbour.
-    let colour = |index: usize| {
-        if count > 1 && index + 1 == count && index.is_multiple_of(PALETTE.len()) {
-            palette(2)
-        } else {
-            palette(index)
-        }
-    };
+    let style = |index: usize| ring_style(index, count);
 
     // Legend entries: name, value and share.
     let mut entries: Vec<String> = Vec::with_capacity(count);
@@ -1657,7 +1650,9 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
             center_text(canvas, &note, LABEL)?;
         } else {
             for (index, start, end) in &segments {
-                canvas.polygon(annulus(*start, *end), colour(*index))?;
+                let style = style(*index);
+                canvas.polygon(annulus(*start, *end), style.colour)?;
+                ring_stripes(canvas, style.hatch, *start, *end)?;
             }
             if segments.len() > 1 && segments.len() <= 72 {
                 for (_, start, _) in &segments {
@@ -1736,7 +1731,7 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
             let y = legend_top + row * LEGEND_ROW;
             let text_x = match index {
                 Some(index) => {
-                    canvas.rect((x, y + 1), (x + 14, y + 15), colour(*index))?;
+                    canvas.hatched_rect((x, y + 1), (x + 14, y + 15), style(*index))?;
                     x + 20
                 }
                 None => x,
@@ -1766,6 +1761,60 @@ fn annulus(start: f64, end: f64) -> Vec<Point> {
         ));
     }
     points
+}
+
+/// Style of ring segment `index` of `count`. Colours repeat after six categories, so later
+/// rounds add white stripes (concentric arcs, then spokes); the last segment must not repeat
+/// the colour of the first, its neighbour.
+fn ring_style(index: usize, count: usize) -> SeriesStyle {
+    let colour = if count > 1 && index + 1 == count && index.is_multiple_of(PALETTE.len()) {
+        palette(2)
+    } else {
+        palette(index)
+    };
+    let hatch = match (index / PALETTE.len()) % 3 {
+        0 => Hatch::Solid,
+        1 => Hatch::Horizontal,
+        _ => Hatch::Vertical,
+    };
+    SeriesStyle {
+        colour,
+        marker: Marker::Circle,
+        hatch,
+    }
+}
+
+/// White stripes inside a ring segment: concentric arcs for `Horizontal`, spokes for
+/// `Vertical`. Both stay inside the segment, so no clipping is needed.
+fn ring_stripes(canvas: &Canvas, hatch: Hatch, start: f64, end: f64) -> Res<()> {
+    const DEGREE: f64 = PI / 180.0;
+    let sweep = end - start;
+    match hatch {
+        Hatch::Horizontal if sweep >= 3.0 * DEGREE => {
+            let steps = (sweep / DEGREE).ceil().clamp(1.0, 720.0) as usize;
+            for k in 1..=2 {
+                let radius = RING_INNER + (RING_OUTER - RING_INNER) * f64::from(k) / 3.0;
+                let points = (0..=steps)
+                    .map(|step| ring_point(radius, start + sweep * step as f64 / steps as f64))
+                    .collect();
+                canvas.path(points, PAPER, 2)?;
+            }
+        }
+        Hatch::Vertical if sweep >= 8.0 * DEGREE => {
+            let spokes = (sweep / (4.0 * DEGREE)).floor().clamp(1.0, 90.0) as usize;
+            let gap = sweep / spokes as f64;
+            for k in 1..spokes {
+                let angle = start + gap * k as f64;
+                canvas.path(
+                    vec![ring_point(RING_INNER, angle), ring_point(RING_OUTER, angle)],
+                    PAPER,
+                    1,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn center_text(canvas: &Canvas, text: &str, font: Font) -> Res<()> {
@@ -2183,6 +2232,27 @@ mod tests {
         }
         // Series seven differs from series one.
         assert_ne!(series_style(0).marker, series_style(6).marker);
+    }
+
+    #[test]
+    fn ring_segments_stay_distinguishable_beyond_six() {
+        for count in 2..40 {
+            let styles: Vec<(RGBColor, Hatch)> = (0..count)
+                .map(|index| {
+                    let style = ring_style(index, count);
+                    (style.colour, style.hatch)
+                })
+                .collect();
+            for index in 0..count {
+                let next = (index + 1) % count;
+                assert_ne!(styles[index].0, styles[next].0, "{count}: {index}");
+            }
+            if count <= 18 {
+                for (index, style) in styles.iter().enumerate() {
+                    assert!(!styles[..index].contains(style), "{count}: {index} repeats");
+                }
+            }
+        }
     }
 
     #[test]

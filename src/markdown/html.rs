@@ -25,8 +25,8 @@ pub struct HtmlContext<'a> {
     pub pages: &'a [String],
     /// Folder of the chart SVGs relative to the page.
     pub chart_dir: &'a str,
-    /// Pixel size of the chart SVGs (width, height) by id, for layout without shifts.
-    pub chart_sizes: &'a IndexMap<String, (u32, u32)>,
+    /// The chart SVGs by id; they are inlined so screen readers get name and description.
+    pub svgs: &'a IndexMap<String, String>,
 }
 
 /// Writes one chapter as HTML; `shift` lowers every heading by that many levels (the start
@@ -103,6 +103,27 @@ fn rewrite_href(url: &str, current: usize, ctx: &HtmlContext<'_>) -> String {
     }
 }
 
+/// Prepares a chart SVG for inlining: no XML prolog, `role="img"`, and a `<title>` and
+/// `<desc>` that give it an accessible name and description.
+pub fn inline_svg(svg: &str, anchor: &str, name: &str, description: &str) -> String {
+    let svg = svg.trim_start();
+    let svg = match svg.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(rest, |(_, body)| body).trim_start(),
+        None => svg,
+    };
+    let Some(rest) = svg.strip_prefix("<svg") else {
+        return String::new();
+    };
+    let Some((attributes, body)) = rest.split_once('>') else {
+        return String::new();
+    };
+    format!(
+        "<svg{attributes} role=\"img\" aria-labelledby=\"{anchor}-titel\" aria-describedby=\"{anchor}-beschreibung\" focusable=\"false\"><title id=\"{anchor}-titel\">{}</title><desc id=\"{anchor}-beschreibung\">{}</desc>{body}",
+        html_escape(name),
+        html_escape(description)
+    )
+}
+
 fn source_html(source: Option<&str>) -> String {
     source
         .map(|s| format!("<p class=\"quelle\">Quelle: {}</p>\n", html_escape(s)))
@@ -117,16 +138,18 @@ fn placed(kind: Placed, id: &str, ctx: &HtmlContext<'_>) -> String {
             let Some(chart) = ctx.charts.get(id) else {
                 return String::new();
             };
-            let (width, height) = ctx.chart_sizes.get(id).copied().unwrap_or((720, 400));
             let data = tables::chart_data_table(chart);
+            let anchor_id = anchor(kind, id);
+            let svg = ctx
+                .svgs
+                .get(id)
+                .map(|svg| inline_svg(svg, &anchor_id, &format!("{caption_label}: {}", chart.caption), &chart.alt))
+                .unwrap_or_default();
             format!(
-                "<figure class=\"abbildung\" id=\"{anchor}\">\n<figcaption><span class=\"nr\">{label}:</span> {caption}</figcaption>\n<img src=\"{dir}/{file}.svg\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\">\n{source}<details>\n<summary>Daten zur {label}</summary>\n<div class=\"tabelle\" tabindex=\"0\" role=\"region\" aria-label=\"Daten zur {label}\">\n{table}</div>\n</details>\n</figure>\n",
+                "<figure class=\"abbildung\" id=\"{anchor}\">\n<figcaption><span class=\"nr\">{label}:</span> {caption}</figcaption>\n<div class=\"diagramm\">{svg}</div>\n{source}<details>\n<summary>Daten zur {label}</summary>\n<div class=\"tabelle\" tabindex=\"0\" role=\"region\" aria-label=\"Daten zur {label}\">\n{table}</div>\n</details>\n</figure>\n",
                 anchor = anchor(kind, id),
                 label = caption_label,
                 caption = html_escape(&chart.caption),
-                dir = ctx.chart_dir,
-                file = html_escape(id),
-                alt = html_escape(&chart.alt),
                 source = source_html(chart.source.as_deref()),
                 table = tables::to_html(&data, None),
             )
@@ -171,8 +194,8 @@ mod tests {
         let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
         let tables = IndexMap::new();
         let charts = IndexMap::new();
-        let sizes = IndexMap::new();
-        let ctx = HtmlContext { tables: &tables, charts: &charts, numbering: &numbering, pages: &pages, chart_dir: "abbildungen", chart_sizes: &sizes };
+        let svgs = IndexMap::new();
+        let ctx = HtmlContext { tables: &tables, charts: &charts, numbering: &numbering, pages: &pages, chart_dir: "abbildungen", svgs: &svgs };
         write_chapter(&docs[page], &ctx, 0)
     }
 
@@ -194,6 +217,13 @@ mod tests {
     fn links_to_anchors_on_other_pages_are_rewritten() {
         let html = html_of(&["# Eins\n\nSiehe [dort](#zwei).\n", "# Zwei\n"], 0);
         assert!(html.contains("href=\"01.html#zwei\""), "{html}");
+    }
+
+    #[test]
+    fn inlined_svg_has_role_name_and_description() {
+        let svg = inline_svg("<?xml version=\"1.0\"?>\n<svg width=\"10\" viewBox=\"0 0 10 10\"><text>1</text></svg>", "abb-x", "Abbildung 1: A & B", "Linie <fällt>");
+        assert!(svg.starts_with("<svg width=\"10\" viewBox=\"0 0 10 10\" role=\"img\" aria-labelledby=\"abb-x-titel\" aria-describedby=\"abb-x-beschreibung\""), "{svg}");
+        assert!(svg.contains("<title id=\"abb-x-titel\">Abbildung 1: A &amp; B</title><desc id=\"abb-x-beschreibung\">Linie &lt;fällt&gt;</desc><text>1</text>"), "{svg}");
     }
 
     #[test]

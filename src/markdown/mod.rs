@@ -276,6 +276,20 @@ fn parse_chapter(
                         .in_file(&chapter.file),
                     );
                 }
+                if let Some(previous) = headings.last() {
+                    if level_number > previous.level + 1 {
+                        findings.push(
+                            Finding::error(format!(
+                                "{}: die Überschrift „{text}“ (Ebene {level_number}) überspringt eine Ebene; nach Ebene {} folgt höchstens Ebene {}.",
+                                chapter.file,
+                                previous.level,
+                                previous.level + 1
+                            ))
+                            .in_file(&chapter.file)
+                            .with_help("Barrierefreie Dokumente (PDF/UA, WCAG) verlangen eine lückenlose Gliederung: # Kapitel, ## Abschnitt, ### Unterabschnitt."),
+                        );
+                    }
+                }
                 let heading_number = number.map(|chapter_number| {
                     let depth = usize::from(level_number).clamp(1, 6);
                     if depth == 1 {
@@ -650,6 +664,14 @@ mod tests {
         assert!(text.contains("<script>alert(1)</script>"));
         assert!(text.contains("<b>"));
         assert!(!text.contains("Notiz"));
+    }
+
+    #[test]
+    fn skipped_heading_levels_are_errors() {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        let expanded = vec![Expanded { chapter: 0, markdown: "# A\n\n### Zu tief\n".into() }];
+        let findings = parse(&chapters, &expanded).unwrap_err();
+        assert!(findings.0[0].message.contains("„Zu tief“ (Ebene 3) überspringt"), "{:?}", findings.0);
     }
 
     #[test]

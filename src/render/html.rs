@@ -81,18 +81,13 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     }
 
     let pages = page_names(input.docs);
-    let chart_sizes: IndexMap<String, (u32, u32)> = input
-        .svgs
-        .iter()
-        .map(|(id, svg)| (id.clone(), svg_size(svg)))
-        .collect();
     let ctx = HtmlContext {
         tables: input.tables,
         charts: input.charts,
         numbering: input.numbering,
         pages: &pages,
         chart_dir: CHART_DIR,
-        chart_sizes: &chart_sizes,
+        svgs: input.svgs,
     };
 
     let toc: Vec<TocChapter> = input
@@ -231,28 +226,4 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
         source = cause.source();
     }
     Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}")).in_file(format!("templates/{name}"))
-}
-
-/// Width and height from the root `<svg>` element's attributes (720×400 if absent).
-fn svg_size(svg: &str) -> (u32, u32) {
-    let root = svg.split_once("<svg").map_or("", |(_, rest)| rest);
-    let root = root.split_once('>').map_or(root, |(attrs, _)| attrs);
-    let attr = |name: &str| -> Option<u32> {
-        let start = root.find(&format!(" {name}=\""))? + name.len() + 3;
-        let rest = root.get(start..)?;
-        let end = rest.find('"')?;
-        rest.get(..end)?.trim_end_matches("px").parse::<f64>().ok().map(|v| v.round() as u32)
-    };
-    (attr("width").unwrap_or(720), attr("height").unwrap_or(400))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn svg_size_reads_root_attributes() {
-        assert_eq!(svg_size("<?xml?><svg width=\"640\" height=\"300\" viewBox=\"0 0 640 300\">"), (640, 300));
-        assert_eq!(svg_size("<svg>"), (720, 400));
-    }
 }

@@ -1,0 +1,106 @@
+// Accessibility checks of a generated site in Debian's Chromium (never a downloaded browser).
+// Usage: node a11y.mjs SITE_DIR  → prints one JSON report on stdout.
+// For each page: axe-core with the WCAG 2.0/2.1 A and AA rules, plus what axe cannot see
+// (landmarks, heading order, table and figure structure, reflow at 320 px, visible focus,
+// requests leaving the site).
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+const site = resolve(process.argv[2] ?? ".");
+const pages = readdirSync(site).filter((f) => f.endsWith(".html")).sort();
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+const structure = () => {
+  const failures = [];
+  const fail = (m) => failures.push(m);
+  if (document.documentElement.lang !== "de") fail("html lang is not de");
+  for (const tag of ["header", "nav", "main", "footer"]) {
+    if (!document.querySelector(tag)) fail(`landmark <${tag}> missing`);
+  }
+  const first = document.querySelector("a[href], button, input, summary");
+  const skip = document.querySelector("a.sprunglink");
+  if (!skip || first !== skip) fail("the skip link is not the first focusable element");
+  else if (!document.getElementById(skip.getAttribute("href").slice(1))) fail("skip link target missing");
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) fail(`${h1} h1 elements`);
+  let last = 0;
+  for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const level = Number(h.tagName[1]);
+    if (level > last + 1) fail(`heading level jumps from h${last} to h${level}: ${h.textContent.trim()}`);
+    last = level;
+  }
+  for (const table of document.querySelectorAll("main table")) {
+    if (!table.querySelector("caption")) fail("table without caption");
+    const ths = table.querySelectorAll("th");
+    if (ths.length === 0) fail("table without th");
+    for (const th of ths) if (!th.getAttribute("scope")) fail(`th without scope: ${th.textContent}`);
+  }
+  const figures = [...document.querySelectorAll("figure")];
+  for (const figure of figures) {
+    if (!figure.querySelector("figcaption")) fail(`figure ${figure.id} without figcaption`);
+    const svg = figure.querySelector("svg");
+    if (!svg) { fail(`figure ${figure.id} without svg`); continue; }
+    if (svg.getAttribute("role") !== "img") fail(`svg in ${figure.id} without role=img`);
+    const name = (svg.getAttribute("aria-labelledby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent ?? "").join(" ").trim();
+    const desc = (svg.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent ?? "").join(" ").trim();
+    if (!name) fail(`svg in ${figure.id} has no accessible name`);
+    if (!desc) fail(`svg in ${figure.id} has no accessible description`);
+    if (!figure.querySelector("details table")) fail(`figure ${figure.id} has no data table`);
+  }
+  return { failures, figures: figures.length, tables: document.querySelectorAll("main table").length };
+};
+
+const report = [];
+for (const name of pages) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const external = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith("file://")) external.push(request.url());
+  });
+  await page.goto(pathToFileURL(join(site, name)).href, { waitUntil: "load" });
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  await page.addScriptTag({ path: axePath });
+  const axe = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return {
+      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })),
+      passes: result.passes.length,
+    };
+  });
+  const checks = await page.evaluate(structure);
+
+  // Visible focus: the skip link shows an outline when focused from the keyboard.
+  await page.keyboard.press("Tab");
+  const focus = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { className: el.className, outline: style.outlineStyle, width: style.outlineWidth, left: el.getBoundingClientRect().left };
+  });
+  if (focus.outline === "none" || focus.width === "0px") checks.failures.push("focused element has no visible outline");
+  if (focus.left < 0) checks.failures.push("focused skip link stays off screen");
+
+  // Reflow (WCAG 1.4.10): no horizontal scrolling at 320 CSS pixels.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) checks.failures.push(`page scrolls horizontally by ${overflow}px at 320px width`);
+
+  if (external.length) checks.failures.push(`external requests: ${external.join(", ")}`);
+  report.push({ page: name, violations: axe.violations, passes: axe.passes, ...checks });
+  await page.close();
+}
+await browser.close();
+console.log(JSON.stringify(report, null, 1));
