@@ -80,9 +80,8 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Ok(table) => {
                 resolved_tables.insert(id.clone(), table);
             }
-            Err(err) => findings.push(
-                Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE),
-            ),
+            Err(err) => findings
+                .push(Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE)),
         }
     }
     let mut resolved_charts = IndexMap::new();
@@ -91,9 +90,13 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
                     findings.push(
-                        Finding::error(format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."))
-                            .in_file(load::CHARTS_FILE)
-                            .with_help("Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt."),
+                        Finding::error(format!(
+                            "Abbildung „{id}“: der Alternativtext (alt:) fehlt."
+                        ))
+                        .in_file(load::CHARTS_FILE)
+                        .with_help(
+                            "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
+                        ),
                     );
                 }
                 resolved_charts.insert(id.clone(), chart);
@@ -122,13 +125,16 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
         }
     };
     timings.lap("Vorlagen");
-    let parsed = expanded.and_then(|expanded| match markdown::parse(&project.chapters, &expanded) {
-        Ok(parsed) => Some(parsed),
-        Err(more) => {
-            findings.extend(more);
-            None
-        }
-    });
+    let parsed =
+        expanded.and_then(
+            |expanded| match markdown::parse(&project.chapters, &expanded) {
+                Ok(parsed) => Some(parsed),
+                Err(more) => {
+                    findings.extend(more);
+                    None
+                }
+            },
+        );
     timings.lap("Markdown");
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
@@ -214,7 +220,8 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let slug = project.programme.slug();
     let pdf_name = format!("{slug}.pdf");
 
-    let staging = Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    let staging =
+        Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
     let output_dir = root.join("output");
     let mut pages = 0;
     if options.html {
@@ -233,7 +240,9 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             }
             staging
                 .write(&format!("html/{rel}"), bytes)
-                .map_err(io(format!("output/html/{rel} kann nicht geschrieben werden")))?;
+                .map_err(io(format!(
+                    "output/html/{rel} kann nicht geschrieben werden"
+                )))?;
         }
         timings.lap("HTML");
     } else if output_dir.join("html").is_dir() {
@@ -253,7 +262,9 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         for (rel, bytes) in pdf::build_files(&document, &prepared.svgs) {
             staging
                 .write(&format!("typst/{rel}"), &bytes)
-                .map_err(io(format!("output/typst/{rel} kann nicht geschrieben werden")))?;
+                .map_err(io(format!(
+                    "output/typst/{rel} kann nicht geschrieben werden"
+                )))?;
         }
         timings.lap("Typst-Quelle");
         let typst = typst_cli::find_or_install(options.quiet)?;
@@ -266,7 +277,10 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             pdf::FONT_DIR,
         )?;
         if let Err(diagnostics) = result {
-            return Err(BuildError::Findings(typst_findings(&diagnostics, &document)));
+            return Err(BuildError::Findings(typst_findings(
+                &diagnostics,
+                &document,
+            )));
         }
         pdf_built = true;
         timings.lap("PDF (typst)");
@@ -285,9 +299,10 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         std::fs::copy(&pdf_path, staging.path().join("html").join(&pdf_name))
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
-    staging
-        .commit(&output_dir)
-        .map_err(io(format!("Der Ausgabeordner {} kann nicht ersetzt werden", output_dir.display())))?;
+    staging.commit(&output_dir).map_err(io(format!(
+        "Der Ausgabeordner {} kann nicht ersetzt werden",
+        output_dir.display()
+    )))?;
     timings.lap("Schreiben");
     Ok(Report {
         pages,
@@ -300,7 +315,10 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
 }
 
 /// Translates typst's diagnostics into findings that name the chapter they came from.
-fn typst_findings(diagnostics: &[typst_cli::TypstDiagnostic], document: &pdf::TypstDocument) -> Findings {
+fn typst_findings(
+    diagnostics: &[typst_cli::TypstDiagnostic],
+    document: &pdf::TypstDocument,
+) -> Findings {
     let mut findings = Findings::default();
     for diagnostic in diagnostics.iter().filter(|d| d.severity == "error") {
         let chapter = document
@@ -312,7 +330,10 @@ fn typst_findings(diagnostics: &[typst_cli::TypstDiagnostic], document: &pdf::Ty
         let place = if diagnostic.file.is_empty() {
             String::new()
         } else {
-            format!(" (output/typst/{}:{}:{})", diagnostic.file, diagnostic.line, diagnostic.column)
+            format!(
+                " (output/typst/{}:{}:{})",
+                diagnostic.file, diagnostic.line, diagnostic.column
+            )
         };
         let finding = match (&chapter, diagnostic.file.as_str()) {
             (Some(file), "main.typ") => Finding::error(format!(
@@ -329,7 +350,9 @@ fn typst_findings(diagnostics: &[typst_cli::TypstDiagnostic], document: &pdf::Ty
         findings.push(finding);
     }
     if findings.0.is_empty() {
-        findings.push(Finding::error("Der PDF-Satz mit typst ist fehlgeschlagen (ohne Meldung)."));
+        findings.push(Finding::error(
+            "Der PDF-Satz mit typst ist fehlgeschlagen (ohne Meldung).",
+        ));
     }
     findings
 }

@@ -65,7 +65,10 @@ pub fn lookup<'a>(data: &'a Value, path: &str) -> Result<&'a Value, DataError> {
                         } else {
                             format!(" unter „{}“", walked.join("."))
                         };
-                        format!(": „{segment}“ fehlt{at}; vorhanden sind {}", keys.join(", "))
+                        format!(
+                            ": „{segment}“ fehlt{at}; vorhanden sind {}",
+                            keys.join(", ")
+                        )
                     }
                     _ => format!(": „{segment}“ fehlt"),
                 };

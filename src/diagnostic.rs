@@ -202,7 +202,9 @@ mod tests {
     #[test]
     fn range_maps_to_line_and_column() {
         let source = "a: 1\nb: zwei\n";
-        let finding = Finding::error("x").in_file("data/a.yaml").at_range(source, 8..12);
+        let finding = Finding::error("x")
+            .in_file("data/a.yaml")
+            .at_range(source, 8..12);
         assert_eq!(finding.place().as_deref(), Some("data/a.yaml:2:4"));
     }
 

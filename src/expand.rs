@@ -87,20 +87,27 @@ pub fn chapter_tera(project: &Project) -> Tera {
 /// Registers the German formatting filters and the share/change functions.
 pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
     tera.register_filter("zahl", |value: &Value, kwargs: Kwargs, _: &State| {
-        with_number(value, |n| format::number(n, digits(&kwargs, 0)?).map_err(not_a_number))
-    });
-    tera.register_filter("prozent", move |value: &Value, kwargs: Kwargs, _: &State| {
-        let style = match kwargs.get::<bool>("wort")? {
-            Some(true) => PercentStyle::Word,
-            Some(false) => PercentStyle::Sign,
-            None => style,
-        };
         with_number(value, |n| {
-            format::percent(n, digits(&kwargs, 1)?, style).map_err(not_a_number)
+            format::number(n, digits(&kwargs, 0)?).map_err(not_a_number)
         })
     });
+    tera.register_filter(
+        "prozent",
+        move |value: &Value, kwargs: Kwargs, _: &State| {
+            let style = match kwargs.get::<bool>("wort")? {
+                Some(true) => PercentStyle::Word,
+                Some(false) => PercentStyle::Sign,
+                None => style,
+            };
+            with_number(value, |n| {
+                format::percent(n, digits(&kwargs, 1)?, style).map_err(not_a_number)
+            })
+        },
+    );
     tera.register_filter("euro", |value: &Value, kwargs: Kwargs, _: &State| {
-        with_number(value, |n| format::euro(n, digits(&kwargs, 0)?).map_err(not_a_number))
+        with_number(value, |n| {
+            format::euro(n, digits(&kwargs, 0)?).map_err(not_a_number)
+        })
     });
     tera.register_filter("mio_euro", |value: &Value, kwargs: Kwargs, _: &State| {
         with_number(value, |n| {
@@ -151,9 +158,11 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
         let part = required_number(&kwargs, "anteil", "teil")?;
         let whole = required_number(&kwargs, "anteil", "ganzes")?;
         match (part, whole) {
-            (Some(part), Some(whole)) => format::share(part, whole)
-                .map(Value::from)
-                .ok_or_else(|| TeraError::message("anteil: ganzes ist 0, der Anteil ist nicht bestimmt")),
+            (Some(part), Some(whole)) => {
+                format::share(part, whole).map(Value::from).ok_or_else(|| {
+                    TeraError::message("anteil: ganzes ist 0, der Anteil ist nicht bestimmt")
+                })
+            }
             _ => Ok(Value::none()),
         }
     });
@@ -164,7 +173,9 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
             (Some(from), Some(to)) => format::change_percent(from, to)
                 .map(Value::from)
                 .ok_or_else(|| {
-                    TeraError::message("veraenderung_prozent: von ist 0, die Veränderung ist nicht bestimmt")
+                    TeraError::message(
+                        "veraenderung_prozent: von ist 0, die Veränderung ist nicht bestimmt",
+                    )
                 }),
             _ => Ok(Value::none()),
         }
@@ -178,10 +189,9 @@ fn not_a_number(err: format::NotANumber) -> TeraError {
 fn digits(kwargs: &Kwargs, default: u8) -> Result<u8, TeraError> {
     match kwargs.get::<i64>("stellen")? {
         None => Ok(default),
-        Some(n) => u8::try_from(n)
-            .ok()
-            .filter(|n| *n <= 6)
-            .ok_or_else(|| TeraError::message(format!("stellen muss zwischen 0 und 6 liegen, nicht {n}"))),
+        Some(n) => u8::try_from(n).ok().filter(|n| *n <= 6).ok_or_else(|| {
+            TeraError::message(format!("stellen muss zwischen 0 und 6 liegen, nicht {n}"))
+        }),
     }
 }
 
@@ -190,7 +200,11 @@ fn with_number(
     value: &Value,
     f: impl FnOnce(f64) -> Result<String, TeraError>,
 ) -> Result<String, TeraError> {
-    if value.is_none() || value.as_str().is_some_and(|s| s.trim() == crate::data::PENDING_WORD) {
+    if value.is_none()
+        || value
+            .as_str()
+            .is_some_and(|s| s.trim() == crate::data::PENDING_WORD)
+    {
         return Ok(format!("… ({PENDING})"));
     }
     match value.as_f64() {
@@ -202,14 +216,16 @@ fn with_number(
 }
 
 fn required_number(kwargs: &Kwargs, function: &str, name: &str) -> Result<Option<f64>, TeraError> {
-    let value = kwargs.get::<Value>(name)?.ok_or_else(|| {
-        TeraError::message(format!("{function}: das Argument {name}= fehlt"))
-    })?;
+    let value = kwargs
+        .get::<Value>(name)?
+        .ok_or_else(|| TeraError::message(format!("{function}: das Argument {name}= fehlt")))?;
     if value.is_none() {
         return Ok(None);
     }
     value.as_f64().map(Some).ok_or_else(|| {
-        TeraError::message(format!("{function}: {name}= muss eine Zahl sein, erhalten: {value}"))
+        TeraError::message(format!(
+            "{function}: {name}= muss eine Zahl sein, erhalten: {value}"
+        ))
     })
 }
 
@@ -222,9 +238,9 @@ fn known(ids: &[String]) -> String {
 }
 
 fn placeholder(kind: Placed, ids: &[String], kwargs: &Kwargs) -> Result<String, TeraError> {
-    let id = kwargs.get::<&str>("id")?.ok_or_else(|| {
-        TeraError::message(format!("{}: das Argument id= fehlt", kind.keyword()))
-    })?;
+    let id = kwargs
+        .get::<&str>("id")?
+        .ok_or_else(|| TeraError::message(format!("{}: das Argument id= fehlt", kind.keyword())))?;
     if !ids.iter().any(|known| known == id) {
         let file = match kind {
             Placed::Table => crate::load::TABLES_FILE,
@@ -291,7 +307,9 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
     let context = match Context::from_serialize(&project.data) {
         Ok(context) => context,
         Err(err) => {
-            findings.push(Finding::error(format!("Die Daten können nicht übergeben werden: {err}")));
+            findings.push(Finding::error(format!(
+                "Die Daten können nicht übergeben werden: {err}"
+            )));
             return Err(findings);
         }
     };
@@ -372,7 +390,10 @@ fn translate(text: &str) -> String {
         ("Variable", "Variable"),
         ("Unknown filter", "Unbekannter Filter"),
         ("Unknown function", "Unbekannte Funktion"),
-        ("Unexpected end of input", "Unerwartetes Ende der Vorlage (ein {{ oder {% ist nicht geschlossen)"),
+        (
+            "Unexpected end of input",
+            "Unerwartetes Ende der Vorlage (ein {{ oder {% ist nicht geschlossen)",
+        ),
         ("Function call", "Funktionsaufruf"),
         ("Filter call", "Filteraufruf"),
         ("failed", "fehlgeschlagen"),
@@ -386,7 +407,11 @@ fn translate(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn render(style: PercentStyle, template: &str, data: serde_json::Value) -> Result<String, TeraError> {
+    fn render(
+        style: PercentStyle,
+        template: &str,
+        data: serde_json::Value,
+    ) -> Result<String, TeraError> {
         let mut tera = Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
         register_format_filters(&mut tera, style);
@@ -424,7 +449,12 @@ mod tests {
     #[test]
     fn dates_short_and_long() {
         let data = serde_json::json!({"d": "2019-12-09"});
-        let out = render(PercentStyle::Sign, "{{ d | datum }} / {{ d | datum(lang=true) }}", data).unwrap();
+        let out = render(
+            PercentStyle::Sign,
+            "{{ d | datum }} / {{ d | datum(lang=true) }}",
+            data,
+        )
+        .unwrap();
         assert_eq!(out, "09.12.2019 / 9. Dezember 2019");
     }
 
@@ -437,6 +467,11 @@ mod tests {
     #[test]
     fn division_by_zero_is_an_error_not_inf() {
         let data = serde_json::json!({"a": 1, "b": 0});
-        assert!(render(PercentStyle::Sign, "{{ anteil(teil=a, ganzes=b) | zahl }}", data).is_err());
+        assert!(render(
+            PercentStyle::Sign,
+            "{{ anteil(teil=a, ganzes=b) | zahl }}",
+            data
+        )
+        .is_err());
     }
 }

@@ -197,27 +197,45 @@ mod tests {
     #[test]
     fn never_negative_zero() {
         assert_eq!(number(-0.04, 1).unwrap(), "0,0");
-        assert_eq!(change(-0.04, 1, ChangeUnit::Number, PercentStyle::Sign).unwrap(), "0,0");
+        assert_eq!(
+            change(-0.04, 1, ChangeUnit::Number, PercentStyle::Sign).unwrap(),
+            "0,0"
+        );
     }
 
     #[test]
     fn percent_with_nbsp_or_word() {
         assert_eq!(percent(23.4, 1, PercentStyle::Sign).unwrap(), "23,4\u{a0}%");
-        assert_eq!(percent(55.8, 1, PercentStyle::Word).unwrap(), "55,8\u{a0}Prozent");
+        assert_eq!(
+            percent(55.8, 1, PercentStyle::Word).unwrap(),
+            "55,8\u{a0}Prozent"
+        );
     }
 
     #[test]
     fn euro_amounts() {
         assert_eq!(euro(7_053_067.0, 0).unwrap(), "7.053.067\u{a0}EUR");
-        assert_eq!(million_euro(8_581_009.0, 1).unwrap(), "8,6\u{a0}Mio.\u{a0}EUR");
+        assert_eq!(
+            million_euro(8_581_009.0, 1).unwrap(),
+            "8,6\u{a0}Mio.\u{a0}EUR"
+        );
     }
 
     #[test]
     fn signed_changes() {
         let sign = PercentStyle::Sign;
-        assert_eq!(change(-488_858.0, 0, ChangeUnit::Number, sign).unwrap(), "−488.858");
-        assert_eq!(change(1234.0, 0, ChangeUnit::Number, sign).unwrap(), "+1.234");
-        assert_eq!(change(-5.39, 1, ChangeUnit::Percent, sign).unwrap(), "−5,4\u{a0}%");
+        assert_eq!(
+            change(-488_858.0, 0, ChangeUnit::Number, sign).unwrap(),
+            "−488.858"
+        );
+        assert_eq!(
+            change(1234.0, 0, ChangeUnit::Number, sign).unwrap(),
+            "+1.234"
+        );
+        assert_eq!(
+            change(-5.39, 1, ChangeUnit::Percent, sign).unwrap(),
+            "−5,4\u{a0}%"
+        );
         assert_eq!(
             change(-1.0, 1, ChangeUnit::Points, sign).unwrap(),
             "−1,0\u{a0}Prozentpunkte"

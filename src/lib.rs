@@ -7,16 +7,16 @@
 //! draw the declared tables and charts; [`render`] assembles the site and the Typst document;
 //! [`typst_cli`] runs typst; [`output`] replaces `output/` only after a complete build.
 
-pub mod format;
-pub mod model;
-pub mod charts;
-pub mod diagnostic;
-pub mod load;
-pub mod data;
-pub mod expand;
-pub mod markdown;
-pub mod tables;
-pub mod render;
-pub mod typst_cli;
-pub mod output;
 pub mod build;
+pub mod charts;
+pub mod data;
+pub mod diagnostic;
+pub mod expand;
+pub mod format;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod tables;
+pub mod typst_cli;

@@ -22,15 +22,17 @@ pub const CHARTS_FILE: &str = "data/abbildungen.yaml";
 pub const TABLES_FILE: &str = "data/tabellen.yaml";
 
 /// Finds the project folder: `dir` itself when it holds `data/programm.yaml`.
-pub fn find_project(dir: &Path) -> Result<PathBuf, Finding> {
+pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
     if dir.join(PROGRAMME_FILE).is_file() {
         Ok(dir.to_path_buf())
     } else {
-        Err(Finding::error(format!(
+        Err(Findings(vec![Finding::error(format!(
             "Im Ordner „{}“ liegt kein amip-Projekt: {PROGRAMME_FILE} fehlt.",
             dir.display()
         ))
-        .with_help("Wechseln Sie in den Projektordner oder geben Sie ihn mit --project ORDNER an."))
+        .with_help(
+            "Wechseln Sie in den Projektordner oder geben Sie ihn mit --project ORDNER an.",
+        )]))
     }
 }
 
@@ -115,7 +117,11 @@ fn yaml_options() -> serde_saphyr::Options {
 }
 
 /// Parses YAML text into `T`, reporting syntax and structure errors with their place.
-pub fn parse_yaml<T: DeserializeOwned>(rel: &str, text: &str, findings: &mut Findings) -> Option<T> {
+pub fn parse_yaml<T: DeserializeOwned>(
+    rel: &str,
+    text: &str,
+    findings: &mut Findings,
+) -> Option<T> {
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(value) => Some(value),
         Err(err) => {
@@ -220,7 +226,13 @@ fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
     (Value::Object(context), example_sets)
 }
 
-fn insert_at(map: &mut Map<String, Value>, path: &[String], value: Value, rel: &str, findings: &mut Findings) {
+fn insert_at(
+    map: &mut Map<String, Value>,
+    path: &[String],
+    value: Value,
+    rel: &str,
+    findings: &mut Findings,
+) {
     match path {
         [] => {}
         [last] => {
@@ -358,7 +370,11 @@ mod tests {
     #[test]
     fn unknown_front_matter_key_is_reported_with_line() {
         let mut findings = Findings::default();
-        let chapter = split_chapter("content/01-a.md", "---\ntitle: A\n---\n# A\n", &mut findings);
+        let chapter = split_chapter(
+            "content/01-a.md",
+            "---\ntitle: A\n---\n# A\n",
+            &mut findings,
+        );
         assert!(chapter.is_none());
         assert_eq!(findings.0.len(), 1);
         assert_eq!(findings.0[0].file.as_deref(), Some("content/01-a.md"));
@@ -385,8 +401,12 @@ mod tests {
     #[test]
     fn year_keys_and_norway_stay_as_written() {
         let mut findings = Findings::default();
-        let value: Value =
-            parse_yaml("data/x.yaml", "jdw:\n  2009: 10\nland: NO\nplz: 01234\n", &mut findings).unwrap();
+        let value: Value = parse_yaml(
+            "data/x.yaml",
+            "jdw:\n  2009: 10\nland: NO\nplz: 01234\n",
+            &mut findings,
+        )
+        .unwrap();
         assert_eq!(value["jdw"]["2009"], Value::from(10));
         assert_eq!(value["land"], Value::from("NO"));
         assert_eq!(value["plz"], Value::from("01234"));

@@ -120,7 +120,10 @@ mod tests {
         let failed = Staging::new(root.path()).unwrap();
         failed.write("neu.txt", b"neu").unwrap();
         drop(failed);
-        assert!(output.join("alt.txt").exists(), "a dropped build leaves output alone");
+        assert!(
+            output.join("alt.txt").exists(),
+            "a dropped build leaves output alone"
+        );
         assert!(!root.path().join(WORK_DIR).exists());
 
         let staging = Staging::new(root.path()).unwrap();

@@ -59,7 +59,10 @@ pub fn resolve_table(
     }
     for column in &decl.spalten {
         header.push(column.titel.clone());
-        numeric.push(column.format != Some(ValueFormat::Text) && is_numeric_column(column, &rows, header.len() - 1));
+        numeric.push(
+            column.format != Some(ValueFormat::Text)
+                && is_numeric_column(column, &rows, header.len() - 1),
+        );
     }
     for column in &decl.spalten {
         if let Some(share) = &column.anteil {
@@ -126,7 +129,12 @@ fn formatted(result: Result<String, format::NotANumber>, path: &str) -> Result<S
     })
 }
 
-fn cell(row: &Value, row_path: &str, column: &ColumnDecl, data: &Value) -> Result<String, DataError> {
+fn cell(
+    row: &Value,
+    row_path: &str,
+    column: &ColumnDecl,
+    data: &Value,
+) -> Result<String, DataError> {
     if let Some(share) = &column.anteil {
         let part = field_number(row, row_path, &share.feld)?;
         let whole = data::number_at(data, &share.basis)?;
@@ -146,7 +154,12 @@ fn cell(row: &Value, row_path: &str, column: &ColumnDecl, data: &Value) -> Resul
         let to = field_number(row, row_path, &pair.zu)?;
         return Ok(match (from, to) {
             (Some(from), Some(to)) => formatted(
-                format::change(to - from, digits(column.format, 0), ChangeUnit::Number, PercentStyle::Sign),
+                format::change(
+                    to - from,
+                    digits(column.format, 0),
+                    ChangeUnit::Number,
+                    PercentStyle::Sign,
+                ),
                 row_path,
             )?,
             _ => PENDING.to_string(),
@@ -158,7 +171,12 @@ fn cell(row: &Value, row_path: &str, column: &ColumnDecl, data: &Value) -> Resul
         return Ok(match (from, to) {
             (Some(from), Some(to)) => match format::change_percent(from, to) {
                 Some(value) => formatted(
-                    format::change(value, digits(column.format, 1), ChangeUnit::Number, PercentStyle::Sign),
+                    format::change(
+                        value,
+                        digits(column.format, 1),
+                        ChangeUnit::Number,
+                        PercentStyle::Sign,
+                    ),
                     row_path,
                 )?,
                 None => String::new(),
@@ -199,7 +217,10 @@ fn cell(row: &Value, row_path: &str, column: &ColumnDecl, data: &Value) -> Resul
 
 /// The data behind a chart as a table, so nothing is conveyed by graphics alone.
 pub fn chart_data_table(chart: &Chart) -> Table {
-    let mut header = vec![chart.x_title.clone().unwrap_or_else(|| "Kategorie".to_string())];
+    let mut header = vec![chart
+        .x_title
+        .clone()
+        .unwrap_or_else(|| "Kategorie".to_string())];
     header.extend(chart.series.iter().map(|s| s.name.clone()));
     let mut numeric = vec![false];
     numeric.extend(chart.series.iter().map(|_| true));
@@ -363,8 +384,14 @@ mod tests {
     fn budget_deltas_are_computed() {
         let (decl, data) = budget();
         let table = resolve_table("budget", &decl, &data, &[]).unwrap();
-        assert_eq!(table.header, vec!["Position", "2019", "2020", "Delta", "Delta %"]);
-        assert_eq!(table.rows[0].cells, vec!["VK", "9.069.867", "8.581.009", "−488.858", "−5,4"]);
+        assert_eq!(
+            table.header,
+            vec!["Position", "2019", "2020", "Delta", "Delta %"]
+        );
+        assert_eq!(
+            table.rows[0].cells,
+            vec!["VK", "9.069.867", "8.581.009", "−488.858", "−5,4"]
+        );
         assert_eq!(table.rows[1].cells[3..], ["−76.398", "−1,1"]);
         assert_eq!(table.rows[2].cells[3..], ["−565.256", "−3,5"]);
         assert!(table.rows[2].total);
@@ -383,7 +410,8 @@ mod tests {
     #[test]
     fn rows_from_a_list_with_pending_values() {
         let decl = decl("titel: Ziele\nzeilen: z.lokal\nspalten:\n  - {titel: Ziel, feld: ziel, format: text}\n  - {titel: Zielwert, feld: wert}\n");
-        let data = json!({"z": {"lokal": [{"ziel": "A", "wert": null}, {"ziel": "B", "wert": "< 5 %"}]}});
+        let data =
+            json!({"z": {"lokal": [{"ziel": "A", "wert": null}, {"ziel": "B", "wert": "< 5 %"}]}});
         let table = resolve_table("z", &decl, &data, &[]).unwrap();
         assert_eq!(table.rows[0].cells, vec!["A", "derzeit in Abstimmung"]);
         assert_eq!(table.rows[1].cells, vec!["B", "< 5 %"]);
@@ -393,7 +421,9 @@ mod tests {
     fn missing_field_names_the_path() {
         let (decl, mut data) = budget();
         data["b"]["egl"].as_object_mut().unwrap().remove("planjahr");
-        let err = resolve_table("budget", &decl, &data, &[]).unwrap_err().to_string();
+        let err = resolve_table("budget", &decl, &data, &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("b.egl.planjahr"), "{err}");
     }
 
@@ -401,8 +431,13 @@ mod tests {
     fn text_in_a_number_field_is_an_error() {
         let (decl, mut data) = budget();
         data["b"]["vk"]["vorjahr"] = json!("neun Millionen");
-        let err = resolve_table("budget", &decl, &data, &[]).unwrap_err().to_string();
-        assert!(err.contains("b.vk.vorjahr") && err.contains("neun Millionen"), "{err}");
+        let err = resolve_table("budget", &decl, &data, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("b.vk.vorjahr") && err.contains("neun Millionen"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -425,7 +460,10 @@ mod tests {
         table.rows[0].cells[0] = "#read(\"/etc/passwd\")".into();
         let typst = to_typst(&table);
         assert!(typst.contains("table.header(repeat: true, [Position]"));
-        assert!(typst.contains("[\\#read(\\\"\\/etc\\/passwd\\\")]"), "{typst}");
+        assert!(
+            typst.contains("[\\#read(\\\"\\/etc\\/passwd\\\")]"),
+            "{typst}"
+        );
         assert!(typst.contains("#strong[Gesamt]"));
     }
 }

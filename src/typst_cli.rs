@@ -67,16 +67,30 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<TypstDiagnostic> {
             let column = parts.next()?.trim().parse().ok()?;
             let severity = parts.next()?.trim().to_string();
             let message = parts.next()?.trim().to_string();
-            Some(TypstDiagnostic { file, line: line_no, column, severity, message })
+            Some(TypstDiagnostic {
+                file,
+                line: line_no,
+                column,
+                severity,
+                message,
+            })
         })();
         match parsed {
             Some(diagnostic) => out.push(diagnostic),
             None => {
                 let (severity, message) = match line.split_once(':') {
-                    Some((kind @ ("error" | "warning"), rest)) => (kind.to_string(), rest.trim().to_string()),
+                    Some((kind @ ("error" | "warning"), rest)) => {
+                        (kind.to_string(), rest.trim().to_string())
+                    }
                     _ => ("error".to_string(), line.trim().to_string()),
                 };
-                out.push(TypstDiagnostic { file: String::new(), line: 0, column: 0, severity, message });
+                out.push(TypstDiagnostic {
+                    file: String::new(),
+                    line: 0,
+                    column: 0,
+                    severity,
+                    message,
+                });
             }
         }
     }
@@ -154,12 +168,21 @@ pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
         );
     }
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["install", "typst-cli", "--locked", "--version", TYPST_VERSION, "--root"])
+        .args([
+            "install",
+            "typst-cli",
+            "--locked",
+            "--version",
+            TYPST_VERSION,
+            "--root",
+        ])
         .arg(cache_root())
         .status()
         .map_err(|err| TypstError::InstallFailed(err.to_string()))?;
     if !status.success() {
-        return Err(TypstError::InstallFailed(format!("cargo install endete mit {status}")));
+        return Err(TypstError::InstallFailed(format!(
+            "cargo install endete mit {status}"
+        )));
     }
     check_version(&cached)
 }

@@ -20,7 +20,9 @@ fn require_browser_tools() {
     );
     assert!(
         repo().join("tests/browser/node_modules/axe-core").is_dir()
-            && repo().join("tests/browser/node_modules/playwright-core").is_dir(),
+            && repo()
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir(),
         "npm-Pakete fehlen: cd tests/browser && npm ci (oder bash .ci/run)"
     );
 }
@@ -53,7 +55,10 @@ fn every_page_passes_axe_and_the_structural_checks_in_chromium() {
         if violations > 0 || !failures.is_empty() {
             problems.push(format!("{name}: {} / {:?}", page["violations"], failures));
         }
-        assert!(page["passes"].as_u64().unwrap_or(0) > 10, "axe really ran on {name}");
+        assert!(
+            page["passes"].as_u64().unwrap_or(0) > 10,
+            "axe really ran on {name}"
+        );
     }
     let figures: u64 = pages.iter().filter_map(|p| p["figures"].as_u64()).sum();
     assert_eq!(figures, 3, "all three charts were checked as figures");
@@ -68,19 +73,43 @@ fn pdf_catalog_checks(pdf: &Path) {
         .and_then(|o| document.dereference(o).map(|(_, o)| o.clone()))
         .and_then(|o| o.as_dict().cloned())
         .expect("/MarkInfo");
-    assert_eq!(mark_info.get(b"Marked").and_then(|m| m.as_bool()).ok(), Some(true), "tagged: /Marked true");
+    assert_eq!(
+        mark_info.get(b"Marked").and_then(|m| m.as_bool()).ok(),
+        Some(true),
+        "tagged: /Marked true"
+    );
     assert!(catalog.get(b"StructTreeRoot").is_ok(), "/StructTreeRoot");
-    let lang = catalog.get(b"Lang").and_then(|l| l.as_str()).expect("/Lang");
-    assert!(String::from_utf8_lossy(lang).starts_with("de"), "/Lang is de");
+    let lang = catalog
+        .get(b"Lang")
+        .and_then(|l| l.as_str())
+        .expect("/Lang");
+    assert!(
+        String::from_utf8_lossy(lang).starts_with("de"),
+        "/Lang is de"
+    );
     let prefs = catalog
         .get(b"ViewerPreferences")
         .and_then(|o| document.dereference(o).map(|(_, o)| o.clone()))
         .and_then(|o| o.as_dict().cloned())
         .expect("/ViewerPreferences");
-    assert_eq!(prefs.get(b"DisplayDocTitle").and_then(|d| d.as_bool()).ok(), Some(true));
-    let metadata_ref = catalog.get(b"Metadata").and_then(|m| m.as_reference()).expect("/Metadata");
-    let stream = document.get_object(metadata_ref).and_then(|o| o.as_stream()).expect("metadata stream");
-    let xmp = String::from_utf8_lossy(&stream.get_plain_content().unwrap_or_else(|_| stream.content.clone())).into_owned();
+    assert_eq!(
+        prefs.get(b"DisplayDocTitle").and_then(|d| d.as_bool()).ok(),
+        Some(true)
+    );
+    let metadata_ref = catalog
+        .get(b"Metadata")
+        .and_then(|m| m.as_reference())
+        .expect("/Metadata");
+    let stream = document
+        .get_object(metadata_ref)
+        .and_then(|o| o.as_stream())
+        .expect("metadata stream");
+    let xmp = String::from_utf8_lossy(
+        &stream
+            .get_plain_content()
+            .unwrap_or_else(|_| stream.content.clone()),
+    )
+    .into_owned();
     for expected in [
         "<pdfuaid:part>1</pdfuaid:part>",
         "<pdfaid:part>2</pdfaid:part>",
@@ -88,7 +117,10 @@ fn pdf_catalog_checks(pdf: &Path) {
         "Arbeitsmarkt- und Integrationsprogramm 2020",
         "Jobcenter Elbe-Elster",
     ] {
-        assert!(xmp.contains(expected), "XMP metadata lacks {expected}:\n{xmp}");
+        assert!(
+            xmp.contains(expected),
+            "XMP metadata lacks {expected}:\n{xmp}"
+        );
     }
     // Outline (bookmarks) for the chapters.
     assert!(catalog.get(b"Outlines").is_ok(), "/Outlines (bookmarks)");
@@ -120,7 +152,10 @@ fn a_chart_without_alt_text_is_named_before_typst_runs() {
     let output = amip(project.path(), &["build"]);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("Abbildung „elb“: der Alternativtext (alt:) fehlt"), "{stderr}");
+    assert!(
+        stderr.contains("Abbildung „elb“: der Alternativtext (alt:) fehlt"),
+        "{stderr}"
+    );
     assert!(stderr.contains("data/abbildungen.yaml"), "{stderr}");
 }
 
@@ -133,7 +168,10 @@ fn files_below(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&path).unwrap());
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -153,16 +191,32 @@ fn two_builds_in_different_folders_are_byte_identical() {
     assert!(b.status.success(), "{}", describe(&b));
     let files_a = files_below(&first.path().join("output"));
     let files_b = files_below(&second.path().join("output"));
-    assert_eq!(files_a.keys().collect::<Vec<_>>(), files_b.keys().collect::<Vec<_>>());
+    assert_eq!(
+        files_a.keys().collect::<Vec<_>>(),
+        files_b.keys().collect::<Vec<_>>()
+    );
     let kinds: Vec<&str> = ["html", "css", "svg", "pdf", "typ"].into_iter().collect();
     for kind in kinds {
-        assert!(files_a.keys().any(|p| p.extension().is_some_and(|e| e == kind)), "compared a .{kind} file");
+        assert!(
+            files_a
+                .keys()
+                .any(|p| p.extension().is_some_and(|e| e == kind)),
+            "compared a .{kind} file"
+        );
     }
     for (path, bytes) in &files_a {
-        assert!(bytes == &files_b[path], "{} differs between the two builds", path.display());
+        assert!(
+            bytes == &files_b[path],
+            "{} differs between the two builds",
+            path.display()
+        );
         let text = String::from_utf8_lossy(bytes);
         for folder in [first.path(), second.path()] {
-            assert!(!text.contains(&*folder.to_string_lossy()), "{} contains an absolute path", path.display());
+            assert!(
+                !text.contains(&*folder.to_string_lossy()),
+                "{} contains an absolute path",
+                path.display()
+            );
         }
     }
     println!("{} files compared, all byte-identical", files_a.len());
@@ -182,14 +236,46 @@ fn source_date_epoch_sets_the_pdf_date() {
         .unwrap();
     assert!(output.status.success(), "{}", describe(&output));
     let document = lopdf::Document::load(project.path().join("output").join(PDF)).unwrap();
-    let info = document.trailer.get(b"Info").and_then(|i| i.as_reference()).unwrap();
-    let date = document.get_object(info).unwrap().as_dict().unwrap().get(b"CreationDate").unwrap().as_str().unwrap();
-    assert!(String::from_utf8_lossy(date).starts_with("D:20200101"), "{}", String::from_utf8_lossy(date));
+    let info = document
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .unwrap();
+    let date = document
+        .get_object(info)
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"CreationDate")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(date).starts_with("D:20200101"),
+        "{}",
+        String::from_utf8_lossy(date)
+    );
 
     let default = amip(project.path(), &["build", "--pdf"]);
     assert!(default.status.success());
     let document = lopdf::Document::load(project.path().join("output").join(PDF)).unwrap();
-    let info = document.trailer.get(b"Info").and_then(|i| i.as_reference()).unwrap();
-    let date = document.get_object(info).unwrap().as_dict().unwrap().get(b"CreationDate").unwrap().as_str().unwrap();
-    assert!(String::from_utf8_lossy(date).starts_with("D:20191209"), "the programme's date: {}", String::from_utf8_lossy(date));
+    let info = document
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .unwrap();
+    let date = document
+        .get_object(info)
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"CreationDate")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(date).starts_with("D:20191209"),
+        "the programme's date: {}",
+        String::from_utf8_lossy(date)
+    );
 }

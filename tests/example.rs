@@ -67,7 +67,12 @@ fn html_text(html: &str) -> String {
             _ => {}
         }
     }
-    squash(&text.replace("&quot;", "\"").replace("&amp;", "&").replace('\u{a0}', " "))
+    squash(
+        &text
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace('\u{a0}', " "),
+    )
 }
 
 #[test]
@@ -99,14 +104,20 @@ fn example_builds_site_and_pdf_with_all_chapters_and_figures() {
         );
     }
     assert!(html_dir.join("style.css").is_file());
-    assert!(html_dir.join(PDF).is_file(), "the PDF is copied into the site");
+    assert!(
+        html_dir.join(PDF).is_file(),
+        "the PDF is copied into the site"
+    );
     assert!(out.join("typst/main.typ").is_file());
 
     let mut site = String::new();
     for page in &pages {
         let html = fs::read_to_string(html_dir.join(page)).unwrap();
         assert!(html.contains("<html lang=\"de\">"), "{page}");
-        assert!(!html.contains("http://") && !html.contains("https://"), "{page} makes no external request");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{page} makes no external request"
+        );
         assert!(!html.contains("<script"), "{page} needs no JavaScript");
         assert_eq!(html.matches("<h1").count(), 1, "{page} has one h1");
         site.push_str(&html_text(&html));
@@ -122,13 +133,22 @@ fn example_builds_site_and_pdf_with_all_chapters_and_figures() {
         assert!(pdf.contains(figure), "PDF lacks {figure}");
     }
     // Numbered figures and tables with captions and sources in both outputs.
-    for text in ["Abbildung 1:", "Abbildung 3:", "Tabelle 1:", "Tabelle 4:", "Quelle: SGB II-Cockpit"] {
+    for text in [
+        "Abbildung 1:",
+        "Abbildung 3:",
+        "Tabelle 1:",
+        "Tabelle 4:",
+        "Quelle: SGB II-Cockpit",
+    ] {
         assert!(site.contains(text), "website lacks {text}");
         assert!(pdf.contains(text), "PDF lacks {text}");
     }
     assert!(pdf.contains("Seite 1 von"), "footer with page X of Y");
     assert!(pdf.contains("Inhaltsverzeichnis"));
-    assert!(site.contains("(Beispielwerte)"), "invented values are labelled");
+    assert!(
+        site.contains("(Beispielwerte)"),
+        "invented values are labelled"
+    );
     // German quotes, never straight ones, in running text.
     assert!(site.contains("„marktnah“"));
 }
@@ -141,7 +161,10 @@ fn html_only_build_needs_no_typst_and_keeps_nothing_stale() {
     let html = project.path().join("output/html");
     assert!(html.join("index.html").is_file());
     assert!(!project.path().join("output").join(PDF).exists());
-    assert!(!project.path().join(".amip-tmp").exists(), "no staging folder is left behind");
+    assert!(
+        !project.path().join(".amip-tmp").exists(),
+        "no staging folder is left behind"
+    );
 }
 
 #[test]
@@ -152,7 +175,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let index = project.path().join("output/html/index.html");
     let before = fs::read(&index).unwrap();
 
-    fs::write(project.path().join("data/budget.yaml"), "verwaltungskosten: [1, 2\n").unwrap();
+    fs::write(
+        project.path().join("data/budget.yaml"),
+        "verwaltungskosten: [1, 2\n",
+    )
+    .unwrap();
     let second = amip(project.path(), &["build", "--html"]);
     assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
     let stderr = String::from_utf8_lossy(&second.stderr);
@@ -176,7 +203,10 @@ fn missing_typst_with_installs_disabled_gives_the_install_command() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cargo install typst-cli --locked --version 0.15.1"), "{stderr}");
+    assert!(
+        stderr.contains("cargo install typst-cli --locked --version 0.15.1"),
+        "{stderr}"
+    );
     assert!(!project.path().join("output").exists());
 }
 
@@ -187,7 +217,16 @@ fn help_is_german() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("Aufruf:") && text.contains("Befehle:") && text.contains("Optionen:"), "{text}");
-    assert!(text.contains("Website") && text.contains("Diese Hilfe anzeigen"), "{text}");
-    assert!(!text.contains("Usage:") && !text.contains("Print help"), "{text}");
+    assert!(
+        text.contains("Aufruf:") && text.contains("Befehle:") && text.contains("Optionen:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Website") && text.contains("Diese Hilfe anzeigen"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Usage:") && !text.contains("Print help"),
+        "{text}"
+    );
 }

@@ -23,8 +23,8 @@ pub struct Args {
 pub fn run(project: &Path, args: &Args) -> ExitCode {
     let root = match amip::load::find_project(project) {
         Ok(root) => root,
-        Err(finding) => {
-            super::print_findings(&amip::diagnostic::Findings(vec![finding]));
+        Err(findings) => {
+            super::print_findings(&findings);
             return ExitCode::FAILURE;
         }
     };
@@ -42,7 +42,10 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
                     report.pages, report.charts, report.tables
                 );
                 if let Some(pdf) = &report.pdf {
-                    let name = pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = pdf
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     if report.pdf_built {
                         println!("PDF: output/{name} (Typst-Quelle: output/typst/main.typ)");
                     } else {

@@ -17,8 +17,11 @@ pub fn print_findings(findings: &Findings) {
         .count();
     let warnings = findings.0.len() - errors;
     eprintln!(
-        "{errors} {} und {warnings} {} gefunden.",
-        if errors == 1 { "Fehler" } else { "Fehler" },
-        if warnings == 1 { "Warnung" } else { "Warnungen" }
+        "{errors} Fehler und {warnings} {} gefunden.",
+        if warnings == 1 {
+            "Warnung"
+        } else {
+            "Warnungen"
+        }
     );
 }

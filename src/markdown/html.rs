@@ -35,7 +35,12 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &HtmlContext<'_>, shift: u8) -> Stri
     let mut events: Vec<Event<'_>> = Vec::with_capacity(doc.nodes.len());
     for node in &doc.nodes {
         match node {
-            Node::Event(Event::Start(Tag::Heading { level, id, classes, attrs })) => {
+            Node::Event(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })) => {
                 events.push(Event::Start(Tag::Heading {
                     level: shifted(*level, shift),
                     id: id.clone(),
@@ -46,7 +51,12 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &HtmlContext<'_>, shift: u8) -> Stri
             Node::Event(Event::End(TagEnd::Heading(level))) => {
                 events.push(Event::End(TagEnd::Heading(shifted(*level, shift))));
             }
-            Node::Event(Event::Start(Tag::Link { link_type, dest_url, title, id })) => {
+            Node::Event(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })) => {
                 events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: CowStr::from(rewrite_href(dest_url, doc.chapter, ctx)),
@@ -59,7 +69,9 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &HtmlContext<'_>, shift: u8) -> Stri
                 "<span class=\"nr\">{}</span> ",
                 html_escape(number)
             )))),
-            Node::Placed(kind, id) => events.push(Event::Html(CowStr::from(placed(*kind, id, ctx)))),
+            Node::Placed(kind, id) => {
+                events.push(Event::Html(CowStr::from(placed(*kind, id, ctx))))
+            }
             Node::Reference(kind, id) => {
                 let html = match ctx.numbering.get(*kind, id) {
                     Some(place) => {
@@ -97,7 +109,10 @@ fn rewrite_href(url: &str, current: usize, ctx: &HtmlContext<'_>) -> String {
     };
     match ctx.numbering.anchors.get(fragment) {
         Some(&chapter) if chapter != current => {
-            format!("{}#{fragment}", ctx.pages.get(chapter).cloned().unwrap_or_default())
+            format!(
+                "{}#{fragment}",
+                ctx.pages.get(chapter).cloned().unwrap_or_default()
+            )
         }
         _ => url.to_string(),
     }
@@ -108,7 +123,10 @@ fn rewrite_href(url: &str, current: usize, ctx: &HtmlContext<'_>) -> String {
 pub fn inline_svg(svg: &str, anchor: &str, name: &str, description: &str) -> String {
     let svg = svg.trim_start();
     let svg = match svg.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or(rest, |(_, body)| body).trim_start(),
+        Some(rest) => rest
+            .split_once("?>")
+            .map_or(rest, |(_, body)| body)
+            .trim_start(),
         None => svg,
     };
     let Some(rest) = svg.strip_prefix("<svg") else {
@@ -143,7 +161,14 @@ fn placed(kind: Placed, id: &str, ctx: &HtmlContext<'_>) -> String {
             let svg = ctx
                 .svgs
                 .get(id)
-                .map(|svg| inline_svg(svg, &anchor_id, &format!("{caption_label}: {}", chart.caption), &chart.alt))
+                .map(|svg| {
+                    inline_svg(
+                        svg,
+                        &anchor_id,
+                        &format!("{caption_label}: {}", chart.caption),
+                        &chart.alt,
+                    )
+                })
                 .unwrap_or_default();
             format!(
                 "<figure class=\"abbildung\" id=\"{anchor}\">\n<figcaption><span class=\"nr\">{label}:</span> {caption}</figcaption>\n<div class=\"diagramm\">{svg}</div>\n{source}<details>\n<summary>Daten zur {label}</summary>\n<div class=\"tabelle\" tabindex=\"0\" role=\"region\" aria-label=\"Daten zur {label}\">\n{table}</div>\n</details>\n</figure>\n",
@@ -180,7 +205,10 @@ mod tests {
             .map(|i| Chapter {
                 file: format!("content/0{i}.md"),
                 stem: format!("0{i}"),
-                front: FrontMatter { titel: None, nummeriert: true },
+                front: FrontMatter {
+                    titel: None,
+                    nummeriert: true,
+                },
                 body: String::new(),
                 body_line_offset: 0,
             })
@@ -188,28 +216,52 @@ mod tests {
         let expanded: Vec<Expanded> = chapters_md
             .iter()
             .enumerate()
-            .map(|(i, md)| Expanded { chapter: i, markdown: md.to_string() })
+            .map(|(i, md)| Expanded {
+                chapter: i,
+                markdown: md.to_string(),
+            })
             .collect();
         let (docs, numbering) = super::super::parse(&chapters, &expanded).unwrap();
         let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
         let tables = IndexMap::new();
         let charts = IndexMap::new();
         let svgs = IndexMap::new();
-        let ctx = HtmlContext { tables: &tables, charts: &charts, numbering: &numbering, pages: &pages, chart_dir: "abbildungen", svgs: &svgs };
+        let ctx = HtmlContext {
+            tables: &tables,
+            charts: &charts,
+            numbering: &numbering,
+            pages: &pages,
+            chart_dir: "abbildungen",
+            svgs: &svgs,
+        };
         write_chapter(&docs[page], &ctx, 0)
     }
 
     #[test]
     fn headings_get_ids_and_numbers() {
         let html = html_of(&["# Titel\n\n## Abschnitt \"A\"\n"], 0);
-        assert!(html.contains("<h1 id=\"titel\"><span class=\"nr\">1</span> Titel</h1>"), "{html}");
-        assert!(html.contains("<h2 id=\"abschnitt-a\"><span class=\"nr\">1.1</span> Abschnitt „A“</h2>"), "{html}");
+        assert!(
+            html.contains("<h1 id=\"titel\"><span class=\"nr\">1</span> Titel</h1>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<h2 id=\"abschnitt-a\"><span class=\"nr\">1.1</span> Abschnitt „A“</h2>"
+            ),
+            "{html}"
+        );
     }
 
     #[test]
     fn raw_html_and_hostile_text_are_escaped() {
-        let html = html_of(&["# T\n\n<script>alert(1)</script>\n\nText \" onmouseover=\"x\n"], 0);
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        let html = html_of(
+            &["# T\n\n<script>alert(1)</script>\n\nText \" onmouseover=\"x\n"],
+            0,
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(!html.contains("<script>"));
     }
 
@@ -221,14 +273,22 @@ mod tests {
 
     #[test]
     fn inlined_svg_has_role_name_and_description() {
-        let svg = inline_svg("<?xml version=\"1.0\"?>\n<svg width=\"10\" viewBox=\"0 0 10 10\"><text>1</text></svg>", "abb-x", "Abbildung 1: A & B", "Linie <fällt>");
+        let svg = inline_svg(
+            "<?xml version=\"1.0\"?>\n<svg width=\"10\" viewBox=\"0 0 10 10\"><text>1</text></svg>",
+            "abb-x",
+            "Abbildung 1: A & B",
+            "Linie <fällt>",
+        );
         assert!(svg.starts_with("<svg width=\"10\" viewBox=\"0 0 10 10\" role=\"img\" aria-labelledby=\"abb-x-titel\" aria-describedby=\"abb-x-beschreibung\""), "{svg}");
         assert!(svg.contains("<title id=\"abb-x-titel\">Abbildung 1: A &amp; B</title><desc id=\"abb-x-beschreibung\">Linie &lt;fällt&gt;</desc><text>1</text>"), "{svg}");
     }
 
     #[test]
     fn footnotes_and_tables_render() {
-        let html = html_of(&["# T\n\nA[^n]\n\n[^n]: Fuß.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"], 0);
+        let html = html_of(
+            &["# T\n\nA[^n]\n\n[^n]: Fuß.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"],
+            0,
+        );
         assert!(html.contains("footnote"), "{html}");
         assert!(html.contains("<th>a</th>"), "{html}");
     }

@@ -156,7 +156,14 @@ pub fn parse(
             chapter_number += 1;
         }
         let number = numbered.then_some(chapter_number);
-        let doc = parse_chapter(chapter, &item.markdown, doc_index, number, &mut used_ids, &mut findings);
+        let doc = parse_chapter(
+            chapter,
+            &item.markdown,
+            doc_index,
+            number,
+            &mut used_ids,
+            &mut findings,
+        );
         for node in &doc.nodes {
             if let Node::Placed(kind, id) = node {
                 let map = match kind {
@@ -173,7 +180,13 @@ pub fn parse(
                     );
                 } else {
                     let number = map.len() + 1;
-                    map.insert(id.clone(), Place { number, chapter: doc_index });
+                    map.insert(
+                        id.clone(),
+                        Place {
+                            number,
+                            chapter: doc_index,
+                        },
+                    );
                 }
             }
         }
@@ -186,14 +199,24 @@ pub fn parse(
         for node in &doc.nodes {
             if let Node::Reference(kind, id) = node {
                 if numbering.get(*kind, id).is_none() {
-                    let file = chapters.get(item.chapter).map(|c| c.file.clone()).unwrap_or_default();
+                    let file = chapters
+                        .get(item.chapter)
+                        .map(|c| c.file.clone())
+                        .unwrap_or_default();
                     findings.push(
                         Finding::error(format!(
                             "Verweis auf {} „{id}“, die nirgends eingefügt ist.",
-                            if *kind == Placed::Table { "die Tabelle" } else { "die Abbildung" }
+                            if *kind == Placed::Table {
+                                "die Tabelle"
+                            } else {
+                                "die Abbildung"
+                            }
                         ))
                         .in_file(file)
-                        .with_help(format!("Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.", kind.keyword())),
+                        .with_help(format!(
+                            "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
+                            kind.keyword()
+                        )),
                     );
                 }
             }
@@ -240,13 +263,23 @@ fn parse_chapter(
         }
         nodes.push(Node::Event(Event::Text(CowStr::from(title.clone()))));
         nodes.push(Node::Event(Event::End(TagEnd::Heading(HeadingLevel::H1))));
-        headings.push(Heading { level: 1, text: title.clone(), id, number: number_text });
+        headings.push(Heading {
+            level: 1,
+            text: title.clone(),
+            id,
+            number: number_text,
+        });
     }
 
     while let Some(event) = events.get(index) {
         index += 1;
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let level_number = heading_level(*level);
                 // Collect the heading's inline events up to its end.
                 let mut inner = Vec::new();
@@ -302,18 +335,16 @@ fn parse_chapter(
                             *counter = 0;
                         }
                         let mut parts = vec![chapter_number.to_string()];
-                        parts.extend(
-                            counters
-                                .iter()
-                                .take(depth)
-                                .skip(1)
-                                .map(|c| c.to_string()),
-                        );
+                        parts.extend(counters.iter().take(depth).skip(1).map(|c| c.to_string()));
                         parts.join(".")
                     }
                 });
                 let base = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
-                let base = if base.is_empty() { format!("abschnitt-{doc_index}") } else { base };
+                let base = if base.is_empty() {
+                    format!("abschnitt-{doc_index}")
+                } else {
+                    base
+                };
                 let unique = unique_id(&base, used_ids);
                 nodes.push(Node::Event(Event::Start(Tag::Heading {
                     level: *level,
@@ -336,7 +367,9 @@ fn parse_chapter(
                     number: heading_number,
                 });
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if lang.as_ref() == PLACEHOLDER_LANG => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
+                if lang.as_ref() == PLACEHOLDER_LANG =>
+            {
                 let mut body = String::new();
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -350,8 +383,12 @@ fn parse_chapter(
                 match (words.next().and_then(Placed::from_keyword), words.next()) {
                     (Some(kind), Some(id)) => nodes.push(Node::Placed(kind, id.to_string())),
                     _ => findings.push(
-                        Finding::error(format!("{}: unverständlicher amip-Platzhalter „{}“", chapter.file, body.trim()))
-                            .in_file(&chapter.file),
+                        Finding::error(format!(
+                            "{}: unverständlicher amip-Platzhalter „{}“",
+                            chapter.file,
+                            body.trim()
+                        ))
+                        .in_file(&chapter.file),
                     ),
                 }
             }
@@ -391,7 +428,9 @@ fn parse_chapter(
                 if !is_comment(&html) {
                     // Raw HTML is shown as text: it is never passed into either output.
                     nodes.push(Node::Event(Event::Start(Tag::Paragraph)));
-                    nodes.push(Node::Event(Event::Text(CowStr::from(html.trim_end().to_string()))));
+                    nodes.push(Node::Event(Event::Text(CowStr::from(
+                        html.trim_end().to_string(),
+                    ))));
                     nodes.push(Node::Event(Event::End(TagEnd::Paragraph)));
                 }
             }
@@ -569,8 +608,14 @@ mod tests {
     fn chapter(file: &str, numbered: bool) -> Chapter {
         Chapter {
             file: file.to_string(),
-            stem: file.trim_start_matches("content/").trim_end_matches(".md").to_string(),
-            front: FrontMatter { titel: None, nummeriert: numbered },
+            stem: file
+                .trim_start_matches("content/")
+                .trim_end_matches(".md")
+                .to_string(),
+            front: FrontMatter {
+                titel: None,
+                nummeriert: numbered,
+            },
             body: String::new(),
             body_line_offset: 0,
         }
@@ -578,14 +623,20 @@ mod tests {
 
     fn parse_one(markdown: &str) -> ChapterDoc {
         let chapters = vec![chapter("content/01-a.md", true)];
-        let expanded = vec![Expanded { chapter: 0, markdown: markdown.to_string() }];
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: markdown.to_string(),
+        }];
         let (mut docs, _) = parse(&chapters, &expanded).unwrap();
         docs.remove(0)
     }
 
     #[test]
     fn quotes_become_german() {
-        assert_eq!(convert_quotes_plain("Das \"bottom up\"-Prinzip"), "Das „bottom up“-Prinzip");
+        assert_eq!(
+            convert_quotes_plain("Das \"bottom up\"-Prinzip"),
+            "Das „bottom up“-Prinzip"
+        );
         assert_eq!(convert_quotes_plain("\"Marktnah\" ist"), "„Marktnah“ ist");
     }
 
@@ -605,16 +656,33 @@ mod tests {
 
     #[test]
     fn headings_are_numbered_per_chapter() {
-        let chapters = vec![chapter("content/00-v.md", false), chapter("content/01-a.md", true), chapter("content/02-b.md", true)];
+        let chapters = vec![
+            chapter("content/00-v.md", false),
+            chapter("content/01-a.md", true),
+            chapter("content/02-b.md", true),
+        ];
         let expanded = vec![
-            Expanded { chapter: 0, markdown: "# Vorwort\n\n## Unter\n".into() },
-            Expanded { chapter: 1, markdown: "# Eins\n".into() },
-            Expanded { chapter: 2, markdown: "# Zwei\n\n## A\n\n### A1\n\n### A2\n\n## B\n".into() },
+            Expanded {
+                chapter: 0,
+                markdown: "# Vorwort\n\n## Unter\n".into(),
+            },
+            Expanded {
+                chapter: 1,
+                markdown: "# Eins\n".into(),
+            },
+            Expanded {
+                chapter: 2,
+                markdown: "# Zwei\n\n## A\n\n### A1\n\n### A2\n\n## B\n".into(),
+            },
         ];
         let (docs, numbering) = parse(&chapters, &expanded).unwrap();
         assert_eq!(docs[0].number(), None);
         assert_eq!(docs[0].headings[1].number, None);
-        let numbers: Vec<_> = docs[2].headings.iter().map(|h| h.number.clone().unwrap()).collect();
+        let numbers: Vec<_> = docs[2]
+            .headings
+            .iter()
+            .map(|h| h.number.clone().unwrap())
+            .collect();
         assert_eq!(numbers, vec!["2", "2.1", "2.1.1", "2.1.2", "2.2"]);
         assert_eq!(numbering.anchors.get("a1"), Some(&2));
     }
@@ -628,7 +696,10 @@ mod tests {
 
     #[test]
     fn placeholders_and_references_are_numbered_in_order() {
-        let chapters = vec![chapter("content/01-a.md", true), chapter("content/02-b.md", true)];
+        let chapters = vec![
+            chapter("content/01-a.md", true),
+            chapter("content/02-b.md", true),
+        ];
         let expanded = vec![
             Expanded { chapter: 0, markdown: "# A\n\nSiehe [](amip:abbildung/elb).\n\n```amip\nabbildung elb\n```\n\n```amip\ntabelle budget\n```\n".into() },
             Expanded { chapter: 1, markdown: "# B\n\n```amip\nabbildung ring\n```\n".into() },
@@ -638,21 +709,30 @@ mod tests {
         assert_eq!(numbering.figures["ring"].number, 2);
         assert_eq!(numbering.figures["ring"].chapter, 1);
         assert_eq!(numbering.tables["budget"].number, 1);
-        assert!(docs[0].nodes.contains(&Node::Reference(Placed::Figure, "elb".into())));
+        assert!(docs[0]
+            .nodes
+            .contains(&Node::Reference(Placed::Figure, "elb".into())));
     }
 
     #[test]
     fn reference_to_unplaced_figure_is_an_error() {
         let chapters = vec![chapter("content/01-a.md", true)];
-        let expanded = vec![Expanded { chapter: 0, markdown: "# A\n\n[](amip:abbildung/fehlt)\n".into() }];
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "# A\n\n[](amip:abbildung/fehlt)\n".into(),
+        }];
         let findings = parse(&chapters, &expanded).unwrap_err();
         assert!(findings.0[0].message.contains("fehlt"));
     }
 
     #[test]
     fn raw_html_becomes_text_and_comments_vanish() {
-        let doc = parse_one("# T\n\n<script>alert(1)</script>\n\n<!-- Notiz -->\n\nText <b>fett</b>\n");
-        assert!(!doc.nodes.iter().any(|n| matches!(n, Node::Event(Event::Html(_) | Event::InlineHtml(_)))));
+        let doc =
+            parse_one("# T\n\n<script>alert(1)</script>\n\n<!-- Notiz -->\n\nText <b>fett</b>\n");
+        assert!(!doc
+            .nodes
+            .iter()
+            .any(|n| matches!(n, Node::Event(Event::Html(_) | Event::InlineHtml(_)))));
         let text: String = doc
             .nodes
             .iter()
@@ -669,15 +749,27 @@ mod tests {
     #[test]
     fn skipped_heading_levels_are_errors() {
         let chapters = vec![chapter("content/01-a.md", true)];
-        let expanded = vec![Expanded { chapter: 0, markdown: "# A\n\n### Zu tief\n".into() }];
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "# A\n\n### Zu tief\n".into(),
+        }];
         let findings = parse(&chapters, &expanded).unwrap_err();
-        assert!(findings.0[0].message.contains("„Zu tief“ (Ebene 3) überspringt"), "{:?}", findings.0);
+        assert!(
+            findings.0[0]
+                .message
+                .contains("„Zu tief“ (Ebene 3) überspringt"),
+            "{:?}",
+            findings.0
+        );
     }
 
     #[test]
     fn chapter_without_title_is_an_error() {
         let chapters = vec![chapter("content/01-a.md", true)];
-        let expanded = vec![Expanded { chapter: 0, markdown: "Nur Text\n".into() }];
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "Nur Text\n".into(),
+        }];
         assert!(parse(&chapters, &expanded).is_err());
     }
 }

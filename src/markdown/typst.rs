@@ -162,7 +162,9 @@ impl Writer<'_, '_> {
         for node in nodes {
             if self.in_skip() {
                 match node {
-                    Node::Event(Event::Start(Tag::FootnoteDefinition(_))) => self.stack.push(Open::Skip),
+                    Node::Event(Event::Start(Tag::FootnoteDefinition(_))) => {
+                        self.stack.push(Open::Skip)
+                    }
                     Node::Event(Event::End(TagEnd::FootnoteDefinition)) => {
                         self.stack.pop();
                     }
@@ -208,7 +210,11 @@ impl Writer<'_, '_> {
             Event::HardBreak => self.push("\\\n"),
             Event::Rule => self.push("\n#line(length: 100%)\n\n"),
             Event::FootnoteReference(label) => {
-                let body = self.footnotes.get(label.as_ref()).cloned().unwrap_or_default();
+                let body = self
+                    .footnotes
+                    .get(label.as_ref())
+                    .cloned()
+                    .unwrap_or_default();
                 self.push("#footnote[");
                 self.write(&body);
                 trim_trailing_breaks(&mut self.out);
@@ -216,9 +222,10 @@ impl Writer<'_, '_> {
             }
             Event::TaskListMarker(done) => self.push(if *done { "☒ " } else { "☐ " }),
             // Raw HTML and math never reach the writer (see the Markdown stage); show as text.
-            Event::Html(text) | Event::InlineHtml(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
-                self.text(text)
-            }
+            Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => self.text(text),
         }
     }
 
@@ -232,7 +239,9 @@ impl Writer<'_, '_> {
             Tag::BlockQuote(_) => self.push("#quote(block: true)["),
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(lang) => {
+                        lang.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.push("#raw(block: true, ");
@@ -277,15 +286,13 @@ impl Writer<'_, '_> {
             Tag::Emphasis => self.push("#emph["),
             Tag::Strong => self.push("#strong["),
             Tag::Strikethrough => self.push("#strike["),
-            Tag::Link { dest_url, .. } => {
-                match self.link_target(dest_url) {
-                    Some(target) => {
-                        self.push(&format!("#link({target})["));
-                        self.stack.push(Open::Link(true));
-                    }
-                    None => self.stack.push(Open::Link(false)),
+            Tag::Link { dest_url, .. } => match self.link_target(dest_url) {
+                Some(target) => {
+                    self.push(&format!("#link({target})["));
+                    self.stack.push(Open::Link(true));
                 }
-            }
+                None => self.stack.push(Open::Link(false)),
+            },
             Tag::Image { .. } => self.stack.push(Open::Link(false)),
             Tag::HtmlBlock
             | Tag::DefinitionList
@@ -347,7 +354,10 @@ impl Writer<'_, '_> {
     /// A Typst link target for a Markdown destination, or `None` to show the text only.
     fn link_target(&self, url: &str) -> Option<String> {
         let lower = url.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+        if lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("mailto:")
+        {
             return Some(string(url));
         }
         let fragment = url.rsplit_once('#').map(|(_, f)| f)?;
@@ -413,15 +423,26 @@ mod tests {
         let chapters = vec![Chapter {
             file: "content/01-a.md".into(),
             stem: "01-a".into(),
-            front: FrontMatter { titel: None, nummeriert: true },
+            front: FrontMatter {
+                titel: None,
+                nummeriert: true,
+            },
             body: String::new(),
             body_line_offset: 0,
         }];
-        let expanded = vec![Expanded { chapter: 0, markdown: markdown.into() }];
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: markdown.into(),
+        }];
         let (docs, numbering) = super::super::parse(&chapters, &expanded).unwrap();
         let tables = IndexMap::new();
         let charts = IndexMap::new();
-        let ctx = TypstContext { tables: &tables, charts: &charts, numbering: &numbering, chart_dir: "abbildungen" };
+        let ctx = TypstContext {
+            tables: &tables,
+            charts: &charts,
+            numbering: &numbering,
+            chart_dir: "abbildungen",
+        };
         write_chapter(&docs[0], &ctx)
     }
 
@@ -473,11 +494,19 @@ mod tests {
 
     #[test]
     fn nested_emphasis_and_links() {
-        let out = typst_of("# T\n\n*a **b** c* [BA](https://statistik.arbeitsagentur.de/) [intern](#t).\n");
+        let out = typst_of(
+            "# T\n\n*a **b** c* [BA](https://statistik.arbeitsagentur.de/) [intern](#t).\n",
+        );
         assert!(out.contains("#emph[a #strong[b] c]"), "{out}");
-        assert!(out.contains("#link(\"https://statistik.arbeitsagentur.de/\")[BA]"), "{out}");
+        assert!(
+            out.contains("#link(\"https://statistik.arbeitsagentur.de/\")[BA]"),
+            "{out}"
+        );
         assert!(out.contains("#link(<t>)[intern]"), "{out}");
-        assert!(out.contains("]\\."), "a dot right after a call is escaped: {out}");
+        assert!(
+            out.contains("]\\."),
+            "a dot right after a call is escaped: {out}"
+        );
     }
 
     #[test]
@@ -500,6 +529,9 @@ mod tests {
     fn code_is_raw() {
         let out = typst_of("# T\n\nInline `#x` und\n\n```rust\nlet a = \"b\";\n```\n");
         assert!(out.contains("#raw(\"#x\")"), "{out}");
-        assert!(out.contains("#raw(block: true, lang: \"rust\", \"let a = \\\"b\\\";\")"), "{out}");
+        assert!(
+            out.contains("#raw(block: true, lang: \"rust\", \"let a = \\\"b\\\";\")"),
+            "{out}"
+        );
     }
 }

@@ -73,7 +73,10 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let mut tera = Tera::new();
     for name in ["html/basis.html", "html/index.html", "html/kapitel.html"] {
         if let Err(err) = tera.add_raw_template(name, template(project, name)) {
-            findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+            findings.push(
+                Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
+                    .in_file(format!("templates/{name}")),
+            );
         }
     }
     if findings.has_errors() {
@@ -128,7 +131,10 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     base.insert("titel", &programme.full_title());
     base.insert("jobcenter", &programme.jobcenter);
     base.insert("landkreis", &programme.landkreis);
-    base.insert("entwurf", &(programme.status == crate::model::Status::Draft));
+    base.insert(
+        "entwurf",
+        &(programme.status == crate::model::Status::Draft),
+    );
     base.insert("pdf", input.pdf_name);
     base.insert(
         "stand",
@@ -145,8 +151,8 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         abschnitte: Vec::new(),
     };
     let nav_entries: Vec<&TocChapter> = std::iter::once(&start)
-    .chain(nav.into_iter().filter(|entry| entry.seite != "index.html"))
-    .collect();
+        .chain(nav.into_iter().filter(|entry| entry.seite != "index.html"))
+        .collect();
     base.insert("navigation", &nav_entries);
 
     let mut files: Vec<SiteFile> = Vec::new();
@@ -183,15 +189,27 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         let prev = if position == 0 {
             Some(("index.html".to_string(), "Start".to_string()))
         } else {
-            chapter_pages
-                .get(position - 1)
-                .map(|(i, d)| (pages.get(*i).cloned().unwrap_or_default(), d.numbered_title()))
+            chapter_pages.get(position - 1).map(|(i, d)| {
+                (
+                    pages.get(*i).cloned().unwrap_or_default(),
+                    d.numbered_title(),
+                )
+            })
         };
-        let next = chapter_pages
-            .get(position + 1)
-            .map(|(i, d)| (pages.get(*i).cloned().unwrap_or_default(), d.numbered_title()));
-        page_ctx.insert("zurueck", &prev.map(|(seite, titel)| NavLink { seite, titel }));
-        page_ctx.insert("weiter", &next.map(|(seite, titel)| NavLink { seite, titel }));
+        let next = chapter_pages.get(position + 1).map(|(i, d)| {
+            (
+                pages.get(*i).cloned().unwrap_or_default(),
+                d.numbered_title(),
+            )
+        });
+        page_ctx.insert(
+            "zurueck",
+            &prev.map(|(seite, titel)| NavLink { seite, titel }),
+        );
+        page_ctx.insert(
+            "weiter",
+            &next.map(|(seite, titel)| NavLink { seite, titel }),
+        );
         match tera.render("html/kapitel.html", &page_ctx) {
             Ok(html) => files.push((page, html.into_bytes())),
             Err(err) => findings.push(template_error("html/kapitel.html", &err)),
@@ -225,5 +243,6 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
         detail.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}")).in_file(format!("templates/{name}"))
+    Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}"))
+        .in_file(format!("templates/{name}"))
 }

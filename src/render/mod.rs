@@ -10,11 +10,26 @@ use crate::model::Project;
 
 /// The built-in templates, by name relative to `templates/`.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("html/basis.html", include_str!("../../templates/html/basis.html")),
-    ("html/index.html", include_str!("../../templates/html/index.html")),
-    ("html/kapitel.html", include_str!("../../templates/html/kapitel.html")),
-    ("html/style.css", include_str!("../../templates/html/style.css")),
-    ("typst/main.typ", include_str!("../../templates/typst/main.typ")),
+    (
+        "html/basis.html",
+        include_str!("../../templates/html/basis.html"),
+    ),
+    (
+        "html/index.html",
+        include_str!("../../templates/html/index.html"),
+    ),
+    (
+        "html/kapitel.html",
+        include_str!("../../templates/html/kapitel.html"),
+    ),
+    (
+        "html/style.css",
+        include_str!("../../templates/html/style.css"),
+    ),
+    (
+        "typst/main.typ",
+        include_str!("../../templates/typst/main.typ"),
+    ),
 ];
 
 /// The project's version of a template, or the built-in one.

@@ -26,7 +26,10 @@ pub struct TypstDocument {
 }
 
 /// The files of the Typst build folder (relative path, bytes), fonts included.
-pub fn build_files(document: &TypstDocument, svgs: &IndexMap<String, String>) -> Vec<(String, Vec<u8>)> {
+pub fn build_files(
+    document: &TypstDocument,
+    svgs: &IndexMap<String, String>,
+) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("main.typ".to_string(), document.main.as_bytes().to_vec())];
     for (id, svg) in svgs {
         files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
@@ -76,7 +79,10 @@ pub fn render_document(
     let name = "typst/main.typ";
     if let Err(err) = tera.add_raw_template(name, template(project, name)) {
         let mut findings = Findings::default();
-        findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+        findings.push(
+            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
+                .in_file(format!("templates/{name}")),
+        );
         return Err(findings);
     }
     let programme = &project.programme;
@@ -92,20 +98,32 @@ pub fn render_document(
             .and_then(crate::format::parse_date)
             .map(crate::format::date_long),
     );
-    context.insert("entwurf", &(programme.status == crate::model::Status::Draft));
+    context.insert(
+        "entwurf",
+        &(programme.status == crate::model::Status::Draft),
+    );
     context.insert("schrift", FONT_FAMILY);
-    let safe: Vec<tera::Value> = chapters.iter().map(|c| tera::Value::safe_string(c)).collect();
+    let safe: Vec<tera::Value> = chapters
+        .iter()
+        .map(|c| tera::Value::safe_string(c))
+        .collect();
     context.insert("kapitel", &safe);
     let main = tera.render(name, &context).map_err(|err| {
         let mut findings = Findings::default();
-        findings.push(Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}")).in_file(format!("templates/{name}")));
+        findings.push(
+            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
+                .in_file(format!("templates/{name}")),
+        );
         findings
     })?;
 
     let mut chapter_lines = Vec::new();
     let mut search_from = 0;
     for (doc, text) in docs.iter().zip(&chapters) {
-        if let Some(found) = main.get(search_from..).and_then(|rest| rest.find(text.as_str())) {
+        if let Some(found) = main
+            .get(search_from..)
+            .and_then(|rest| rest.find(text.as_str()))
+        {
             let start = search_from + found;
             let line = main.get(..start).map_or(0, |p| p.matches('\n').count()) + 1;
             let file = project
@@ -117,5 +135,8 @@ pub fn render_document(
             search_from = start + text.len();
         }
     }
-    Ok(TypstDocument { main, chapter_lines })
+    Ok(TypstDocument {
+        main,
+        chapter_lines,
+    })
 }
