@@ -73,6 +73,15 @@ pub struct Prepared {
 
 /// Runs expansion, Markdown, tables and charts on a loaded project.
 pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {
+    prepare_cached(project, timings, &mut charts::SvgCache::default())
+}
+
+/// [`prepare`] with chart SVGs reused from earlier builds (for `amip serve`).
+pub fn prepare_cached(
+    project: &Project,
+    timings: &mut Timings,
+    svg_cache: &mut charts::SvgCache,
+) -> Result<Prepared, Findings> {
     let mut findings = Findings::default();
     let mut resolved_tables = IndexMap::new();
     for (id, decl) in &project.tables {
@@ -108,8 +117,9 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
     }
     timings.lap("Tabellen");
     let mut svgs = IndexMap::new();
+    svg_cache.retain(resolved_charts.keys());
     for (id, chart) in &resolved_charts {
-        match charts::render_svg(chart) {
+        match svg_cache.render(chart) {
             Ok(svg) => {
                 svgs.insert(id.clone(), svg);
             }
@@ -315,7 +325,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
 }
 
 /// Translates typst's diagnostics into findings that name the chapter they came from.
-fn typst_findings(
+pub fn typst_findings(
     diagnostics: &[typst_cli::TypstDiagnostic],
     document: &pdf::TypstDocument,
 ) -> Findings {

@@ -92,6 +92,44 @@ pub fn render_svg(chart: &Chart) -> Result<String, ChartError> {
     render(chart).map_err(|problem| problem.with_id(&chart.id))
 }
 
+/// Chart SVGs from the previous build, reused while a chart's resolved values stay the same.
+///
+/// `amip serve` rebuilds on every save; with this cache a chapter edit does not redraw the
+/// charts. The key is the whole resolved [`Chart`] (compared by value), so any change in data,
+/// captions or declarations draws the chart again.
+#[derive(Debug, Default)]
+pub struct SvgCache {
+    entries: std::collections::HashMap<String, (Chart, String)>,
+    drawn: usize,
+}
+
+impl SvgCache {
+    /// The SVG of `chart`, drawn only when it differs from the cached chart of the same id.
+    pub fn render(&mut self, chart: &Chart) -> Result<String, ChartError> {
+        if let Some((cached, svg)) = self.entries.get(&chart.id) {
+            if cached == chart {
+                return Ok(svg.clone());
+            }
+        }
+        let svg = render_svg(chart)?;
+        self.drawn += 1;
+        self.entries
+            .insert(chart.id.clone(), (chart.clone(), svg.clone()));
+        Ok(svg)
+    }
+
+    /// Forgets charts whose id is not in `ids` (removed declarations).
+    pub fn retain<'a>(&mut self, ids: impl IntoIterator<Item = &'a String>) {
+        let keep: std::collections::HashSet<&String> = ids.into_iter().collect();
+        self.entries.retain(|id, _| keep.contains(id));
+    }
+
+    /// How many charts were drawn (not taken from the cache) so far.
+    pub fn drawn(&self) -> usize {
+        self.drawn
+    }
+}
+
 fn render(chart: &Chart) -> Result<String, Problem> {
     if !fonts_registered() {
         return Err(Problem::Font);
@@ -1942,6 +1980,23 @@ mod tests {
             .filter_map(|n| n.text())
             .map(|t| t.trim().to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_cache_draws_a_chart_again_only_when_it_changed() {
+        let mut cache = SvgCache::default();
+        let first = cache.render(&sample(ChartKind::Balken)).unwrap();
+        let again = cache.render(&sample(ChartKind::Balken)).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(cache.drawn(), 1, "an unchanged chart comes from the cache");
+        let mut changed = sample(ChartKind::Balken);
+        changed.series[0].values[0] = Some(5486.0);
+        let redrawn = cache.render(&changed).unwrap();
+        assert_eq!(cache.drawn(), 2);
+        assert_eq!(redrawn, render_svg(&changed).unwrap());
+        cache.retain(&[]);
+        cache.render(&changed).unwrap();
+        assert_eq!(cache.drawn(), 3, "removed ids are forgotten");
     }
 
     #[test]

@@ -18,5 +18,6 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod tables;
 pub mod typst_cli;

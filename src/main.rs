@@ -63,6 +63,12 @@ enum Command {
     /// Website (output/html) und PDF (output/<name>.pdf) erstellen
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [-q]")]
     Build(cmd::build::Args),
+    /// Vorschau mit automatischem Neuladen: erstellt die Website bei jeder Änderung neu
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--open] [--no-pdf]"
+    )]
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +76,6 @@ fn main() -> ExitCode {
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
+        Command::Serve(args) => cmd::serve::run(&project, &args),
     }
 }

@@ -141,23 +141,47 @@ fn on_path() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Finds a typst of the pinned minor version, installing it when allowed.
-pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+/// Where [`locate`] looked: a usable typst, or nothing (with a wrong version seen on `PATH`).
+enum Located {
+    Found(PathBuf),
+    Missing(Option<TypstError>),
+}
+
+fn locate() -> Result<Located, TypstError> {
     if let Some(explicit) = std::env::var_os("AMIP_TYPST").filter(|v| !v.is_empty()) {
-        return check_version(Path::new(&explicit));
+        return check_version(Path::new(&explicit)).map(Located::Found);
     }
     let mut wrong = None;
     if let Some(program) = on_path() {
         match check_version(&program) {
-            Ok(found) => return Ok(found),
+            Ok(found) => return Ok(Located::Found(found)),
             Err(err @ TypstError::WrongVersion { .. }) => wrong = Some(err),
             Err(err) => return Err(err),
         }
     }
     let cached = cache_root().join("bin").join("typst");
     if cached.is_file() {
-        return check_version(&cached);
+        return check_version(&cached).map(Located::Found);
     }
+    Ok(Located::Missing(wrong))
+}
+
+/// Finds an installed typst of the pinned minor version and never installs one: `amip serve`
+/// must not start a minutes-long installation in the background.
+pub fn find() -> Result<PathBuf, TypstError> {
+    match locate()? {
+        Located::Found(program) => Ok(program),
+        Located::Missing(wrong) => Err(wrong.unwrap_or(TypstError::NotFound)),
+    }
+}
+
+/// Finds a typst of the pinned minor version, installing it when allowed.
+pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+    let wrong = match locate()? {
+        Located::Found(program) => return Ok(program),
+        Located::Missing(wrong) => wrong,
+    };
+    let cached = cache_root().join("bin").join("typst");
     if std::env::var("AMIP_NO_INSTALL").is_ok_and(|v| v == "1") {
         return Err(wrong.unwrap_or(TypstError::NotFound));
     }

@@ -1,0 +1,156 @@
+//! `amip serve`: live preview while writing. Arguments and terminal output only; the server
+//! is [`amip::serve`].
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
+
+use amip::serve::{ServeEvent, ServeOptions};
+
+/// Arguments of `amip serve`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Port der Vorschau (Standard: 3000; 0 wählt einen freien Port)
+    #[arg(long, default_value_t = 3000, value_name = "PORT", hide_default_value = true)]
+    port: u16,
+    /// Adresse, auf der die Vorschau erreichbar ist (Standard: 127.0.0.1, nur dieser Rechner)
+    #[arg(
+        long,
+        default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST),
+        value_name = "ADRESSE",
+        hide_default_value = true
+    )]
+    bind: IpAddr,
+    /// Die Vorschau im Browser öffnen
+    #[arg(long)]
+    open: bool,
+    /// Kein PDF im Hintergrund erstellen
+    #[arg(long)]
+    no_pdf: bool,
+}
+
+/// Runs the preview until Ctrl-C.
+pub fn run(project: &Path, args: &Args) -> ExitCode {
+    let root = match amip::load::find_project(project) {
+        Ok(root) => root,
+        Err(findings) => {
+            super::print_findings(&findings);
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        pdf: !args.no_pdf,
+    };
+    let open = args.open;
+    let report = Arc::new(move |event: ServeEvent| print_event(event, open));
+    match amip::serve::run(&root, &options, report) {
+        Ok(()) => {
+            println!("Vorschau beendet.");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("Fehler: {err}");
+            if matches!(err, amip::serve::ServeError::Bind { .. }) {
+                eprintln!(
+                    "Wählen Sie mit --port einen anderen Port, z. B. --port {}, oder mit --port 0 einen freien.",
+                    options.port.wrapping_add(1).max(1)
+                );
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_event(event: ServeEvent, open: bool) {
+    match event {
+        ServeEvent::Listening { url, public } => {
+            if public {
+                eprintln!(
+                    "Achtung: Die Vorschau ist auch von anderen Rechnern im Netz erreichbar (--bind). \
+                     Sie zeigt unveröffentlichte Entwürfe; nutzen Sie das nur in einem vertrauenswürdigen Netz."
+                );
+            }
+            println!("Vorschau: {url}");
+            println!("Beobachtet content/, data/ und templates/. Beenden mit Strg+C.");
+            let _ = std::io::stdout().flush();
+            if open {
+                open_browser(&url);
+            }
+        }
+        ServeEvent::Built {
+            trigger,
+            changed,
+            removed,
+            duration,
+            recovered,
+        } => {
+            let what = if trigger.is_empty() {
+                "Website erstellt".to_string()
+            } else {
+                format!("{} geändert – Website neu erstellt", trigger.join(", "))
+            };
+            let files = match (changed, removed) {
+                (0, 0) => "keine Datei geändert".to_string(),
+                (1, 0) => "1 Datei geschrieben".to_string(),
+                (n, 0) => format!("{n} Dateien geschrieben"),
+                (n, r) => format!("{n} geschrieben, {r} entfernt"),
+            };
+            let fixed = if recovered { " Fehler behoben." } else { "" };
+            println!("{what} in {} ms ({files}).{fixed}", duration.as_millis());
+        }
+        ServeEvent::Failed { trigger, findings } => {
+            if !trigger.is_empty() {
+                eprintln!("{} geändert – Fehler beim Erstellen:", trigger.join(", "));
+            }
+            super::print_findings(&findings);
+            eprintln!("Die Vorschau zeigt weiter den letzten fehlerfreien Stand.");
+        }
+        ServeEvent::PdfReady { duration } => {
+            println!("PDF aktualisiert in {} ms.", duration.as_millis());
+        }
+        ServeEvent::PdfFailed { findings } => {
+            eprintln!("Fehler beim Erstellen des PDF:");
+            super::print_findings(&findings);
+            eprintln!("Zum Herunterladen bleibt das letzte fehlerfreie PDF.");
+        }
+        ServeEvent::PdfUnavailable { message } => {
+            eprintln!("Das PDF wird in der Vorschau nicht erstellt: {message}");
+            eprintln!("Die Website-Vorschau funktioniert trotzdem.");
+        }
+        ServeEvent::WatchError { message } => {
+            eprintln!("Warnung: Die Überwachung der Quellordner meldet: {message}");
+        }
+        ServeEvent::Stopping => {
+            println!("Vorschau wird beendet …");
+        }
+    }
+}
+
+/// Opens `url` in the default browser if a helper exists; never fails.
+fn open_browser(url: &str) {
+    let helpers: &[&str] = if cfg!(target_os = "macos") {
+        &["open"]
+    } else if cfg!(windows) {
+        &["explorer"]
+    } else {
+        &["xdg-open"]
+    };
+    for helper in helpers {
+        let started = Command::new(helper)
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        if let Ok(mut child) = started {
+            // Reap the helper when it exits; it usually hands over to the browser at once.
+            std::thread::spawn(move || child.wait());
+            return;
+        }
+    }
+    eprintln!("Der Browser konnte nicht geöffnet werden; öffnen Sie {url} bitte selbst.");
+}

@@ -1,0 +1,225 @@
+//! The PDF part of a preview build, on its own thread: typst takes longer than the whole
+//! website, so the page reloads first and the PDF follows.
+//!
+//! Only the newest job waits; older ones that typst has not started are dropped. typst writes
+//! into the work folder, and the finished PDF then replaces `output/html/<name>.pdf` (and
+//! `output/<name>.pdf`) by a rename, so the download link always serves the newest *finished*
+//! PDF. When `main.typ` and the charts did not change, typst does not run at all.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::build::{creation_timestamp, typst_findings, Prepared};
+use crate::diagnostic::{Finding, Findings};
+use crate::model::Project;
+use crate::render::pdf;
+use crate::typst_cli;
+
+use super::site::{copy_atomic, write_atomic};
+
+/// Everything typst needs for one PDF.
+pub struct PdfJob {
+    /// The loaded project.
+    pub project: Project,
+    /// The prepared document.
+    pub prepared: Prepared,
+    /// The PDF's file name.
+    pub pdf_name: String,
+}
+
+/// What a PDF job ended with.
+pub enum PdfOutcome {
+    /// A new PDF replaced the old one.
+    Ready {
+        /// Time from start to the PDF in place.
+        duration: Duration,
+    },
+    /// Nothing changed for the PDF; typst did not run.
+    Unchanged,
+    /// typst (or the Typst template) reported errors.
+    Failed(Findings),
+    /// typst cannot be used; the message says why and how to install it.
+    Unavailable(String),
+}
+
+#[derive(Default)]
+struct Slot {
+    job: Option<PdfJob>,
+    stop: bool,
+}
+
+/// The background thread that builds PDFs.
+pub struct PdfWorker {
+    slot: Arc<(Mutex<Slot>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl PdfWorker {
+    /// Starts the thread. typst runs in `work_dir`; `on_outcome` hears about every job.
+    pub fn start(
+        root: &Path,
+        work_dir: &Path,
+        mut on_outcome: impl FnMut(PdfOutcome) + Send + 'static,
+    ) -> std::io::Result<Self> {
+        let slot: Arc<(Mutex<Slot>, Condvar)> = Arc::default();
+        let mut runner = Runner {
+            output_dir: root.join("output"),
+            work_dir: work_dir.to_path_buf(),
+            last_input: None,
+            written: HashMap::new(),
+        };
+        let shared = Arc::clone(&slot);
+        let thread = std::thread::Builder::new()
+            .name("amip-pdf".to_string())
+            .spawn(move || loop {
+                let job = {
+                    let (lock, ready) = &*shared;
+                    let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                    while slot.job.is_none() && !slot.stop {
+                        slot = ready.wait(slot).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    if slot.stop {
+                        return;
+                    }
+                    slot.job.take()
+                };
+                if let Some(job) = job {
+                    on_outcome(runner.run(&job));
+                }
+            })?;
+        Ok(Self {
+            slot,
+            thread: Some(thread),
+        })
+    }
+
+    /// A handle for queueing jobs from other threads.
+    pub fn queue(&self) -> PdfQueue {
+        PdfQueue(Arc::clone(&self.slot))
+    }
+
+    /// Asks the thread to stop after the current job and waits up to `limit` for it.
+    /// Returns whether it stopped.
+    pub fn stop(mut self, limit: Duration) -> bool {
+        {
+            let (lock, ready) = &*self.slot;
+            let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            slot.stop = true;
+            slot.job = None;
+            ready.notify_one();
+        }
+        let Some(thread) = self.thread.take() else {
+            return true;
+        };
+        let deadline = Instant::now() + limit;
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Queues PDF jobs for the [`PdfWorker`].
+#[derive(Clone)]
+pub struct PdfQueue(Arc<(Mutex<Slot>, Condvar)>);
+
+impl PdfQueue {
+    /// Queues `job`, replacing a queued one that typst has not started.
+    pub fn submit(&self, job: PdfJob) {
+        let (lock, ready) = &*self.0;
+        let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if !slot.stop {
+            slot.job = Some(job);
+            ready.notify_one();
+        }
+    }
+}
+
+struct Runner {
+    output_dir: PathBuf,
+    work_dir: PathBuf,
+    /// `main.typ` and the chart SVGs of the last finished PDF.
+    last_input: Option<Vec<(String, Vec<u8>)>>,
+    /// Bytes of the files last written to `output/typst`.
+    written: HashMap<String, Vec<u8>>,
+}
+
+impl Runner {
+    fn run(&mut self, job: &PdfJob) -> PdfOutcome {
+        let start = Instant::now();
+        let typst = match typst_cli::find() {
+            Ok(typst) => typst,
+            Err(err) => return PdfOutcome::Unavailable(err.to_string()),
+        };
+        let prepared = &job.prepared;
+        let document = match pdf::render_document(
+            &job.project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        ) {
+            Ok(document) => document,
+            Err(findings) => return PdfOutcome::Failed(findings),
+        };
+        let files = pdf::build_files(&document, &prepared.svgs);
+        let input: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(rel, _)| !rel.starts_with(pdf::FONT_DIR))
+            .cloned()
+            .collect();
+        let html_pdf = self.output_dir.join("html").join(&job.pdf_name);
+        if self.last_input.as_ref() == Some(&input) && html_pdf.is_file() {
+            return PdfOutcome::Unchanged;
+        }
+        // The Typst source goes to output/typst, as with `amip build`; typst's messages point
+        // there. Fonts and unchanged charts are written once.
+        let typst_dir = self.output_dir.join("typst");
+        for (rel, bytes) in &files {
+            if self.written.get(rel) != Some(bytes) {
+                if let Err(err) = write_atomic(&typst_dir.join(rel), bytes) {
+                    return PdfOutcome::Failed(io_finding(&format!("output/typst/{rel}"), &err));
+                }
+                self.written.insert(rel.clone(), bytes.clone());
+            }
+        }
+        let next = self.work_dir.join("next.pdf");
+        match typst_cli::compile(
+            &typst,
+            &typst_dir,
+            &next,
+            creation_timestamp(&job.project),
+            pdf::FONT_DIR,
+        ) {
+            Err(err) => return PdfOutcome::Unavailable(err.to_string()),
+            Ok(Err(diagnostics)) => {
+                return PdfOutcome::Failed(typst_findings(&diagnostics, &document))
+            }
+            Ok(Ok(())) => {}
+        }
+        for target in [html_pdf, self.output_dir.join(&job.pdf_name)] {
+            if let Err(err) = copy_atomic(&next, &target) {
+                return PdfOutcome::Failed(io_finding(&target.display().to_string(), &err));
+            }
+        }
+        let _ = std::fs::remove_file(&next);
+        self.last_input = Some(input);
+        PdfOutcome::Ready {
+            duration: start.elapsed(),
+        }
+    }
+}
+
+fn io_finding(what: &str, err: &std::io::Error) -> Findings {
+    Findings(vec![Finding::error(format!(
+        "{what} kann nicht geschrieben werden: {err}"
+    ))])
+}

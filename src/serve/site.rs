@@ -1,0 +1,196 @@
+//! The website part of a preview build: the same pipeline as `amip build` (load → prepare →
+//! render the site), with chart SVGs cached between builds, and written into `output/html`
+//! in place: only files whose bytes changed are written, each atomically (temporary file and
+//! rename), so the server never reads a half-written file and `output/html` never vanishes.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{prepare_cached, BuildError, Prepared, Timings};
+use crate::charts::SvgCache;
+use crate::model::Project;
+use crate::render::html;
+use crate::load;
+
+/// A successful website build, with what the PDF build needs next.
+pub struct SiteBuild {
+    /// Site files written because they changed (paths relative to `output/html`).
+    pub changed: Vec<String>,
+    /// Site files removed because the build no longer has them.
+    pub removed: Vec<String>,
+    /// How long the build took.
+    pub duration: Duration,
+    /// The loaded project (for the PDF).
+    pub project: Project,
+    /// The prepared document (for the PDF).
+    pub prepared: Prepared,
+    /// The PDF's file name.
+    pub pdf_name: String,
+}
+
+/// Builds the website again and again, remembering what it wrote.
+pub struct SiteBuilder {
+    root: PathBuf,
+    html_dir: PathBuf,
+    svg_cache: SvgCache,
+    /// Bytes of every file written by the last successful build; `None` before the first.
+    written: Option<HashMap<String, Vec<u8>>>,
+}
+
+impl SiteBuilder {
+    /// A builder for the project at `root`, writing to `root/output/html`.
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            html_dir: root.join("output").join("html"),
+            svg_cache: SvgCache::default(),
+            written: None,
+        }
+    }
+
+    /// How many charts have been drawn so far (the rest came from the cache).
+    pub fn charts_drawn(&self) -> usize {
+        self.svg_cache.drawn()
+    }
+
+    /// Loads the project, renders the site and writes what changed.
+    pub fn build(&mut self) -> Result<SiteBuild, BuildError> {
+        let start = Instant::now();
+        let mut timings = Timings::start();
+        let project = load::load(&self.root)?;
+        let prepared = prepare_cached(&project, &mut timings, &mut self.svg_cache)?;
+        let pdf_name = format!("{}.pdf", project.programme.slug());
+        let site = html::render_site(&html::SiteInput {
+            project: &project,
+            docs: &prepared.docs,
+            numbering: &prepared.numbering,
+            tables: &prepared.tables,
+            charts: &prepared.charts,
+            svgs: &prepared.svgs,
+            pdf_name: &pdf_name,
+        })?;
+        let (changed, removed) =
+            self.write(site, &pdf_name)
+                .map_err(|source| BuildError::Io {
+                    what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
+                    source,
+                })?;
+        Ok(SiteBuild {
+            changed,
+            removed,
+            duration: start.elapsed(),
+            project,
+            prepared,
+            pdf_name,
+        })
+    }
+
+    /// Writes changed files and removes stale ones. The first time, everything is written and
+    /// whatever else lies in `output/html` goes, except the PDF (the newest finished one).
+    fn write(
+        &mut self,
+        site: Vec<html::SiteFile>,
+        pdf_name: &str,
+    ) -> io::Result<(Vec<String>, Vec<String>)> {
+        fs::create_dir_all(&self.html_dir)?;
+        let mut changed = Vec::new();
+        for (rel, bytes) in &site {
+            let same = self
+                .written
+                .as_ref()
+                .and_then(|written| written.get(rel))
+                .is_some_and(|old| old == bytes);
+            if !same {
+                write_atomic(&self.html_dir.join(rel), bytes)?;
+                changed.push(rel.clone());
+            }
+        }
+        let new: HashMap<String, Vec<u8>> = site.into_iter().collect();
+        let mut removed = Vec::new();
+        match &self.written {
+            Some(old) => {
+                for rel in old.keys().filter(|rel| !new.contains_key(*rel)) {
+                    match fs::remove_file(self.html_dir.join(rel)) {
+                        Ok(()) => removed.push(rel.clone()),
+                        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+                        Err(err) => return Err(err),
+                    }
+                }
+            }
+            None => {
+                for entry in walkdir::WalkDir::new(&self.html_dir)
+                    .min_depth(1)
+                    .contents_first(true)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                {
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&self.html_dir)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    if entry.file_type().is_dir() {
+                        // Only empty folders go; errors mean "not empty".
+                        let _ = fs::remove_dir(entry.path());
+                    } else if rel != pdf_name && !new.contains_key(&rel) {
+                        fs::remove_file(entry.path())?;
+                        removed.push(rel);
+                    }
+                }
+            }
+        }
+        self.written = Some(new);
+        Ok((changed, removed))
+    }
+}
+
+/// Writes `bytes` to `path` through a hidden temporary file in the same folder and a rename,
+/// so that readers see the old or the new file, never a part. A symlink at `path` is
+/// replaced, never written through.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = parent.join(format!(".{name}.amip-{}.tmp", std::process::id()));
+    if let Err(err) = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// Copies `from` to `to` atomically (see [`write_atomic`]).
+pub fn copy_atomic(from: &Path, to: &Path) -> io::Result<()> {
+    let bytes = fs::read(from)?;
+    write_atomic(to, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_writes_replace_symlinks_instead_of_following_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("aussen.txt");
+        fs::write(&outside, "bleibt").unwrap();
+        let target = dir.path().join("html/seite.html");
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, &target).unwrap();
+        write_atomic(&target, b"neu").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "neu");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "bleibt");
+        let names: Vec<_> = fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+    }
+}
