@@ -13,7 +13,12 @@ use amip::serve::{ServeEvent, ServeOptions};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Port der Vorschau (Standard: 3000; 0 wählt einen freien Port)
-    #[arg(long, default_value_t = 3000, value_name = "PORT", hide_default_value = true)]
+    #[arg(
+        long,
+        default_value_t = 3000,
+        value_name = "PORT",
+        hide_default_value = true
+    )]
     port: u16,
     /// Adresse, auf der die Vorschau erreichbar ist (Standard: 127.0.0.1, nur dieser Rechner)
     #[arg(

@@ -100,7 +100,10 @@ struct Client {
 impl Client {
     /// The event for the current status, if the page needs one.
     fn event_for(&mut self, status: &Status) -> Option<Event> {
-        if self.page_generation.is_some_and(|page| page != status.generation) {
+        if self
+            .page_generation
+            .is_some_and(|page| page != status.generation)
+        {
             self.page_generation = Some(status.generation);
             // The page reloads and gets the current overlay with it.
             self.shown = status.overlay.clone();
@@ -120,7 +123,11 @@ impl Client {
             }
             None => {
                 if self.shown.take().is_some() || self.first {
-                    Some(Event::default().event("ok").data(status.generation.to_string()))
+                    Some(
+                        Event::default()
+                            .event("ok")
+                            .data(status.generation.to_string()),
+                    )
                 } else {
                     None
                 }

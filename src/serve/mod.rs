@@ -291,7 +291,10 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         "Der Projektordner {} ist nicht lesbar",
         root.display()
     )))?;
-    let work = WorkDir(root.join(WORK_DIR).join(format!("serve-{}", std::process::id())));
+    let work = WorkDir(
+        root.join(WORK_DIR)
+            .join(format!("serve-{}", std::process::id())),
+    );
     std::fs::create_dir_all(&work.0).map_err(io_error(format!(
         "Der Arbeitsordner {} kann nicht angelegt werden",
         work.0.display()
@@ -329,8 +332,10 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     let html_dir = html_dir
         .canonicalize()
         .map_err(io_error(format!("{} ist nicht lesbar", html_dir.display())))?;
-    if let (Some(queue), Some(job)) = (&pdf_queue, handle_build(first, Vec::new(), &shared, &report))
-    {
+    if let (Some(queue), Some(job)) = (
+        &pdf_queue,
+        handle_build(first, Vec::new(), &shared, &report),
+    ) {
         queue.submit(job);
     }
 

@@ -120,7 +120,10 @@ mod tests {
     fn files_and_the_start_page_resolve() {
         let (_dir, root) = site();
         assert_eq!(resolve(&root, "/").unwrap(), root.join("index.html"));
-        assert_eq!(resolve(&root, "/index.html").unwrap(), root.join("index.html"));
+        assert_eq!(
+            resolve(&root, "/index.html").unwrap(),
+            root.join("index.html")
+        );
         assert_eq!(
             resolve(&root, "/abbildungen/elb.svg").unwrap(),
             root.join("abbildungen/elb.svg")
@@ -169,7 +172,10 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), root.join("aussen")).unwrap();
         std::os::unix::fs::symlink(root.join("index.html"), root.join("innen.html")).unwrap();
         assert_eq!(resolve(&root, "/link.txt"), Err(Refusal::Forbidden));
-        assert_eq!(resolve(&root, "/aussen/geheim.txt"), Err(Refusal::Forbidden));
+        assert_eq!(
+            resolve(&root, "/aussen/geheim.txt"),
+            Err(Refusal::Forbidden)
+        );
         assert_eq!(resolve(&root, "/aussen/"), Err(Refusal::Forbidden));
         assert_eq!(
             resolve(&root, "/innen.html").unwrap(),

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use crate::build::{prepare_cached, BuildError, Prepared, Timings};
 use crate::charts::SvgCache;
+use crate::load;
 use crate::model::Project;
 use crate::render::html;
-use crate::load;
 
 /// A successful website build, with what the PDF build needs next.
 pub struct SiteBuild {
@@ -72,12 +72,12 @@ impl SiteBuilder {
             svgs: &prepared.svgs,
             pdf_name: &pdf_name,
         })?;
-        let (changed, removed) =
-            self.write(site, &pdf_name)
-                .map_err(|source| BuildError::Io {
-                    what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
-                    source,
-                })?;
+        let (changed, removed) = self
+            .write(site, &pdf_name)
+            .map_err(|source| BuildError::Io {
+                what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
+                source,
+            })?;
         Ok(SiteBuild {
             changed,
             removed,

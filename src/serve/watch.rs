@@ -37,7 +37,10 @@ pub struct Watcher {
 impl Watcher {
     /// Watches the source folders of `root` (and `root` itself, flat, to notice a source
     /// folder that appears later) and sends batches of changes to `changes`.
-    pub fn start(root: &Path, changes: Sender<Change>) -> notify_debouncer_full::notify::Result<Self> {
+    pub fn start(
+        root: &Path,
+        changes: Sender<Change>,
+    ) -> notify_debouncer_full::notify::Result<Self> {
         let sources: Vec<PathBuf> = SOURCE_DIRS.iter().map(|dir| root.join(dir)).collect();
         let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             let message = match result {
@@ -72,9 +75,7 @@ impl Watcher {
             root: root.to_path_buf(),
             watched: Vec::new(),
         };
-        watcher
-            .debouncer
-            .watch(root, RecursiveMode::NonRecursive)?;
+        watcher.debouncer.watch(root, RecursiveMode::NonRecursive)?;
         watcher.watch_new_folders()?;
         Ok(watcher)
     }
