@@ -276,6 +276,8 @@ fn serve_shows_a_chapter_edit_and_sends_reload() {
     let project = example_copy();
     let mut server = Server::start(project.path(), &["--no-pdf"], &[]);
 
+    let first = server.wait_for_line("Website erstellt", EVENT_LIMIT);
+    assert!(first.contains("3 Abbildungen gezeichnet"), "{first}");
     let page = server.get("/");
     assert_eq!(page.status, 200, "{}", page.head);
     let html = page.text();
@@ -300,6 +302,11 @@ fn serve_shows_a_chapter_edit_and_sends_reload() {
     );
     let next = events.expect("reload");
     assert_ne!(next, generation);
+    let rebuilt = server.wait_for_line("content/03-ziele.md geändert", EVENT_LIMIT);
+    assert!(
+        rebuilt.contains("1 Datei geschrieben") && !rebuilt.contains("Abbildung"),
+        "a chapter edit writes one page and draws no chart: {rebuilt}"
+    );
     let chapter = server.get("/03-ziele.html").text();
     assert!(
         chapter.contains("Dieser Satz kam während der Vorschau hinzu."),

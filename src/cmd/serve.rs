@@ -91,6 +91,7 @@ fn print_event(event: ServeEvent, open: bool) {
             changed,
             removed,
             duration,
+            charts_drawn,
             recovered,
         } => {
             let what = if trigger.is_empty() {
@@ -104,8 +105,16 @@ fn print_event(event: ServeEvent, open: bool) {
                 (n, 0) => format!("{n} Dateien geschrieben"),
                 (n, r) => format!("{n} geschrieben, {r} entfernt"),
             };
+            let charts = match charts_drawn {
+                0 => String::new(),
+                1 => ", 1 Abbildung gezeichnet".to_string(),
+                n => format!(", {n} Abbildungen gezeichnet"),
+            };
             let fixed = if recovered { " Fehler behoben." } else { "" };
-            println!("{what} in {} ms ({files}).{fixed}", duration.as_millis());
+            println!(
+                "{what} in {} ms ({files}{charts}).{fixed}",
+                duration.as_millis()
+            );
         }
         ServeEvent::Failed { trigger, findings } => {
             if !trigger.is_empty() {

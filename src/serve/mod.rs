@@ -65,6 +65,8 @@ pub enum ServeEvent {
         removed: usize,
         /// Build time.
         duration: Duration,
+        /// Charts drawn (the others came unchanged from the cache).
+        charts_drawn: usize,
         /// The build before had failed.
         recovered: bool,
     },
@@ -230,6 +232,7 @@ fn handle_build(
                 changed: build.changed.len(),
                 removed: build.removed.len(),
                 duration: build.duration,
+                charts_drawn: build.charts_drawn,
                 recovered,
             });
             Some(PdfJob {
@@ -410,7 +413,10 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         shutdown: shutdown_rx.clone(),
         loopback_only: options.bind.is_loopback(),
     });
+    // For "all addresses" the URL names loopback, which this machine's browser can open.
     let url = match local.ip() {
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", local.port()),
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", local.port()),
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", local.port()),
         IpAddr::V4(ip) => format!("http://{ip}:{}/", local.port()),
     };

@@ -87,7 +87,12 @@ impl PdfWorker {
                     slot.job.take()
                 };
                 if let Some(job) = job {
-                    on_outcome(runner.run(&job));
+                    let outcome = runner.run(&job);
+                    // After Ctrl-C typst may have been interrupted too: no report then.
+                    let (lock, _) = &*shared;
+                    if !lock.lock().unwrap_or_else(PoisonError::into_inner).stop {
+                        on_outcome(outcome);
+                    }
                 }
             })?;
         Ok(Self {

@@ -23,6 +23,8 @@ pub struct SiteBuild {
     pub removed: Vec<String>,
     /// How long the build took.
     pub duration: Duration,
+    /// Charts drawn in this build; unchanged charts come from the cache.
+    pub charts_drawn: usize,
     /// The loaded project (for the PDF).
     pub project: Project,
     /// The prepared document (for the PDF).
@@ -51,14 +53,10 @@ impl SiteBuilder {
         }
     }
 
-    /// How many charts have been drawn so far (the rest came from the cache).
-    pub fn charts_drawn(&self) -> usize {
-        self.svg_cache.drawn()
-    }
-
     /// Loads the project, renders the site and writes what changed.
     pub fn build(&mut self) -> Result<SiteBuild, BuildError> {
         let start = Instant::now();
+        let drawn_before = self.svg_cache.drawn();
         let mut timings = Timings::start();
         let project = load::load(&self.root)?;
         let prepared = prepare_cached(&project, &mut timings, &mut self.svg_cache)?;
@@ -82,6 +80,7 @@ impl SiteBuilder {
             changed,
             removed,
             duration: start.elapsed(),
+            charts_drawn: self.svg_cache.drawn() - drawn_before,
             project,
             prepared,
             pdf_name,
