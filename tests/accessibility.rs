@@ -9,23 +9,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{amip, describe, example_copy, repo, require_typst};
+use common::{amip, describe, example_copy, repo, require_browser_tools, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
-
-fn require_browser_tools() {
-    assert!(
-        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
-        "Chromium fehlt: apt-get install chromium (oder bash .ci/run)"
-    );
-    assert!(
-        repo().join("tests/browser/node_modules/axe-core").is_dir()
-            && repo()
-                .join("tests/browser/node_modules/playwright-core")
-                .is_dir(),
-        "npm-Pakete fehlen: cd tests/browser && npm ci (oder bash .ci/run)"
-    );
-}
 
 #[test]
 fn every_page_passes_axe_and_the_structural_checks_in_chromium() {

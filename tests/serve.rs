@@ -15,7 +15,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{example_copy, require_typst};
+use common::{example_copy, repo, require_browser_tools, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 const START_LIMIT: Duration = Duration::from_secs(60);
@@ -495,5 +495,34 @@ fn serve_without_typst_serves_the_website_and_says_so_once() {
         .get("/03-ziele.html")
         .text()
         .contains("Und noch einer."));
+    server.interrupt();
+}
+
+#[test]
+fn serve_reloads_and_shows_the_overlay_in_a_real_browser() {
+    require_browser_tools();
+    let project = example_copy();
+    let mut server = Server::start(project.path(), &["--no-pdf"], &[]);
+    let run = Command::new("node")
+        .arg(repo().join("tests/browser/serve.mjs"))
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .arg(project.path())
+        .output()
+        .expect("node runs (Node.js is needed for the browser tests)");
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        common::describe(&run),
+        server.describe()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
+    let steps = report["steps"].as_array().map_or(0, Vec::len);
+    assert!(steps >= 6, "{report}");
+    assert_eq!(
+        report["failures"].as_array().map_or(1, Vec::len),
+        0,
+        "{report}\n{}",
+        server.describe()
+    );
     server.interrupt();
 }

@@ -58,6 +58,22 @@ pub fn require_typst() {
     );
 }
 
+/// Fails with the install hint when Chromium or the npm packages of the browser tests are
+/// missing.
+pub fn require_browser_tools() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium fehlt: apt-get install chromium (oder bash .ci/run)"
+    );
+    assert!(
+        repo().join("tests/browser/node_modules/axe-core").is_dir()
+            && repo()
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir(),
+        "npm-Pakete fehlen: cd tests/browser && npm ci (oder bash .ci/run)"
+    );
+}
+
 /// The text of a PDF via pdftotext (poppler-utils).
 pub fn pdf_text(pdf: &Path) -> String {
     let output = Command::new("pdftotext")
