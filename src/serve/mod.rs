@@ -104,7 +104,13 @@ pub enum ServeEvent {
 /// Why the preview could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// Listening failed (port in use, address not available).
+    /// The port is taken, often by another `amip serve`.
+    #[error("Port {} ist schon belegt (läuft amip serve bereits?).", .address.port())]
+    PortInUse {
+        /// The address.
+        address: SocketAddr,
+    },
+    /// Listening failed (address not available, no permission).
     #[error("Die Vorschau kann nicht auf {address} lauschen: {source}")]
     Bind {
         /// The address.
@@ -253,6 +259,18 @@ fn handle_build(
     }
 }
 
+/// Builds the website; a panic (a bug in amip) becomes a finding instead of ending the
+/// builder thread, so the preview keeps running.
+fn build_guarded(builder: &mut SiteBuilder) -> Result<SiteBuild, BuildError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build())).unwrap_or_else(
+        |_| {
+            Err(BuildError::Findings(Findings(vec![Finding::error(
+                "Interner Fehler in amip beim Erstellen der Website. Bitte melden Sie ihn mit der Meldung oben.",
+            )])))
+        },
+    )
+}
+
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
 async fn stop_signal() {
     let interrupt = async {
@@ -303,6 +321,28 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         work.0.display()
     )))?;
 
+    // Listen first: a port in use is reported before any work is done.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io_error("Der Server kann nicht starten"))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::PortInUse { address },
+            _ => ServeError::Bind { address, source },
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { address, source })?;
+
+    // Watch before the first build, so that a save during it is not missed.
+    let (changes_tx, changes_rx) = mpsc::channel();
+    let mut watcher = watch::Watcher::start(&root, changes_tx.clone())
+        .map_err(|err| ServeError::Watch(err.to_string()))?;
+
     // A generation unlike any earlier server's, so that pages still open from a previous run
     // reload when they reconnect.
     let first_generation = SystemTime::now()
@@ -326,7 +366,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
 
     // The first build, before the server answers, so that the first page is current.
     let mut builder = SiteBuilder::new(&root);
-    let first = builder.build();
+    let first = build_guarded(&mut builder);
     let html_dir = root.join("output").join("html");
     std::fs::create_dir_all(&html_dir).map_err(io_error(format!(
         "{} kann nicht angelegt werden",
@@ -341,23 +381,6 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     ) {
         queue.submit(job);
     }
-
-    let (changes_tx, changes_rx) = mpsc::channel();
-    let mut watcher = watch::Watcher::start(&root, changes_tx.clone())
-        .map_err(|err| ServeError::Watch(err.to_string()))?;
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(io_error("Der Server kann nicht starten"))?;
-    let address = SocketAddr::new(options.bind, options.port);
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(address))
-        .map_err(|source| ServeError::Bind { address, source })?;
-    let local = listener
-        .local_addr()
-        .map_err(|source| ServeError::Bind { address, source })?;
 
     // The builder thread: one website build per batch of changes.
     let builder_thread = {
@@ -396,7 +419,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
                     files.sort();
                     files.dedup();
                     let trigger = relative(&root, &files);
-                    let job = handle_build(builder.build(), trigger, &shared, &report);
+                    let job = handle_build(build_guarded(&mut builder), trigger, &shared, &report);
                     if let (Some(queue), Some(job)) = (&pdf_queue, job) {
                         queue.submit(job);
                     }

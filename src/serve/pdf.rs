@@ -132,6 +132,17 @@ impl PdfWorker {
     }
 }
 
+impl Drop for PdfWorker {
+    /// Asks the thread to stop without waiting (early returns; [`PdfWorker::stop`] waits).
+    fn drop(&mut self) {
+        let (lock, ready) = &*self.slot;
+        let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.stop = true;
+        slot.job = None;
+        ready.notify_one();
+    }
+}
+
 /// Queues PDF jobs for the [`PdfWorker`].
 #[derive(Clone)]
 pub struct PdfQueue(Arc<(Mutex<Slot>, Condvar)>);
@@ -189,8 +200,10 @@ impl Runner {
         // there. Fonts and unchanged charts are written once.
         let typst_dir = self.output_dir.join("typst");
         for (rel, bytes) in &files {
-            if self.written.get(rel) != Some(bytes) {
-                if let Err(err) = write_atomic(&typst_dir.join(rel), bytes) {
+            let path = typst_dir.join(rel);
+            // Written before and still there (an `amip build` meanwhile may have replaced it).
+            if self.written.get(rel) != Some(bytes) || !path.is_file() {
+                if let Err(err) = write_atomic(&path, bytes) {
                     return PdfOutcome::Failed(io_finding(&format!("output/typst/{rel}"), &err));
                 }
                 self.written.insert(rel.clone(), bytes.clone());

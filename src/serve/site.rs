@@ -97,13 +97,16 @@ impl SiteBuilder {
         fs::create_dir_all(&self.html_dir)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &site {
+            let path = self.html_dir.join(rel);
+            // Written before and still there (someone may have deleted output/ meanwhile).
             let same = self
                 .written
                 .as_ref()
                 .and_then(|written| written.get(rel))
-                .is_some_and(|old| old == bytes);
+                .is_some_and(|old| old == bytes)
+                && path.is_file();
             if !same {
-                write_atomic(&self.html_dir.join(rel), bytes)?;
+                write_atomic(&path, bytes)?;
                 changed.push(rel.clone());
             }
         }
