@@ -59,10 +59,7 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
         }
         Err(err) => {
             eprintln!("Fehler: {err}");
-            if matches!(
-                err,
-                amip::serve::ServeError::PortInUse { .. } | amip::serve::ServeError::Bind { .. }
-            ) {
+            if matches!(err, amip::serve::ServeError::PortInUse { .. }) {
                 eprintln!(
                     "Wählen Sie mit --port einen anderen Port, z. B. --port {}, oder mit --port 0 einen freien.",
                     options.port.wrapping_add(1).max(1)
