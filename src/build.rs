@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// No progress messages.
     pub quiet: bool,
+    /// The version for publication: refuse pending values and draft status.
+    pub final_version: bool,
 }
 
 /// Why a build failed.
@@ -190,6 +192,21 @@ pub struct Report {
     pub pdf_built: bool,
     /// Step durations.
     pub timings: Timings,
+    /// Findings that do not block the build.
+    pub warnings: Findings,
+}
+
+/// Loads, prepares and checks the project without writing anything (`amip check`).
+pub fn check_only(root: &Path, options: crate::check::CheckOptions) -> Findings {
+    let mut timings = Timings::start();
+    let project = match load::load(root) {
+        Ok(project) => project,
+        Err(findings) => return findings,
+    };
+    match prepare(&project, &mut timings) {
+        Ok(prepared) => crate::check::check(&project, &prepared, options),
+        Err(findings) => findings,
+    }
 }
 
 /// The PDF's creation time: `SOURCE_DATE_EPOCH` when set, else the programme's date, else
@@ -217,6 +234,17 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let project = load::load(root)?;
     timings.lap("Laden");
     let prepared = prepare(&project, &mut timings)?;
+    let findings = crate::check::check(
+        &project,
+        &prepared,
+        crate::check::CheckOptions {
+            final_version: options.final_version,
+        },
+    );
+    if findings.has_errors() {
+        return Err(BuildError::Findings(findings));
+    }
+    timings.lap("Prüfungen");
     let slug = project.programme.slug();
     let pdf_name = format!("{slug}.pdf");
 
@@ -311,6 +339,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         pdf: has_pdf.then(|| output_dir.join(&pdf_name)),
         pdf_built,
         timings,
+        warnings: findings,
     })
 }
 

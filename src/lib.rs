@@ -20,3 +20,4 @@ pub mod output;
 pub mod render;
 pub mod tables;
 pub mod typst_cli;
+pub mod check;

@@ -61,8 +61,11 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Website (output/html) und PDF (output/<name>.pdf) erstellen
-    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [-q]")]
+    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [--final] [-q]")]
     Build(cmd::build::Args),
+    /// Alles prüfen, was ein Build prüfen würde, ohne etwas zu schreiben
+    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip check [--final]")]
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +73,6 @@ fn main() -> ExitCode {
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
+        Command::Check(args) => cmd::check::run(&project, &args),
     }
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand: arguments and terminal output only.
 
 pub mod build;
+pub mod check;
 
 use std::io::IsTerminal;
 
