@@ -127,16 +127,19 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
         }
     };
     timings.lap("Vorlagen");
-    let parsed =
-        expanded.and_then(
-            |expanded| match markdown::parse(&project.chapters, &expanded) {
-                Ok(parsed) => Some(parsed),
-                Err(more) => {
-                    findings.extend(more);
-                    None
-                }
-            },
-        );
+    let parsed = expanded.and_then(|expanded| {
+        match markdown::parse_with_images(
+            &project.chapters,
+            &expanded,
+            &project.images.keys().cloned().collect(),
+        ) {
+            Ok(parsed) => Some(parsed),
+            Err(more) => {
+                findings.extend(more);
+                None
+            }
+        }
+    });
     timings.lap("Markdown");
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
@@ -203,10 +206,12 @@ pub fn check_only(root: &Path, options: crate::check::CheckOptions) -> Findings 
         Ok(project) => project,
         Err(findings) => return findings,
     };
+    let mut findings = crate::check::check_data(&project, options);
     match prepare(&project, &mut timings) {
-        Ok(prepared) => crate::check::check(&project, &prepared, options),
-        Err(findings) => findings,
+        Ok(prepared) => findings.extend(crate::check::check_document(&project, &prepared)),
+        Err(more) => findings.extend(more),
     }
+    findings
 }
 
 /// The PDF's creation time: `SOURCE_DATE_EPOCH` when set, else the programme's date, else
@@ -233,14 +238,18 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
     let project = load::load(root)?;
     timings.lap("Laden");
-    let prepared = prepare(&project, &mut timings)?;
-    let findings = crate::check::check(
-        &project,
-        &prepared,
-        crate::check::CheckOptions {
-            final_version: options.final_version,
-        },
-    );
+    let check_options = crate::check::CheckOptions {
+        final_version: options.final_version,
+    };
+    let mut findings = crate::check::check_data(&project, check_options);
+    let prepared = match prepare(&project, &mut timings) {
+        Ok(prepared) => prepared,
+        Err(more) => {
+            findings.extend(more);
+            return Err(BuildError::Findings(findings));
+        }
+    };
+    findings.extend(crate::check::check_document(&project, &prepared));
     if findings.has_errors() {
         return Err(BuildError::Findings(findings));
     }
@@ -262,7 +271,11 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             svgs: &prepared.svgs,
             pdf_name: &pdf_name,
         })?;
-        for (rel, bytes) in &site {
+        for (rel, bytes) in project
+            .images
+            .iter()
+            .chain(site.iter().map(|(r, b)| (r, b)))
+        {
             if rel.ends_with(".html") {
                 pages += 1;
             }
@@ -287,7 +300,11 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             &prepared.tables,
             &prepared.charts,
         )?;
-        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs) {
+        let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
+        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs)
+            .into_iter()
+            .chain(images)
+        {
             staging
                 .write(&format!("typst/{rel}"), &bytes)
                 .map_err(io(format!(

@@ -23,15 +23,28 @@ pub struct CheckOptions {
 
 /// Runs all checks and returns every finding.
 pub fn check(project: &Project, prepared: &Prepared, options: CheckOptions) -> Findings {
+    let mut findings = check_data(project, options);
+    findings.extend(check_document(project, prepared));
+    findings
+}
+
+/// The checks that need only the data: they run even when a chapter has errors.
+pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
     let mut findings = Findings::default();
     year_series(project, &project.data, "", &mut findings);
     for (index, decl) in project.checks.iter().enumerate() {
         arithmetic(project, index, decl, &mut findings);
     }
-    links(project, prepared, &mut findings);
     if options.final_version {
         final_version(project, &mut findings);
     }
+    findings
+}
+
+/// The checks of the rendered document (links).
+pub fn check_document(project: &Project, prepared: &Prepared) -> Findings {
+    let mut findings = Findings::default();
+    links(project, prepared, &mut findings);
     findings
 }
 
@@ -85,7 +98,9 @@ fn final_version(project: &Project, findings: &mut Findings) {
                     "status",
                     "Das Programm hat noch den Status „draft“ (Entwurf).".to_string(),
                 )
-                .with_help("Setzen Sie in data/programm.yaml status: final, wenn alles abgestimmt ist."),
+                .with_help(
+                    "Setzen Sie in data/programm.yaml status: final, wenn alles abgestimmt ist.",
+                ),
         );
     }
     for (_, finding) in pending_values(project) {
@@ -179,7 +194,11 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
                 let mut sum = 0.0;
                 let mut complete = true;
                 for part in &decl.teile {
-                    let part_path = if field.is_empty() { part.clone() } else { join(part, &field) };
+                    let part_path = if field.is_empty() {
+                        part.clone()
+                    } else {
+                        join(part, &field)
+                    };
                     let values = if field.is_empty() {
                         numbers_of(project, part)?
                     } else {
@@ -192,12 +211,22 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
                         }
                     }
                 }
-                let total_path = if field.is_empty() { total.clone() } else { join(total, &field) };
+                let total_path = if field.is_empty() {
+                    total.clone()
+                } else {
+                    join(total, &field)
+                };
                 if complete && (sum - stated).abs() > tolerance + 1e-9 {
                     let parts: Vec<String> = decl
                         .teile
                         .iter()
-                        .map(|p| if field.is_empty() { p.clone() } else { join(p, &field) })
+                        .map(|p| {
+                            if field.is_empty() {
+                                p.clone()
+                            } else {
+                                join(p, &field)
+                            }
+                        })
                         .collect();
                     findings.push(project.finding_at_path(
                         format!(
@@ -215,7 +244,9 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
         if let Some(field) = &decl.feld {
             let tolerance = decl.toleranz.unwrap_or(0.0);
             for row in &decl.zeilen {
-                let Some(stated) = number(project, &join(row, field))? else { continue };
+                let Some(stated) = number(project, &join(row, field))? else {
+                    continue;
+                };
                 let mut sum = 0.0;
                 let mut complete = true;
                 for part in &decl.felder {
@@ -239,10 +270,15 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
             }
         }
         if let Some(stated_path) = &decl.wert {
-            let Some(stated) = number(project, stated_path)? else { return Ok(()) };
+            let Some(stated) = number(project, stated_path)? else {
+                return Ok(());
+            };
             let tolerance = decl.toleranz.unwrap_or(0.05);
             let computed = if let Some(share) = &decl.anteil {
-                match (number(project, &share.teil)?, number(project, &share.ganzes)?) {
+                match (
+                    number(project, &share.teil)?,
+                    number(project, &share.ganzes)?,
+                ) {
                     (Some(part), Some(whole)) => format::share(part, whole),
                     _ => None,
                 }
@@ -260,8 +296,10 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
             };
             if let Some(computed) = computed {
                 if (computed - stated).abs() > tolerance + 1e-9 {
-                    let computed_text = format::percent(computed, 2, PercentStyle::Sign).unwrap_or_default();
-                    let stated_text = format::percent(stated, 2, PercentStyle::Sign).unwrap_or_default();
+                    let computed_text =
+                        format::percent(computed, 2, PercentStyle::Sign).unwrap_or_default();
+                    let stated_text =
+                        format::percent(stated, 2, PercentStyle::Sign).unwrap_or_default();
                     findings.push(project.finding_at_path(
                         format!(
                             "Rechenprobe: „{stated_path}“ nennt {stated_text}, berechnet sind {computed_text} (Differenz {} Prozentpunkte).",
@@ -283,7 +321,11 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
 fn links(project: &Project, prepared: &Prepared, findings: &mut Findings) {
     for doc in &prepared.docs {
         for node in &doc.nodes {
-            if let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. })) = node {
+            if let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+                dest_url,
+                ..
+            })) = node
+            {
                 let url = dest_url.as_ref();
                 let fragment = if let Some(fragment) = url.strip_prefix('#') {
                     Some(fragment)
@@ -306,7 +348,10 @@ fn links(project: &Project, prepared: &Prepared, findings: &mut Findings) {
                             .in_file(file),
                         );
                     }
-                    None if !url.contains("://") && !url.starts_with("mailto:") && !url.is_empty() => {
+                    None if !url.contains("://")
+                        && !url.starts_with("mailto:")
+                        && !url.is_empty() =>
+                    {
                         findings.push(
                             Finding::error(format!(
                                 "{file}: der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
@@ -329,13 +374,17 @@ mod tests {
     fn project(data: Value, checks: Vec<CheckDecl>) -> Project {
         Project {
             root: std::path::PathBuf::new(),
-            programme: serde_saphyr::from_str("jobcenter: J\ntitel: T\njahr: 2020\nstatus: final\n").unwrap(),
+            programme: serde_saphyr::from_str(
+                "jobcenter: J\ntitel: T\njahr: 2020\nstatus: final\n",
+            )
+            .unwrap(),
             data,
             example_sets: Vec::new(),
             chapters: Vec::new(),
             charts: Default::default(),
             tables: Default::default(),
             templates: Default::default(),
+            images: Default::default(),
             checks,
             sources: Default::default(),
             data_files: Default::default(),
@@ -367,7 +416,10 @@ mod tests {
         assert_eq!(findings.0.len(), 1, "{:?}", findings.0);
         let message = &findings.0[0].message;
         assert!(message.contains("b.gesamt.planjahr"), "{message}");
-        assert!(message.contains("15.634.077") && message.contains("15.634.076"), "{message}");
+        assert!(
+            message.contains("15.634.077") && message.contains("15.634.076"),
+            "{message}"
+        );
         assert!(message.contains("Differenz 1"), "{message}");
     }
 
@@ -375,29 +427,47 @@ mod tests {
     fn row_totals_and_map_parts() {
         let data = serde_json::json!({"ip": {"m": {"gesamt": 173, "a": 33, "b": 122, "c": 17}},
             "eb": {"x": 1, "y": 2}, "egl": 4});
-        let p = project(data, vec![
-            decl("zeilen: [ip.m]\nfeld: gesamt\nfelder: [a, b, c]\n"),
-            decl("summe: egl\nteile: [eb]\n"),
-        ]);
+        let p = project(
+            data,
+            vec![
+                decl("zeilen: [ip.m]\nfeld: gesamt\nfelder: [a, b, c]\n"),
+                decl("summe: egl\nteile: [eb]\n"),
+            ],
+        );
         let findings = check(&p, &empty_prepared(), CheckOptions::default());
         assert_eq!(findings.0.len(), 2, "{:?}", findings.0);
-        assert!(findings.0[0].message.contains("Zeile „ip.m“, Spalte „gesamt“"));
-        assert!(findings.0[0].message.contains("eingetragen ist 173") && findings.0[0].message.contains("ergibt aber 172"));
-        assert!(findings.0[1].message.contains("„egl“ ist 4") && findings.0[1].message.contains("ergibt aber 3"));
+        assert!(findings.0[0]
+            .message
+            .contains("Zeile „ip.m“, Spalte „gesamt“"));
+        assert!(
+            findings.0[0].message.contains("eingetragen ist 173")
+                && findings.0[0].message.contains("ergibt aber 172")
+        );
+        assert!(
+            findings.0[1].message.contains("„egl“ ist 4")
+                && findings.0[1].message.contains("ergibt aber 3")
+        );
     }
 
     #[test]
     fn stated_shares_and_changes_within_rounding() {
         let data = serde_json::json!({"a": 173, "g": 5485, "q": 3.2, "q2": 3.5, "v0": 9069867, "v1": 8581009, "d": -5.4});
         let mut share = decl("wert: q\n");
-        share.anteil = Some(ShareCheck { teil: "a".into(), ganzes: "g".into() });
+        share.anteil = Some(ShareCheck {
+            teil: "a".into(),
+            ganzes: "g".into(),
+        });
         let mut wrong = share.clone();
         wrong.wert = Some("q2".into());
         let change = decl("wert: d\nveraenderung: {von: v0, auf: v1}\n");
         let p = project(data, vec![share, wrong, change]);
         let findings = check(&p, &empty_prepared(), CheckOptions::default());
         assert_eq!(findings.0.len(), 1, "{:?}", findings.0);
-        assert!(findings.0[0].message.contains("„q2“ nennt 3,50"), "{}", findings.0[0].message);
+        assert!(
+            findings.0[0].message.contains("„q2“ nennt 3,50"),
+            "{}",
+            findings.0[0].message
+        );
     }
 
     #[test]
@@ -406,16 +476,30 @@ mod tests {
         let p = project(data, Vec::new());
         let findings = check(&p, &empty_prepared(), CheckOptions::default());
         assert_eq!(findings.0.len(), 1);
-        assert!(findings.0[0].message.contains("„elb.jdw“ hat Lücken: es fehlt 2011, 2012"), "{}", findings.0[0].message);
+        assert!(
+            findings.0[0]
+                .message
+                .contains("„elb.jdw“ hat Lücken: es fehlt 2011, 2012"),
+            "{}",
+            findings.0[0].message
+        );
     }
 
     #[test]
     fn final_version_lists_pending_values_and_draft_status() {
         let data = serde_json::json!({"ziele": {"lokal": [{"wert": null}, {"wert": "in_abstimmung"}, {"wert": 3}]}});
         let mut p = project(data, Vec::new());
-        assert!(check(&p, &empty_prepared(), CheckOptions::default()).0.is_empty());
+        assert!(check(&p, &empty_prepared(), CheckOptions::default())
+            .0
+            .is_empty());
         p.programme.status = Status::Draft;
-        let findings = check(&p, &empty_prepared(), CheckOptions { final_version: true });
+        let findings = check(
+            &p,
+            &empty_prepared(),
+            CheckOptions {
+                final_version: true,
+            },
+        );
         let messages: Vec<&str> = findings.0.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[0].contains("draft"));

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod charts;
+pub mod check;
 pub mod data;
 pub mod diagnostic;
 pub mod expand;
@@ -20,4 +21,3 @@ pub mod output;
 pub mod render;
 pub mod tables;
 pub mod typst_cli;
-pub mod check;

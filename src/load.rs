@@ -58,6 +58,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
     let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut sources, &mut findings);
     let chapters = load_chapters(root, &mut findings);
     let templates = load_templates(root, &mut findings);
+    let images = load_images(root, &mut findings);
 
     if let Some(programme) = &programme {
         if let Some(date) = &programme.datum {
@@ -82,6 +83,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             charts,
             tables,
             templates,
+            images,
             checks,
             sources,
             data_files,
@@ -356,6 +358,26 @@ fn front_matter(text: &str) -> Option<(&str, &str, usize)> {
         offset += line.len();
     }
     None
+}
+
+fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>> {
+    let mut images = IndexMap::new();
+    for rel in sorted_files(
+        root,
+        "content",
+        crate::markdown::IMAGE_EXTENSIONS,
+        usize::MAX,
+    ) {
+        match std::fs::read(root.join(&rel)) {
+            Ok(bytes) => {
+                images.insert(rel.trim_start_matches("content/").to_string(), bytes);
+            }
+            Err(err) => findings.push(
+                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(&rel),
+            ),
+        }
+    }
+    images
 }
 
 fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {

@@ -28,6 +28,8 @@ pub struct Project {
     pub tables: IndexMap<String, TableDecl>,
     /// Template overrides found in the project's `templates/` (relative path → text).
     pub templates: IndexMap<String, String>,
+    /// Image files below `content/` (path relative to `content/` → bytes).
+    pub images: IndexMap<String, Vec<u8>>,
     /// Consistency checks from `data/pruefungen.yaml`.
     pub checks: Vec<CheckDecl>,
     /// Text of every YAML file read (relative path → text), to point findings at lines.
@@ -54,7 +56,12 @@ impl Project {
     }
 
     /// A finding pointing at `inner` (a key path within `file`), e.g. a check's entry.
-    pub fn finding_at_path_in(&self, file: &str, inner: &str, message: String) -> crate::diagnostic::Finding {
+    pub fn finding_at_path_in(
+        &self,
+        file: &str,
+        inner: &str,
+        message: String,
+    ) -> crate::diagnostic::Finding {
         let finding = crate::diagnostic::Finding::error(message).in_file(file);
         match self
             .sources

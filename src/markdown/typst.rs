@@ -115,6 +115,7 @@ fn collect_footnotes(nodes: &[Node]) -> BTreeMap<String, Vec<Node>> {
 
 /// Open containers whose closing text depends on how they were opened.
 enum Open {
+    Image { path: String, alt: String },
     List,
     Link(bool),
     Table { in_head: bool },
@@ -192,7 +193,9 @@ impl Writer<'_, '_> {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => {
-                if let Some(Open::Code(buffer)) = self.stack.last_mut() {
+                if let Some(Open::Code(buffer) | Open::Image { alt: buffer, .. }) =
+                    self.stack.last_mut()
+                {
                     buffer.push_str(text);
                 } else {
                     self.text(text);
@@ -293,7 +296,10 @@ impl Writer<'_, '_> {
                 }
                 None => self.stack.push(Open::Link(false)),
             },
-            Tag::Image { .. } => self.stack.push(Open::Link(false)),
+            Tag::Image { dest_url, .. } => self.stack.push(Open::Image {
+                path: dest_url.to_string(),
+                alt: String::new(),
+            }),
             Tag::HtmlBlock
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -342,7 +348,17 @@ impl Writer<'_, '_> {
             TagEnd::TableRow => self.push("\n"),
             TagEnd::TableCell => self.push("], "),
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.call_end("]"),
-            TagEnd::Link | TagEnd::Image => {
+            TagEnd::Image => {
+                if let Some(Open::Image { path, alt }) = self.stack.pop() {
+                    self.push(&format!(
+                        "#box(image({}, alt: {}))",
+                        string(&path),
+                        string(&alt)
+                    ));
+                    self.after_call = true;
+                }
+            }
+            TagEnd::Link => {
                 if let Some(Open::Link(true)) = self.stack.pop() {
                     self.call_end("]");
                 }
