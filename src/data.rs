@@ -112,7 +112,13 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut best = None;
     for segment in path.split('.') {
         let block = lines.get(start..end)?;
-        let found = if let Ok(wanted) = segment.parse::<usize>() {
+        let as_key = block
+            .iter()
+            .position(|l| l.2 > parent && l.3 == Some(segment))
+            .and_then(|index| block.get(index).map(|l| (index, l.2, l.2, false)));
+        let found = if as_key.is_some() {
+            as_key
+        } else if let Ok(wanted) = segment.parse::<usize>() {
             let items: Vec<usize> = block
                 .iter()
                 .enumerate()
@@ -326,6 +332,10 @@ mod tests {
         assert_eq!(locate(text, "lokal.1.wert"), Some((12, 5)));
         assert_eq!(locate(text, "lokal.0.ziel"), Some((9, 5)));
         assert_eq!(locate(text, "budget.fehlt"), None);
+        assert_eq!(
+            locate("jdw:\n  2018: 1\n  2019: 2\n", "jdw.2019"),
+            Some((3, 3))
+        );
     }
 
     #[test]

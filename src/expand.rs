@@ -166,6 +166,14 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
             _ => Ok(Value::none()),
         }
     });
+    tera.register_function("differenz", |kwargs: Kwargs, _: &State| {
+        let from = required_number(&kwargs, "differenz", "von")?;
+        let to = required_number(&kwargs, "differenz", "auf")?;
+        Ok::<Value, TeraError>(match (from, to) {
+            (Some(from), Some(to)) => Value::from(to - from),
+            _ => Value::none(),
+        })
+    });
     tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
         let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
         let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
@@ -482,14 +490,14 @@ mod tests {
 
     #[test]
     fn share_and_change_functions() {
-        let data = serde_json::json!({"a": 173, "b": 5485, "v": 9069867, "w": 8581009});
+        let data = serde_json::json!({"a": 173, "b": 5485, "v": 9069867, "w": 8581009, "x": null});
         let out = render(
             PercentStyle::Sign,
-            "{{ anteil(teil=a, ganzes=b) | zahl(stellen=1) }} {{ veraenderung_prozent(von=v, auf=w) | veraenderung(einheit=\"prozent\") }}",
+            "{{ anteil(teil=a, ganzes=b) | zahl(stellen=1) }} {{ veraenderung_prozent(von=v, auf=w) | veraenderung(einheit=\"prozent\") }} {{ differenz(von=v, auf=w) | veraenderung }} {{ differenz(von=v, auf=x) | veraenderung }}",
             data,
         )
         .unwrap();
-        assert_eq!(out, "3,2 −5,4\u{a0}%");
+        assert_eq!(out, "3,2 −5,4\u{a0}% −488.858 … (derzeit in Abstimmung)");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod format;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new_year;
 pub mod output;
 pub mod render;
 pub mod tables;

@@ -66,6 +66,9 @@ enum Command {
     /// Alles prüfen, was ein Build prüfen würde, ohne etwas zu schreiben
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip check [--final]")]
     Check(cmd::check::Args),
+    /// Entwurf für das nächste Jahr anlegen (Jahr + 1, Status Entwurf, Werte fortgeschrieben)
+    #[command(name = "new-year", help_template = SUB_HELP_TEMPLATE, override_usage = "amip new-year ZIELORDNER | amip new-year --hier")]
+    NewYear(cmd::new_year::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,5 +77,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
         Command::Check(args) => cmd::check::run(&project, &args),
+        Command::NewYear(args) => cmd::new_year::run(&project, &args),
     }
 }

@@ -204,6 +204,24 @@ pub struct Programme {
     /// Percent as sign or word.
     #[serde(default)]
     pub prozent: PercentWriting,
+    /// What `amip new-year` rolls over into the next year.
+    #[serde(default)]
+    pub fortschreibung: Vec<RolloverDecl>,
+}
+
+/// A rollover rule for `amip new-year`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolloverDecl {
+    /// Key path below which every map with both fields is rolled over.
+    #[serde(default)]
+    pub daten: Option<String>,
+    /// Name of the previous-year field; it receives the value of the field named here.
+    #[serde(default)]
+    pub vorjahr: Option<String>,
+    /// Key path of a year series that gets the new previous year as a pending value.
+    #[serde(default)]
+    pub jahresreihe: Option<String>,
 }
 
 impl Programme {
