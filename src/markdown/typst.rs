@@ -80,6 +80,7 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         footnotes: collect_footnotes(&doc.nodes),
         after_call: false,
         stack: Vec::new(),
+        open_footnotes: Vec::new(),
     };
     writer.write(&doc.nodes);
     writer.out
@@ -130,6 +131,8 @@ struct Writer<'a, 'b> {
     /// The last output was a code call: a following `(`, `[`, `.` or `;` must be escaped.
     after_call: bool,
     stack: Vec<Open>,
+    /// Footnotes being written, innermost last.
+    open_footnotes: Vec<String>,
 }
 
 impl Writer<'_, '_> {
@@ -213,15 +216,26 @@ impl Writer<'_, '_> {
             Event::HardBreak => self.push("\\\n"),
             Event::Rule => self.push("\n#line(length: 100%)\n\n"),
             Event::FootnoteReference(label) => {
+                // A footnote that refers to itself (directly or through another) is written
+                // once; the inner reference is dropped instead of recursing forever.
+                if self
+                    .open_footnotes
+                    .iter()
+                    .any(|open| open == label.as_ref())
+                {
+                    return;
+                }
                 let body = self
                     .footnotes
                     .get(label.as_ref())
                     .cloned()
                     .unwrap_or_default();
+                self.open_footnotes.push(label.to_string());
                 self.push("#footnote[");
                 self.write(&body);
                 trim_trailing_breaks(&mut self.out);
                 self.call_end("]");
+                self.open_footnotes.pop();
             }
             Event::TaskListMarker(done) => self.push(if *done { "☒ " } else { "☐ " }),
             // Raw HTML and math never reach the writer (see the Markdown stage); show as text.
@@ -530,6 +544,14 @@ mod tests {
         let out = typst_of("# T\n\nText[^1] weiter.\n\n[^1]: Die Fußnote.\n");
         assert!(out.contains("Text#footnote[Die Fußnote.] weiter"), "{out}");
         assert_eq!(out.matches("Die Fußnote").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn self_referencing_footnotes_do_not_recurse() {
+        let out =
+            typst_of("# T\n\nA[^1] B[^2]\n\n[^1]: Eins[^1]\n\n[^2]: Zwei[^3]\n\n[^3]: Drei[^2]\n");
+        assert!(out.contains("A#footnote[Eins]"), "{out}");
+        assert!(out.contains("B#footnote[Zwei#footnote[Drei]]"), "{out}");
     }
 
     #[test]
