@@ -167,11 +167,7 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
                     let (file, inner) = project.file_of(&map_path).ok_or_else(|| {
                         NewYearError::Rule(format!("keine Datendatei für „{map_path}“"))
                     })?;
-                    let text = files
-                        .get(file)
-                        .cloned()
-                        .or_else(|| project.sources.get(file).cloned())
-                        .unwrap_or_default();
+                    let text = current_text(&files, project, file);
                     let previous_path = join(inner, "vorjahr");
                     let current_path = join(inner, from_field);
                     let text = set_scalar(&text, &previous_path, &new_previous)
@@ -198,11 +194,7 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
                     let (file, inner) = project.file_of(series).ok_or_else(|| {
                         NewYearError::Rule(format!("keine Datendatei für „{series}“"))
                     })?;
-                    let text = files
-                        .get(file)
-                        .cloned()
-                        .or_else(|| project.sources.get(file).cloned())
-                        .unwrap_or_default();
+                    let text = current_text(&files, project, file);
                     let text = append_entry(&text, inner, &new_year, PENDING_VALUE)
                         .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
                     files.insert(file.to_string(), text);
@@ -221,6 +213,15 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
         }
     }
     Ok((files, changes))
+}
+
+/// The text of `file` as edited so far, or as loaded.
+fn current_text(files: &IndexMap<String, String>, project: &Project, file: &str) -> String {
+    files
+        .get(file)
+        .or_else(|| project.sources.get(file))
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn join(path: &str, key: &str) -> String {

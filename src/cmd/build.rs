@@ -24,12 +24,9 @@ pub struct Args {
 
 /// Runs the build and prints a summary.
 pub fn run(project: &Path, args: &Args) -> ExitCode {
-    let root = match amip::load::find_project(project) {
+    let root = match super::project_root(project) {
         Ok(root) => root,
-        Err(findings) => {
-            super::print_findings(&findings);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let both = !args.html && !args.pdf;
     let options = BuildOptions {

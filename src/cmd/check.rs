@@ -15,12 +15,9 @@ pub struct Args {
 
 /// Runs all checks; exit code 0 when there are no errors, 1 otherwise.
 pub fn run(project: &Path, args: &Args) -> ExitCode {
-    let root = match amip::load::find_project(project) {
+    let root = match super::project_root(project) {
         Ok(root) => root,
-        Err(findings) => {
-            super::print_findings(&findings);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let findings = amip::build::check_only(
         &root,

@@ -16,12 +16,9 @@ pub struct Args {
 
 /// Writes the draft and lists what changed.
 pub fn run(project: &Path, args: &Args) -> ExitCode {
-    let root = match amip::load::find_project(project) {
+    let root = match super::project_root(project) {
         Ok(root) => root,
-        Err(findings) => {
-            super::print_findings(&findings);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let loaded = match amip::load::load(&root) {
         Ok(project) => project,
