@@ -82,8 +82,11 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Ok(table) => {
                 resolved_tables.insert(id.clone(), table);
             }
-            Err(err) => findings
-                .push(Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE)),
+            Err(err) => findings.push(project.finding_at_path_in(
+                load::TABLES_FILE,
+                id,
+                format!("Tabelle „{id}“: {err}"),
+            )),
         }
     }
     let mut resolved_charts = IndexMap::new();
@@ -92,10 +95,12 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
                     findings.push(
-                        Finding::error(format!(
-                            "Abbildung „{id}“: der Alternativtext (alt:) fehlt."
-                        ))
-                        .in_file(load::CHARTS_FILE)
+                        project
+                            .finding_at_path_in(
+                                load::CHARTS_FILE,
+                                id,
+                                format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."),
+                            )
                         .with_help(
                             "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
                         ),
@@ -103,9 +108,11 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
                 }
                 resolved_charts.insert(id.clone(), chart);
             }
-            Err(err) => findings.push(
-                Finding::error(format!("Abbildung „{id}“: {err}")).in_file(load::CHARTS_FILE),
-            ),
+            Err(err) => findings.push(project.finding_at_path_in(
+                load::CHARTS_FILE,
+                id,
+                format!("Abbildung „{id}“: {err}"),
+            )),
         }
     }
     timings.lap("Tabellen");
@@ -115,7 +122,9 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Ok(svg) => {
                 svgs.insert(id.clone(), svg);
             }
-            Err(err) => findings.push(Finding::error(err.to_string()).in_file(load::CHARTS_FILE)),
+            Err(err) => {
+                findings.push(project.finding_at_path_in(load::CHARTS_FILE, id, err.to_string()))
+            }
         }
     }
     timings.lap("Abbildungen");
