@@ -20,6 +20,18 @@ Optionen:
 {options}
 ";
 
+const ARGS_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Argumente:
+{positionals}
+
+Optionen:
+{options}
+";
+
 const SUB_HELP_TEMPLATE: &str = "\
 {about}
 
@@ -63,6 +75,12 @@ enum Command {
     /// Website (output/html) und PDF (output/<name>.pdf) erstellen
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [-q]")]
     Build(cmd::build::Args),
+    /// Zwei Fassungen vergleichen: Zahlen, Text, Tabellen und Abbildungen (Rückgabe 0: gleich, 1: geändert, 2: Fehler)
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip diff ALT [NEU] [--html]")]
+    Diff(cmd::diff::Args),
+    /// Ein neues Projekt anlegen (Beispielkapitel, Daten, Vorlagen) und die Website erstellen
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip init ORDNER [--jobcenter NAME] [--jahr JAHR]")]
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +88,7 @@ fn main() -> ExitCode {
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
+        Command::Diff(args) => cmd::diff::run(&project, &args),
+        Command::Init(args) => cmd::init::run(&args),
     }
 }

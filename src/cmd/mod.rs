@@ -1,6 +1,8 @@
 //! One file per subcommand: arguments and terminal output only.
 
 pub mod build;
+pub mod diff;
+pub mod init;
 
 use std::io::IsTerminal;
 
