@@ -159,7 +159,7 @@ impl Walker<'_> {
             path: path.join("."),
             label: self.label(path, true),
             old: None,
-            new: Some(show(value)),
+            new: Some(show_at(path, value)),
             delta: None,
             delta_percent: None,
         }
@@ -170,7 +170,7 @@ impl Walker<'_> {
             kind: FigureKind::Removed,
             path: path.join("."),
             label: self.label(path, false),
-            old: Some(show(value)),
+            old: Some(show_at(path, value)),
             new: None,
             delta: None,
             delta_percent: None,
@@ -183,9 +183,11 @@ impl Walker<'_> {
                 let digits = da.max(db);
                 let delta =
                     format::change(b - a, digits, ChangeUnit::Number, PercentStyle::Sign).ok();
-                let percent = format::change_percent(a, b).and_then(|p| {
-                    format::change(p, 1, ChangeUnit::Percent, PercentStyle::Sign).ok()
-                });
+                let percent = format::change_percent(a, b)
+                    .filter(|_| !is_year(path))
+                    .and_then(|p| {
+                        format::change(p, 1, ChangeUnit::Percent, PercentStyle::Sign).ok()
+                    });
                 (delta, percent)
             }
             _ => (None, None),
@@ -194,8 +196,8 @@ impl Walker<'_> {
             kind: FigureKind::Changed,
             path: path.join("."),
             label: self.label(path, true).or_else(|| self.label(path, false)),
-            old: Some(show(old)),
-            new: Some(show(new)),
+            old: Some(show_at(path, old)),
+            new: Some(show_at(path, new)),
             delta,
             delta_percent,
         }
@@ -224,6 +226,18 @@ fn number(value: &Value) -> Option<(f64, u8)> {
         frac.chars().take_while(char::is_ascii_digit).count()
     });
     Some((x, u8::try_from(digits.min(6)).unwrap_or(6)))
+}
+
+/// Whether the value at `path` is a year (`programm.jahr`): shown without grouping ("2021").
+fn is_year(path: &[String]) -> bool {
+    path.last().is_some_and(|key| key == "jahr")
+}
+
+fn show_at(path: &[String], value: &Value) -> String {
+    match value.as_i64() {
+        Some(year) if is_year(path) => year.to_string(),
+        _ => show(value),
+    }
 }
 
 /// A value as shown in the report, formatted the German way.
