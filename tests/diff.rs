@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{amip, describe, example_copy};
+use common::{amip, describe, example_copy, repo};
 
 const NBSP: char = '\u{a0}';
 
@@ -270,6 +270,41 @@ fn html_page_marks_changes_accessibly_and_keeps_the_website() {
     assert!(page.contains("<h2 id=\"text\">Text</h2>"));
     assert!(page
         .contains("<h3 id=\"kapitel-content-08-schlussbemerkungen-md\">8 Schlussbemerkungen</h3>"));
+}
+
+#[test]
+fn html_page_passes_axe_and_the_structural_checks_in_chromium() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium fehlt: apt-get install chromium (oder bash .ci/run)"
+    );
+    assert!(
+        repo().join("tests/browser/node_modules/axe-core").is_dir()
+            && repo()
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir(),
+        "npm-Pakete fehlen: cd tests/browser && npm ci (oder bash .ci/run)"
+    );
+    let old = example_copy();
+    let new = example_copy();
+    next_version(new.path());
+    let output = amip(
+        new.path(),
+        &["diff", old.path().to_str().unwrap(), "--html"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let run = Command::new("node")
+        .arg(repo().join("tests/browser/a11y.mjs"))
+        .arg(new.path().join("output/diff"))
+        .output()
+        .expect("node runs (Node.js is needed for the browser tests)");
+    assert!(run.status.success(), "{}", describe(&run));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
+    let page = &report[0];
+    assert_eq!(page["page"], "index.html");
+    assert!(page["passes"].as_u64().unwrap_or(0) > 10, "axe really ran");
+    assert_eq!(page["violations"], serde_json::json!([]), "{page}");
+    assert_eq!(page["failures"], serde_json::json!([]), "{page}");
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {

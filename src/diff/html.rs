@@ -20,13 +20,18 @@ use crate::tables::html_escape as esc;
 const STYLE: &str = r#"
 :root { color-scheme: light; }
 body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; line-height: 1.5; color: #1a1a1a;
-  background: #fff; max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
-h1 { font-size: 1.6rem; line-height: 1.25; }
+  background: #fff; max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 3rem;
+  overflow-wrap: break-word; hyphens: auto; }
+h1 { font-size: clamp(1.25rem, 5vw, 1.6rem); line-height: 1.25; }
 h2 { font-size: 1.35rem; margin-top: 2.5rem; border-bottom: 2px solid #1a1a1a; }
 h3 { font-size: 1.15rem; margin-top: 2rem; }
 h4, h5, h6 { font-size: 1rem; margin-bottom: .25rem; }
 a { color: #0b4f9c; }
-a:focus, [tabindex]:focus { outline: 3px solid #0b4f9c; outline-offset: 2px; }
+a:focus-visible, [tabindex]:focus-visible { outline: 3px solid #0b4f9c; outline-offset: 2px; }
+.sprunglink { position: absolute; left: -9999px; top: 0; background: #fff; padding: .5rem 1rem; }
+.sprunglink:focus { left: 1rem; }
+header, footer { color: #404040; }
+footer { margin-top: 3rem; border-top: 1px solid #767676; }
 ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 2px;
   background: #d9f2dc; color: #0a3a12; }
 del { text-decoration: line-through; text-decoration-thickness: 2px; background: #fbe0e0;
@@ -74,8 +79,34 @@ pub fn render(comparison: &Comparison) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <a class=\"sprunglink\" href=\"#inhalt\">Zum Inhalt springen</a>\n\
+         <header>\n<p>amip diff · {}</p>\n</header>\n",
         esc(&title),
+        esc(&comparison.new_title)
+    );
+    let chapters: Vec<&ChapterChange> = comparison.changed_chapters().collect();
+    let objects: Vec<&ObjectChange> = comparison.tables.iter().chain(&comparison.charts).collect();
+    out.push_str("<nav aria-label=\"Inhalt dieser Seite\">\n<ul>\n");
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#zahlen\">Zahlen</a> ({})</li>",
+        count(comparison.figures.len(), "Änderung", "Änderungen")
+    );
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#tabellen-abbildungen\">Tabellen und Abbildungen</a> ({})</li>",
+        count(objects.len(), "Änderung", "Änderungen")
+    );
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#text\">Text</a> ({} geändert)</li>",
+        count(chapters.len(), "Kapitel", "Kapitel")
+    );
+    out.push_str("</ul>\n</nav>\n");
+    let _ = writeln!(
+        out,
+        "<main id=\"inhalt\" tabindex=\"-1\">\n<h1>{}</h1>",
         esc(&title)
     );
     let _ = writeln!(
@@ -97,25 +128,6 @@ pub fn render(comparison: &Comparison) -> String {
         "<p><strong>{}</strong></p>",
         esc(&comparison.summary())
     );
-    let chapters: Vec<&ChapterChange> = comparison.changed_chapters().collect();
-    let objects: Vec<&ObjectChange> = comparison.tables.iter().chain(&comparison.charts).collect();
-    out.push_str("<nav aria-label=\"Inhalt dieser Seite\">\n<ul>\n");
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#zahlen\">Zahlen</a> ({})</li>",
-        count(comparison.figures.len(), "Änderung", "Änderungen")
-    );
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#tabellen-abbildungen\">Tabellen und Abbildungen</a> ({})</li>",
-        count(objects.len(), "Änderung", "Änderungen")
-    );
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#text\">Text</a> ({} geändert)</li>",
-        count(chapters.len(), "Kapitel", "Kapitel")
-    );
-    out.push_str("</ul>\n</nav>\n");
 
     write_figures(&mut out, &comparison.figures);
     write_objects(&mut out, &objects);
@@ -144,7 +156,12 @@ pub fn render(comparison: &Comparison) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</section>\n</main>\n</body>\n</html>\n");
+    let _ = writeln!(
+        out,
+        "</section>\n</main>\n<footer>\n<p>Erstellt mit amip diff: {} → {}</p>\n</footer>\n</body>\n</html>",
+        esc(&comparison.old_label),
+        esc(&comparison.new_label)
+    );
     out
 }
 
@@ -231,13 +248,19 @@ fn write_objects(out: &mut String, objects: &[&ObjectChange]) {
 
 fn chapter_status(chapter: &ChapterChange) -> String {
     let file = esc(&chapter.file);
+    let places = chapter
+        .blocks
+        .iter()
+        .filter(|b| b.status != BlockStatus::Equal)
+        .count();
+    let places = count(places, "Stelle", "Stellen");
     match chapter.status {
         ChapterStatus::Unchanged => format!("Unverändert ({file})"),
-        ChapterStatus::Changed => format!("Geändert ({file})"),
+        ChapterStatus::Changed => format!("Geändert ({file}): {places} im Text"),
         ChapterStatus::Added => format!("Neues Kapitel ({file})"),
         ChapterStatus::Removed => format!("Entfallenes Kapitel ({file})"),
         ChapterStatus::Renamed => format!(
-            "Umbenannt: {} → {file}",
+            "Umbenannt: {} → {file}; {places} im Text geändert",
             esc(chapter.old_file.as_deref().unwrap_or_default())
         ),
     }
