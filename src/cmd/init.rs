@@ -12,8 +12,13 @@ pub struct Args {
     /// Ordner des neuen Projekts (neu oder leer)
     #[arg(value_name = "ORDNER")]
     dir: PathBuf,
-    /// Name des Jobcenters
-    #[arg(long, value_name = "NAME", default_value = "Jobcenter Musterstadt")]
+    /// Name des Jobcenters (Standard: Jobcenter Musterstadt)
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "Jobcenter Musterstadt",
+        hide_default_value = true
+    )]
     jobcenter: String,
     /// Programmjahr (Standard: das kommende Jahr)
     #[arg(long, value_name = "JAHR")]

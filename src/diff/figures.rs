@@ -248,7 +248,11 @@ pub fn show(value: &Value) -> String {
             Some((x, digits)) => format::number(x, digits).unwrap_or_else(|_| value.to_string()),
             None => value.to_string(),
         },
-        Value::String(text) => format!("„{text}“"),
+        Value::String(text) => match format::parse_date(text) {
+            // Dates as authors write them (2019-12-09) are shown the German way.
+            Some(date) if text.trim().len() == 10 => format::date_short(date),
+            _ => format!("„{text}“"),
+        },
         Value::Bool(true) => "ja".to_string(),
         Value::Bool(false) => "nein".to_string(),
         Value::Array(list) => {
@@ -379,6 +383,7 @@ mod tests {
         assert_eq!(show(&json!(null)), PENDING);
         assert_eq!(show(&json!("in_abstimmung")), PENDING);
         assert_eq!(show(&json!("< 5 %")), "„< 5 %“");
+        assert_eq!(show(&json!("2019-12-09")), "09.12.2019");
         assert_eq!(show(&json!([1, 2])), "Liste mit 2 Einträgen");
         assert_eq!(show(&json!([1])), "Liste mit 1 Eintrag");
         assert_eq!(
