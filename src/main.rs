@@ -20,6 +20,18 @@ Optionen:
 {options}
 ";
 
+const ARGS_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Argumente:
+{positionals}
+
+Optionen:
+{options}
+";
+
 const SUB_HELP_TEMPLATE: &str = "\
 {about}
 
@@ -67,8 +79,14 @@ enum Command {
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip check [--final]")]
     Check(cmd::check::Args),
     /// Entwurf für das nächste Jahr anlegen (Jahr + 1, Status Entwurf, Werte fortgeschrieben)
-    #[command(name = "new-year", help_template = SUB_HELP_TEMPLATE, override_usage = "amip new-year ZIELORDNER | amip new-year --hier")]
+    #[command(name = "new-year", help_template = ARGS_HELP_TEMPLATE, override_usage = "amip new-year ZIELORDNER | amip new-year --hier")]
     NewYear(cmd::new_year::Args),
+    /// Zwei Fassungen vergleichen: Zahlen, Text, Tabellen und Abbildungen (Rückgabe 0: gleich, 1: geändert, 2: Fehler)
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip diff ALT [NEU] [--html]")]
+    Diff(cmd::diff::Args),
+    /// Ein neues Projekt anlegen (Beispielkapitel, Daten, Vorlagen) und die Website erstellen
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip init ORDNER [--jobcenter NAME] [--jahr JAHR]")]
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,5 +96,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(&project, &args),
         Command::Check(args) => cmd::check::run(&project, &args),
         Command::NewYear(args) => cmd::new_year::run(&project, &args),
+        Command::Diff(args) => cmd::diff::run(&project, &args),
+        Command::Init(args) => cmd::init::run(&args),
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
+pub mod init;
 pub mod new_year;
 
 use std::io::IsTerminal;
