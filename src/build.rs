@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// No progress messages.
     pub quiet: bool,
+    /// The version for publication: refuse pending values and draft status.
+    pub final_version: bool,
 }
 
 /// Why a build failed.
@@ -89,8 +91,11 @@ pub fn prepare_cached(
             Ok(table) => {
                 resolved_tables.insert(id.clone(), table);
             }
-            Err(err) => findings
-                .push(Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE)),
+            Err(err) => findings.push(project.finding_at_path_in(
+                load::TABLES_FILE,
+                id,
+                format!("Tabelle „{id}“: {err}"),
+            )),
         }
     }
     let mut resolved_charts = IndexMap::new();
@@ -99,10 +104,12 @@ pub fn prepare_cached(
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
                     findings.push(
-                        Finding::error(format!(
-                            "Abbildung „{id}“: der Alternativtext (alt:) fehlt."
-                        ))
-                        .in_file(load::CHARTS_FILE)
+                        project
+                            .finding_at_path_in(
+                                load::CHARTS_FILE,
+                                id,
+                                format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."),
+                            )
                         .with_help(
                             "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
                         ),
@@ -110,9 +117,11 @@ pub fn prepare_cached(
                 }
                 resolved_charts.insert(id.clone(), chart);
             }
-            Err(err) => findings.push(
-                Finding::error(format!("Abbildung „{id}“: {err}")).in_file(load::CHARTS_FILE),
-            ),
+            Err(err) => findings.push(project.finding_at_path_in(
+                load::CHARTS_FILE,
+                id,
+                format!("Abbildung „{id}“: {err}"),
+            )),
         }
     }
     timings.lap("Tabellen");
@@ -123,7 +132,9 @@ pub fn prepare_cached(
             Ok(svg) => {
                 svgs.insert(id.clone(), svg);
             }
-            Err(err) => findings.push(Finding::error(err.to_string()).in_file(load::CHARTS_FILE)),
+            Err(err) => {
+                findings.push(project.finding_at_path_in(load::CHARTS_FILE, id, err.to_string()))
+            }
         }
     }
     timings.lap("Abbildungen");
@@ -135,16 +146,19 @@ pub fn prepare_cached(
         }
     };
     timings.lap("Vorlagen");
-    let parsed =
-        expanded.and_then(
-            |expanded| match markdown::parse(&project.chapters, &expanded) {
-                Ok(parsed) => Some(parsed),
-                Err(more) => {
-                    findings.extend(more);
-                    None
-                }
-            },
-        );
+    let parsed = expanded.and_then(|expanded| {
+        match markdown::parse_with_images(
+            &project.chapters,
+            &expanded,
+            &project.images.keys().cloned().collect(),
+        ) {
+            Ok(parsed) => Some(parsed),
+            Err(more) => {
+                findings.extend(more);
+                None
+            }
+        }
+    });
     timings.lap("Markdown");
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
@@ -200,6 +214,23 @@ pub struct Report {
     pub pdf_built: bool,
     /// Step durations.
     pub timings: Timings,
+    /// Findings that do not block the build.
+    pub warnings: Findings,
+}
+
+/// Loads, prepares and checks the project without writing anything (`amip check`).
+pub fn check_only(root: &Path, options: crate::check::CheckOptions) -> Findings {
+    let mut timings = Timings::start();
+    let project = match load::load(root) {
+        Ok(project) => project,
+        Err(findings) => return findings,
+    };
+    let mut findings = crate::check::check_data(&project, options);
+    match prepare(&project, &mut timings) {
+        Ok(prepared) => findings.extend(crate::check::check_document(&project, &prepared)),
+        Err(more) => findings.extend(more),
+    }
+    findings
 }
 
 /// The PDF's creation time: `SOURCE_DATE_EPOCH` when set, else the programme's date, else
@@ -221,12 +252,45 @@ pub fn creation_timestamp(project: &Project) -> i64 {
         .map_or(0, |z| z.timestamp().as_second())
 }
 
+/// [`prepare_cached`] plus the checks of [`crate::check`], as every build runs them: the
+/// prepared document and the warnings, or all findings when any is an error.
+pub fn prepare_checked(
+    project: &Project,
+    options: crate::check::CheckOptions,
+    timings: &mut Timings,
+    svg_cache: &mut charts::SvgCache,
+) -> Result<(Prepared, Findings), Findings> {
+    let mut findings = crate::check::check_data(project, options);
+    let prepared = match prepare_cached(project, timings, svg_cache) {
+        Ok(prepared) => prepared,
+        Err(more) => {
+            findings.extend(more);
+            return Err(findings);
+        }
+    };
+    findings.extend(crate::check::check_document(project, &prepared));
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok((prepared, findings))
+    }
+}
+
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
     let project = load::load(root)?;
     timings.lap("Laden");
-    let prepared = prepare(&project, &mut timings)?;
+    let check_options = crate::check::CheckOptions {
+        final_version: options.final_version,
+    };
+    let (prepared, findings) = prepare_checked(
+        &project,
+        check_options,
+        &mut timings,
+        &mut charts::SvgCache::default(),
+    )?;
+    timings.lap("Prüfungen");
     let slug = project.programme.slug();
     let pdf_name = format!("{slug}.pdf");
 
@@ -244,7 +308,11 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             svgs: &prepared.svgs,
             pdf_name: &pdf_name,
         })?;
-        for (rel, bytes) in &site {
+        for (rel, bytes) in project
+            .images
+            .iter()
+            .chain(site.iter().map(|(r, b)| (r, b)))
+        {
             if rel.ends_with(".html") {
                 pages += 1;
             }
@@ -269,7 +337,11 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             &prepared.tables,
             &prepared.charts,
         )?;
-        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs) {
+        let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
+        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs)
+            .into_iter()
+            .chain(images)
+        {
             staging
                 .write(&format!("typst/{rel}"), &bytes)
                 .map_err(io(format!(
@@ -321,6 +393,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         pdf: has_pdf.then(|| output_dir.join(&pdf_name)),
         pdf_built,
         timings,
+        warnings: findings,
     })
 }
 

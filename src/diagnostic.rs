@@ -164,8 +164,11 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for finding in findings {
-        if let Some(place) = finding.place() {
-            out.push_str(&format!("{place}\n"));
+        // miette names file, line and column above the excerpt; without one, name the file.
+        if finding.source_code.is_none() {
+            if let Some(place) = finding.place() {
+                out.push_str(&format!("{place}: "));
+            }
         }
         if handler.render_report(&mut out, finding).is_err() {
             out.push_str(&format!("{}\n", finding.message));

@@ -166,6 +166,14 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
             _ => Ok(Value::none()),
         }
     });
+    tera.register_function("differenz", |kwargs: Kwargs, _: &State| {
+        let from = required_number(&kwargs, "differenz", "von")?;
+        let to = required_number(&kwargs, "differenz", "auf")?;
+        Ok::<Value, TeraError>(match (from, to) {
+            (Some(from), Some(to)) => Value::from(to - from),
+            _ => Value::none(),
+        })
+    });
     tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
         let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
         let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
@@ -314,6 +322,19 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
         }
     };
     for chapter in &project.chapters {
+        if let Some((offset, close)) = unclosed_tag(&chapter.body) {
+            let full = full_source(chapter);
+            let start = chapter.body_line_offset + offset;
+            findings.push(
+                Finding::error(format!(
+                    "Vorlagenfehler in {}: hier beginnt ein Platzhalter, der nie mit {close} geschlossen wird.",
+                    chapter.file
+                ))
+                .in_file(&chapter.file)
+                .at_range(&full, start..start + 2),
+            );
+            continue;
+        }
         if let Err(err) = tera.add_raw_template(&chapter.file, &chapter.body) {
             findings.push(template_finding(&err, chapter));
         }
@@ -340,52 +361,85 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
 
 /// Maps a tera error to a finding at the chapter's file and line (front matter included).
 fn template_finding(err: &TeraError, chapter: &crate::model::Chapter) -> Finding {
-    let detail = error_chain(err);
+    let full = full_source(chapter);
+    let (mut text, range) = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => (
+            report.message().to_string(),
+            Some(report.span().range.clone()),
+        ),
+        other => (other.to_string(), None),
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    // Tera sometimes embeds its own report ("error: … --> file:line:col"): keep the message,
+    // take the place from it.
+    let embedded_place = text.find("--> ").and_then(|at| {
+        let rest = text.get(at + 4..)?.lines().next()?;
+        let mut parts = rest.rsplitn(3, ':');
+        let column: usize = parts.next()?.trim().parse().ok()?;
+        let line: usize = parts.next()?.trim().parse().ok()?;
+        Some((line, column))
+    });
+    let message: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches("error: "))
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("-->")
+                && !l.starts_with('|')
+                && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .collect();
+    let detail = translate(&message.join(" "));
     let finding = Finding::error(format!("Vorlagenfehler in {}: {detail}", chapter.file))
         .in_file(&chapter.file);
-    match err.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let span = report.span();
-            let full = full_source(chapter);
-            let start = chapter_offset(chapter) + span.range.start;
-            let end = chapter_offset(chapter) + span.range.end;
-            finding.at_range(&full, start..end)
+    match (range, embedded_place) {
+        (Some(range), _) => {
+            let padding = chapter.body_line_offset;
+            finding.at_range(&full, padding + range.start..padding + range.end)
         }
-        _ => finding,
+        (None, Some((line, column))) => finding.at(&full, line + chapter.body_line_offset, column),
+        (None, None) => finding,
     }
 }
 
 fn full_source(chapter: &crate::model::Chapter) -> String {
-    // Front matter is not part of the template; pad with its line count so lines match.
+    // Front matter is not part of the template; pad with one newline per front-matter line,
+    // so lines and byte offsets (shifted by the padding) match the file.
     let mut text = "\n".repeat(chapter.body_line_offset);
     text.push_str(&chapter.body);
     text
 }
 
-fn chapter_offset(chapter: &crate::model::Chapter) -> usize {
-    chapter.body_line_offset
-}
-
-/// The message of a tera error and its causes, translated where tera's wording is known.
-fn error_chain(err: &TeraError) -> String {
-    let mut parts = vec![match err.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            report.message().to_string()
+/// The first `{{`, `{%` or `{#` that is never closed, as a byte offset into `body`.
+pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
+    let mut at = 0;
+    while let Some(found) = body.get(at..).and_then(|rest| rest.find('{')) {
+        let start = at + found;
+        let close = match body.get(start + 1..start + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            Some("#") => "#}",
+            _ => {
+                at = start + 1;
+                continue;
+            }
+        };
+        match body.get(start + 2..).and_then(|rest| rest.find(close)) {
+            Some(end) => at = start + 2 + end + 2,
+            None => return Some((start, close)),
         }
-        other => other.to_string(),
-    }];
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
     }
-    let text = parts.join(": ");
-    translate(&text)
+    None
 }
 
 /// Translates tera's most common English messages for authors.
 fn translate(text: &str) -> String {
-    const PHRASES: [(&str, &str); 8] = [
+    const PHRASES: [(&str, &str); 9] = [
+        ("Unexpected character", "Unerwartetes Zeichen"),
         ("not found in context", "ist in den Daten nicht vorhanden"),
         ("Variable", "Variable"),
         ("Unknown filter", "Unbekannter Filter"),
@@ -436,14 +490,14 @@ mod tests {
 
     #[test]
     fn share_and_change_functions() {
-        let data = serde_json::json!({"a": 173, "b": 5485, "v": 9069867, "w": 8581009});
+        let data = serde_json::json!({"a": 173, "b": 5485, "v": 9069867, "w": 8581009, "x": null});
         let out = render(
             PercentStyle::Sign,
-            "{{ anteil(teil=a, ganzes=b) | zahl(stellen=1) }} {{ veraenderung_prozent(von=v, auf=w) | veraenderung(einheit=\"prozent\") }}",
+            "{{ anteil(teil=a, ganzes=b) | zahl(stellen=1) }} {{ veraenderung_prozent(von=v, auf=w) | veraenderung(einheit=\"prozent\") }} {{ differenz(von=v, auf=w) | veraenderung }} {{ differenz(von=v, auf=x) | veraenderung }}",
             data,
         )
         .unwrap();
-        assert_eq!(out, "3,2 −5,4\u{a0}%");
+        assert_eq!(out, "3,2 −5,4\u{a0}% −488.858 … (derzeit in Abstimmung)");
     }
 
     #[test]
@@ -462,6 +516,15 @@ mod tests {
     fn text_where_a_number_is_expected_is_an_error() {
         let data = serde_json::json!({"t": "viele"});
         assert!(render(PercentStyle::Sign, "{{ t | zahl }}", data).is_err());
+    }
+
+    #[test]
+    fn unclosed_tags_are_found() {
+        assert_eq!(unclosed_tag("a {{ x }} b {% if y %}c{% endif %}"), None);
+        assert_eq!(unclosed_tag("a {{ x }} b {{ y\n\nmore"), Some((12, "}}")));
+        assert_eq!(unclosed_tag("{% if"), Some((0, "%}")));
+        assert_eq!(unclosed_tag("{# note"), Some((0, "#}")));
+        assert_eq!(unclosed_tag("Menge {a, b}"), None);
     }
 
     #[test]

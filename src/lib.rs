@@ -6,16 +6,23 @@
 //! result and writes HTML and Typst from the same events; [`tables`] and [`charts`] compute and
 //! draw the declared tables and charts; [`render`] assembles the site and the Typst document;
 //! [`typst_cli`] runs typst; [`output`] replaces `output/` only after a complete build.
+//!
+//! Around the pipeline: [`diff`] compares two versions of a programme (`amip diff`), and
+//! [`init`] scaffolds a new project (`amip init`).
 
 pub mod build;
 pub mod charts;
+pub mod check;
 pub mod data;
 pub mod diagnostic;
+pub mod diff;
 pub mod expand;
 pub mod format;
+pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new_year;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Finding, Findings};
-use crate::model::{Chapter, ChartDecl, FrontMatter, Programme, Project, TableDecl};
+use crate::model::{Chapter, ChartDecl, CheckDecl, FrontMatter, Programme, Project, TableDecl};
 
 /// The programme's metadata file, relative to the project.
 pub const PROGRAMME_FILE: &str = "data/programm.yaml";
@@ -20,6 +20,8 @@ pub const PROGRAMME_FILE: &str = "data/programm.yaml";
 pub const CHARTS_FILE: &str = "data/abbildungen.yaml";
 /// Table declarations, relative to the project.
 pub const TABLES_FILE: &str = "data/tabellen.yaml";
+/// Consistency checks, relative to the project.
+pub const CHECKS_FILE: &str = "data/pruefungen.yaml";
 
 /// Finds the project folder: `dir` itself when it holds `data/programm.yaml`.
 pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
@@ -44,11 +46,19 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
         .as_deref()
         .and_then(|text| parse_yaml(PROGRAMME_FILE, text, &mut findings));
 
-    let (data, example_sets) = load_data(root, &mut findings);
-    let charts: IndexMap<String, ChartDecl> = read_optional_yaml(root, CHARTS_FILE, &mut findings);
-    let tables: IndexMap<String, TableDecl> = read_optional_yaml(root, TABLES_FILE, &mut findings);
+    let mut sources = IndexMap::new();
+    if let Some(text) = &programme_text {
+        sources.insert(PROGRAMME_FILE.to_string(), text.clone());
+    }
+    let (data, example_sets, data_files) = load_data(root, &mut sources, &mut findings);
+    let charts: IndexMap<String, ChartDecl> =
+        read_optional_yaml(root, CHARTS_FILE, &mut sources, &mut findings);
+    let tables: IndexMap<String, TableDecl> =
+        read_optional_yaml(root, TABLES_FILE, &mut sources, &mut findings);
+    let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut sources, &mut findings);
     let chapters = load_chapters(root, &mut findings);
     let templates = load_templates(root, &mut findings);
+    let images = load_images(root, &mut findings);
 
     if let Some(programme) = &programme {
         if let Some(date) = &programme.datum {
@@ -73,6 +83,10 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             charts,
             tables,
             templates,
+            images,
+            checks,
+            sources,
+            data_files,
         }),
         _ => Err(findings),
     }
@@ -113,6 +127,8 @@ fn yaml_options() -> serde_saphyr::Options {
     // Codes such as "01234" keep their leading zero.
     options.leading_zero_numbers_as_strings = true;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    // `.nan` and `.inf` are not figures; without this they would silently become "pending".
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::Reject;
     options
 }
 
@@ -148,14 +164,18 @@ fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
 fn read_optional_yaml<T: DeserializeOwned + Default>(
     root: &Path,
     rel: &str,
+    sources: &mut IndexMap<String, String>,
     findings: &mut Findings,
 ) -> T {
     if !root.join(rel).is_file() {
         return T::default();
     }
-    read_text(root, rel, findings)
-        .and_then(|text| parse_yaml(rel, &text, findings))
-        .unwrap_or_default()
+    let Some(text) = read_text(root, rel, findings) else {
+        return T::default();
+    };
+    let value = parse_yaml(rel, &text, findings).unwrap_or_default();
+    sources.insert(rel.to_string(), text);
+    value
 }
 
 /// Files below `dir` (relative to `root`), sorted by name, with the given extensions.
@@ -190,17 +210,27 @@ fn sorted_files(root: &Path, dir: &str, extensions: &[&str], max_depth: usize) -
         .collect()
 }
 
-fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
+/// The data tree, the example-value sets and the data files by key path.
+type LoadedData = (Value, Vec<String>, IndexMap<String, String>);
+
+fn load_data(
+    root: &Path,
+    sources: &mut IndexMap<String, String>,
+    findings: &mut Findings,
+) -> LoadedData {
     let mut context = Map::new();
     let mut example_sets = Vec::new();
+    let mut data_files = IndexMap::new();
     for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX) {
-        if rel == CHARTS_FILE || rel == TABLES_FILE {
+        if rel == CHARTS_FILE || rel == TABLES_FILE || rel == CHECKS_FILE {
             continue;
         }
         let Some(text) = read_text(root, &rel, findings) else {
             continue;
         };
-        let Some(value) = parse_yaml::<Value>(&rel, &text, findings) else {
+        let parsed = parse_yaml::<Value>(&rel, &text, findings);
+        sources.insert(rel.clone(), text);
+        let Some(value) = parsed else {
             continue;
         };
         let key_path: Vec<String> = rel
@@ -212,6 +242,7 @@ fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
             .collect();
         // `beispielwerte: true` marks the whole file, a list marks single keys within it.
         let set = key_path.join(".");
+        data_files.insert(set.clone(), rel.clone());
         match value.get("beispielwerte") {
             Some(Value::Bool(true)) => example_sets.push(set.clone()),
             Some(Value::Array(keys)) => example_sets.extend(
@@ -223,7 +254,7 @@ fn load_data(root: &Path, findings: &mut Findings) -> (Value, Vec<String>) {
         }
         insert_at(&mut context, &key_path, value, &rel, findings);
     }
-    (Value::Object(context), example_sets)
+    (Value::Object(context), example_sets, data_files)
 }
 
 fn insert_at(
@@ -327,6 +358,26 @@ fn front_matter(text: &str) -> Option<(&str, &str, usize)> {
         offset += line.len();
     }
     None
+}
+
+fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>> {
+    let mut images = IndexMap::new();
+    for rel in sorted_files(
+        root,
+        "content",
+        crate::markdown::IMAGE_EXTENSIONS,
+        usize::MAX,
+    ) {
+        match std::fs::read(root.join(&rel)) {
+            Ok(bytes) => {
+                images.insert(rel.trim_start_matches("content/").to_string(), bytes);
+            }
+            Err(err) => findings.push(
+                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(&rel),
+            ),
+        }
+    }
+    images
 }
 
 fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {

@@ -20,6 +20,18 @@ Optionen:
 {options}
 ";
 
+const ARGS_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Argumente:
+{positionals}
+
+Optionen:
+{options}
+";
+
 const SUB_HELP_TEMPLATE: &str = "\
 {about}
 
@@ -61,8 +73,20 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Website (output/html) und PDF (output/<name>.pdf) erstellen
-    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [-q]")]
+    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [--final] [-q]")]
     Build(cmd::build::Args),
+    /// Alles prüfen, was ein Build prüfen würde, ohne etwas zu schreiben
+    #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip check [--final]")]
+    Check(cmd::check::Args),
+    /// Entwurf für das nächste Jahr anlegen (Jahr + 1, Status Entwurf, Werte fortgeschrieben)
+    #[command(name = "new-year", help_template = ARGS_HELP_TEMPLATE, override_usage = "amip new-year ZIELORDNER | amip new-year --hier")]
+    NewYear(cmd::new_year::Args),
+    /// Zwei Fassungen vergleichen: Zahlen, Text, Tabellen und Abbildungen (Rückgabe 0: gleich, 1: geändert, 2: Fehler)
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip diff ALT [NEU] [--html]")]
+    Diff(cmd::diff::Args),
+    /// Ein neues Projekt anlegen (Beispielkapitel, Daten, Vorlagen) und die Website erstellen
+    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip init ORDNER [--jobcenter NAME] [--jahr JAHR]")]
+    Init(cmd::init::Args),
     /// Vorschau mit automatischem Neuladen: erstellt die Website bei jeder Änderung neu
     #[command(
         help_template = SUB_HELP_TEMPLATE,
@@ -76,6 +100,10 @@ fn main() -> ExitCode {
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
+        Command::Check(args) => cmd::check::run(&project, &args),
+        Command::NewYear(args) => cmd::new_year::run(&project, &args),
+        Command::Diff(args) => cmd::diff::run(&project, &args),
+        Command::Init(args) => cmd::init::run(&args),
         Command::Serve(args) => cmd::serve::run(&project, &args),
     }
 }

@@ -28,6 +28,111 @@ pub struct Project {
     pub tables: IndexMap<String, TableDecl>,
     /// Template overrides found in the project's `templates/` (relative path → text).
     pub templates: IndexMap<String, String>,
+    /// Image files below `content/` (path relative to `content/` → bytes).
+    pub images: IndexMap<String, Vec<u8>>,
+    /// Consistency checks from `data/pruefungen.yaml`.
+    pub checks: Vec<CheckDecl>,
+    /// Text of every YAML file read (relative path → text), to point findings at lines.
+    pub sources: IndexMap<String, String>,
+    /// Data sets: context key path (`budget`, `statistik.elb`) → file (`data/budget.yaml`).
+    pub data_files: IndexMap<String, String>,
+}
+
+impl Project {
+    /// The data file that holds `path`, and the key path inside that file.
+    pub fn file_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a str)> {
+        self.data_files
+            .iter()
+            .filter_map(|(set, file)| {
+                if path == set {
+                    Some((file.as_str(), ""))
+                } else {
+                    path.strip_prefix(set.as_str())
+                        .and_then(|rest| rest.strip_prefix('.'))
+                        .map(|rest| (file.as_str(), rest))
+                }
+            })
+            .max_by_key(|(file, _)| file.len())
+    }
+
+    /// A finding pointing at `inner` (a key path within `file`), e.g. a check's entry.
+    pub fn finding_at_path_in(
+        &self,
+        file: &str,
+        inner: &str,
+        message: String,
+    ) -> crate::diagnostic::Finding {
+        let finding = crate::diagnostic::Finding::error(message).in_file(file);
+        match self
+            .sources
+            .get(file)
+            .and_then(|text| crate::data::locate(text, inner).map(|place| (text, place)))
+        {
+            Some((text, (line, column))) => finding.at(text, line, column),
+            None => finding,
+        }
+    }
+
+    /// A finding pointing at the line of `path` in its data file (or at no place).
+    pub fn finding_at_path(&self, message: String, path: &str) -> crate::diagnostic::Finding {
+        match self.file_of(path) {
+            Some((file, inner)) => self.finding_at_path_in(file, inner, message),
+            None => crate::diagnostic::Finding::error(message),
+        }
+    }
+}
+
+/// A consistency check declared in `data/pruefungen.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckDecl {
+    /// Key path of the total (a number, or a map checked field by field).
+    #[serde(default)]
+    pub summe: Option<String>,
+    /// Key paths of the parts that add up to `summe`.
+    #[serde(default)]
+    pub teile: Vec<String>,
+    /// Within each map at `zeilen`, `feld` is the sum of `felder` (a row total).
+    #[serde(default)]
+    pub zeilen: Vec<String>,
+    /// The total field of a row check.
+    #[serde(default)]
+    pub feld: Option<String>,
+    /// The part fields of a row check.
+    #[serde(default)]
+    pub felder: Vec<String>,
+    /// Key path of a stated share or change in percent.
+    #[serde(default)]
+    pub wert: Option<String>,
+    /// The stated value is the share of `teil` in `ganzes`.
+    #[serde(default)]
+    pub anteil: Option<ShareCheck>,
+    /// The stated value is the change from `von` to `auf` in percent.
+    #[serde(default)]
+    pub veraenderung: Option<ChangeCheck>,
+    /// Allowed difference (default: 0 for sums, 0.05 for percentages).
+    #[serde(default)]
+    pub toleranz: Option<f64>,
+}
+
+/// Share check operands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareCheck {
+    /// Key path of the part.
+    pub teil: String,
+    /// Key path of the whole.
+    pub ganzes: String,
+}
+
+/// Change check operands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeCheck {
+    /// Key path of the earlier value.
+    pub von: String,
+    /// Key path of the later value.
+    pub auf: String,
 }
 
 /// Whether the programme is still a draft.
@@ -99,6 +204,24 @@ pub struct Programme {
     /// Percent as sign or word.
     #[serde(default)]
     pub prozent: PercentWriting,
+    /// What `amip new-year` rolls over into the next year.
+    #[serde(default)]
+    pub fortschreibung: Vec<RolloverDecl>,
+}
+
+/// A rollover rule for `amip new-year`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolloverDecl {
+    /// Key path below which every map with both fields is rolled over.
+    #[serde(default)]
+    pub daten: Option<String>,
+    /// Name of the previous-year field; it receives the value of the field named here.
+    #[serde(default)]
+    pub vorjahr: Option<String>,
+    /// Key path of a year series that gets the new previous year as a pending value.
+    #[serde(default)]
+    pub jahresreihe: Option<String>,
 }
 
 impl Programme {

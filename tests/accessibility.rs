@@ -208,6 +208,23 @@ fn two_builds_in_different_folders_are_byte_identical() {
     println!("{} files compared, all byte-identical", files_a.len());
 }
 
+/// The `/CreationDate` of a PDF's info dictionary, e.g. "D:20191209000000Z".
+fn creation_date(pdf: &Path) -> String {
+    let document = lopdf::Document::load(pdf).expect("the PDF parses");
+    let info = document
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .expect("/Info");
+    let date = document
+        .get_object(info)
+        .and_then(|o| o.as_dict())
+        .and_then(|d| d.get(b"CreationDate"))
+        .and_then(|d| d.as_str())
+        .expect("/CreationDate");
+    String::from_utf8_lossy(date).into_owned()
+}
+
 #[test]
 fn source_date_epoch_sets_the_pdf_date() {
     require_typst();
@@ -221,47 +238,14 @@ fn source_date_epoch_sets_the_pdf_date() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", describe(&output));
-    let document = lopdf::Document::load(project.path().join("output").join(PDF)).unwrap();
-    let info = document
-        .trailer
-        .get(b"Info")
-        .and_then(|i| i.as_reference())
-        .unwrap();
-    let date = document
-        .get_object(info)
-        .unwrap()
-        .as_dict()
-        .unwrap()
-        .get(b"CreationDate")
-        .unwrap()
-        .as_str()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(date).starts_with("D:20200101"),
-        "{}",
-        String::from_utf8_lossy(date)
-    );
+    let date = creation_date(&project.path().join("output").join(PDF));
+    assert!(date.starts_with("D:20200101"), "{date}");
 
     let default = amip(project.path(), &["build", "--pdf"]);
     assert!(default.status.success());
-    let document = lopdf::Document::load(project.path().join("output").join(PDF)).unwrap();
-    let info = document
-        .trailer
-        .get(b"Info")
-        .and_then(|i| i.as_reference())
-        .unwrap();
-    let date = document
-        .get_object(info)
-        .unwrap()
-        .as_dict()
-        .unwrap()
-        .get(b"CreationDate")
-        .unwrap()
-        .as_str()
-        .unwrap();
+    let date = creation_date(&project.path().join("output").join(PDF));
     assert!(
-        String::from_utf8_lossy(date).starts_with("D:20191209"),
-        "the programme's date: {}",
-        String::from_utf8_lossy(date)
+        date.starts_with("D:20191209"),
+        "the programme's date: {date}"
     );
 }

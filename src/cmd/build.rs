@@ -14,6 +14,9 @@ pub struct Args {
     /// Nur das PDF erstellen (eine vorhandene Website bleibt erhalten)
     #[arg(long)]
     pdf: bool,
+    /// Endfassung: Fehler, solange Werte in Abstimmung sind oder der Status „draft“ ist
+    #[arg(long = "final")]
+    final_version: bool,
     /// Keine Zusammenfassung ausgeben
     #[arg(short, long)]
     quiet: bool,
@@ -21,21 +24,22 @@ pub struct Args {
 
 /// Runs the build and prints a summary.
 pub fn run(project: &Path, args: &Args) -> ExitCode {
-    let root = match amip::load::find_project(project) {
+    let root = match super::project_root(project) {
         Ok(root) => root,
-        Err(findings) => {
-            super::print_findings(&findings);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let both = !args.html && !args.pdf;
     let options = BuildOptions {
         html: args.html || both,
         pdf: args.pdf || both,
         quiet: args.quiet,
+        final_version: args.final_version,
     };
     match build(&root, options) {
         Ok(report) => {
+            if !report.warnings.0.is_empty() {
+                super::print_findings(&report.warnings);
+            }
             if !args.quiet {
                 println!(
                     "Fertig: {} Seiten, {} Abbildungen, {} Tabellen in output/html/",

@@ -1,11 +1,25 @@
 //! One file per subcommand: arguments and terminal output only.
 
 pub mod build;
+pub mod check;
+pub mod diff;
+pub mod init;
+pub mod new_year;
 pub mod serve;
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use amip::diagnostic::Findings;
+
+/// The project folder, or the exit code after telling the user why there is none.
+pub fn project_root(dir: &Path) -> Result<PathBuf, ExitCode> {
+    amip::load::find_project(dir).map_err(|findings| {
+        print_findings(&findings);
+        ExitCode::FAILURE
+    })
+}
 
 /// Prints findings to stderr, coloured on a terminal, with a German summary line.
 pub fn print_findings(findings: &Findings) {

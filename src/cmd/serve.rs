@@ -38,12 +38,9 @@ pub struct Args {
 
 /// Runs the preview until Ctrl-C.
 pub fn run(project: &Path, args: &Args) -> ExitCode {
-    let root = match amip::load::find_project(project) {
+    let root = match super::project_root(project) {
         Ok(root) => root,
-        Err(findings) => {
-            super::print_findings(&findings);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let options = ServeOptions {
         bind: args.bind,
@@ -92,6 +89,7 @@ fn print_event(event: ServeEvent, open: bool) {
             removed,
             duration,
             charts_drawn,
+            warnings,
             recovered,
         } => {
             let what = if trigger.is_empty() {
@@ -115,6 +113,9 @@ fn print_event(event: ServeEvent, open: bool) {
                 "{what} in {} ms ({files}{charts}).{fixed}",
                 duration.as_millis()
             );
+            if !warnings.0.is_empty() {
+                super::print_findings(&warnings);
+            }
         }
         ServeEvent::Failed { trigger, findings } => {
             if !trigger.is_empty() {

@@ -137,10 +137,76 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
+/// Image file endings amip copies from `content/` into both outputs.
+pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
+
+/// Checks an image reference: a file below `content/` that was loaded, with alternative
+/// text. Returns the normalised path relative to `content/`.
+pub fn check_image(dest: &str, alt: &str, images: &BTreeSet<String>) -> Result<String, String> {
+    let lower = dest.to_ascii_lowercase();
+    if lower.contains("://") || lower.starts_with("data:") || lower.starts_with("//") {
+        return Err(format!(
+            "das Bild „{dest}“ liegt im Internet; amip bindet nur Bilder aus dem Projekt ein (keine externen Anfragen). Legen Sie die Datei unter content/bilder/ ab."
+        ));
+    }
+    if dest.starts_with('/')
+        || dest.starts_with('\\')
+        || dest.get(1..3) == Some(":\\")
+        || dest.get(1..3) == Some(":/")
+    {
+        return Err(format!(
+            "der Bildpfad „{dest}“ ist absolut; schreiben Sie ihn relativ zum Ordner content/, z. B. bilder/logo.png."
+        ));
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dest.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!(
+                        "der Bildpfad „{dest}“ führt aus dem Ordner content/ hinaus; Bilder müssen im Projekt liegen."
+                    ));
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let path = parts.join("/");
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(format!(
+            "„{dest}“ ist kein Bild, das amip einbindet (erlaubt: {}).",
+            IMAGE_EXTENSIONS.join(", ")
+        ));
+    }
+    if !images.contains(&path) {
+        return Err(format!("das Bild „content/{path}“ gibt es nicht."));
+    }
+    if alt.trim().is_empty() {
+        return Err(format!(
+            "das Bild „{path}“ hat keinen Alternativtext; schreiben Sie ![Beschreibung des Bildes]({dest})."
+        ));
+    }
+    Ok(path)
+}
+
 /// Parses all expanded chapters and numbers headings, tables and figures.
 pub fn parse(
     chapters: &[Chapter],
     expanded: &[Expanded],
+) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
+    parse_with_images(chapters, expanded, &BTreeSet::new())
+}
+
+/// Like [`parse`], with the image files found below `content/`.
+pub fn parse_with_images(
+    chapters: &[Chapter],
+    expanded: &[Expanded],
+    images: &BTreeSet<String>,
 ) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
     let mut findings = Findings::default();
     let mut numbering = Numbering::default();
@@ -161,6 +227,7 @@ pub fn parse(
             &item.markdown,
             doc_index,
             number,
+            images,
             &mut used_ids,
             &mut findings,
         );
@@ -235,6 +302,7 @@ fn parse_chapter(
     markdown: &str,
     doc_index: usize,
     number: Option<usize>,
+    images: &BTreeSet<String>,
     used_ids: &mut BTreeSet<String>,
     findings: &mut Findings,
 ) -> ChapterDoc {
@@ -444,15 +512,39 @@ fn parse_chapter(
                 nodes.push(Node::Event(event.clone()));
             }
             Event::Text(_) if in_code => nodes.push(Node::Event(event.clone())),
-            Event::Start(Tag::Image { .. }) => {
-                findings.push(
-                    Finding::error(format!(
-                        "{}: Bilder (![…](…)) werden nicht unterstützt; Grafiken werden als Abbildung in data/abbildungen.yaml erklärt.",
-                        chapter.file
-                    ))
-                    .in_file(&chapter.file),
-                );
-                nodes.push(Node::Event(event.clone()));
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let mut inner = Vec::new();
+                while let Some(next) = events.get(index) {
+                    index += 1;
+                    if matches!(next, Event::End(TagEnd::Image)) {
+                        break;
+                    }
+                    inner.push(next.clone());
+                }
+                let alt = plain_text(&inner);
+                match check_image(dest_url, &alt, images) {
+                    Ok(path) => {
+                        nodes.push(Node::Event(Event::Start(Tag::Image {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(path),
+                            title: title.clone(),
+                            id: id.clone(),
+                        })));
+                        nodes.push(Node::Event(Event::Text(CowStr::from(
+                            convert_quotes_plain(&alt),
+                        ))));
+                        nodes.push(Node::Event(Event::End(TagEnd::Image)));
+                    }
+                    Err(message) => findings.push(
+                        Finding::error(format!("{}: {message}", chapter.file))
+                            .in_file(&chapter.file),
+                    ),
+                }
             }
             other => push_inline(&mut nodes, other.clone(), &mut quotes),
         }
@@ -744,6 +836,32 @@ mod tests {
         assert!(text.contains("<script>alert(1)</script>"));
         assert!(text.contains("<b>"));
         assert!(!text.contains("Notiz"));
+    }
+
+    #[test]
+    fn images_must_be_local_files_with_alt_text() {
+        let images: BTreeSet<String> = ["bilder/logo.png".to_string()].into();
+        assert_eq!(
+            check_image("bilder/./logo.png", "Logo", &images),
+            Ok("bilder/logo.png".into())
+        );
+        assert_eq!(
+            check_image("x/../bilder/logo.png", "Logo", &images),
+            Ok("bilder/logo.png".into())
+        );
+        for (dest, alt, expected) in [
+            ("../geheim.png", "x", "aus dem Ordner content/ hinaus"),
+            ("bilder/../../x.png", "x", "aus dem Ordner content/ hinaus"),
+            ("/etc/x.png", "x", "ist absolut"),
+            ("C:/x.png", "x", "ist absolut"),
+            ("https://example.org/x.png", "x", "im Internet"),
+            ("bilder/fehlt.png", "x", "gibt es nicht"),
+            ("bilder/logo.png", " ", "keinen Alternativtext"),
+            ("bilder/skript.js", "x", "kein Bild"),
+        ] {
+            let err = check_image(dest, alt, &images).unwrap_err();
+            assert!(err.contains(expected), "{dest}: {err}");
+        }
     }
 
     #[test]

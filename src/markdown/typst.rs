@@ -80,6 +80,7 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         footnotes: collect_footnotes(&doc.nodes),
         after_call: false,
         stack: Vec::new(),
+        open_footnotes: Vec::new(),
     };
     writer.write(&doc.nodes);
     writer.out
@@ -115,6 +116,7 @@ fn collect_footnotes(nodes: &[Node]) -> BTreeMap<String, Vec<Node>> {
 
 /// Open containers whose closing text depends on how they were opened.
 enum Open {
+    Image { path: String, alt: String },
     List,
     Link(bool),
     Table { in_head: bool },
@@ -129,6 +131,8 @@ struct Writer<'a, 'b> {
     /// The last output was a code call: a following `(`, `[`, `.` or `;` must be escaped.
     after_call: bool,
     stack: Vec<Open>,
+    /// Footnotes being written, innermost last.
+    open_footnotes: Vec<String>,
 }
 
 impl Writer<'_, '_> {
@@ -192,7 +196,9 @@ impl Writer<'_, '_> {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => {
-                if let Some(Open::Code(buffer)) = self.stack.last_mut() {
+                if let Some(Open::Code(buffer) | Open::Image { alt: buffer, .. }) =
+                    self.stack.last_mut()
+                {
                     buffer.push_str(text);
                 } else {
                     self.text(text);
@@ -210,15 +216,26 @@ impl Writer<'_, '_> {
             Event::HardBreak => self.push("\\\n"),
             Event::Rule => self.push("\n#line(length: 100%)\n\n"),
             Event::FootnoteReference(label) => {
+                // A footnote that refers to itself (directly or through another) is written
+                // once; the inner reference is dropped instead of recursing forever.
+                if self
+                    .open_footnotes
+                    .iter()
+                    .any(|open| open == label.as_ref())
+                {
+                    return;
+                }
                 let body = self
                     .footnotes
                     .get(label.as_ref())
                     .cloned()
                     .unwrap_or_default();
+                self.open_footnotes.push(label.to_string());
                 self.push("#footnote[");
                 self.write(&body);
                 trim_trailing_breaks(&mut self.out);
                 self.call_end("]");
+                self.open_footnotes.pop();
             }
             Event::TaskListMarker(done) => self.push(if *done { "☒ " } else { "☐ " }),
             // Raw HTML and math never reach the writer (see the Markdown stage); show as text.
@@ -293,7 +310,10 @@ impl Writer<'_, '_> {
                 }
                 None => self.stack.push(Open::Link(false)),
             },
-            Tag::Image { .. } => self.stack.push(Open::Link(false)),
+            Tag::Image { dest_url, .. } => self.stack.push(Open::Image {
+                path: dest_url.to_string(),
+                alt: String::new(),
+            }),
             Tag::HtmlBlock
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -342,7 +362,17 @@ impl Writer<'_, '_> {
             TagEnd::TableRow => self.push("\n"),
             TagEnd::TableCell => self.push("], "),
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.call_end("]"),
-            TagEnd::Link | TagEnd::Image => {
+            TagEnd::Image => {
+                if let Some(Open::Image { path, alt }) = self.stack.pop() {
+                    self.push(&format!(
+                        "#box(image({}, alt: {}))",
+                        string(&path),
+                        string(&alt)
+                    ));
+                    self.after_call = true;
+                }
+            }
+            TagEnd::Link => {
                 if let Some(Open::Link(true)) = self.stack.pop() {
                     self.call_end("]");
                 }
@@ -514,6 +544,14 @@ mod tests {
         let out = typst_of("# T\n\nText[^1] weiter.\n\n[^1]: Die Fußnote.\n");
         assert!(out.contains("Text#footnote[Die Fußnote.] weiter"), "{out}");
         assert_eq!(out.matches("Die Fußnote").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn self_referencing_footnotes_do_not_recurse() {
+        let out =
+            typst_of("# T\n\nA[^1] B[^2]\n\n[^1]: Eins[^1]\n\n[^2]: Zwei[^3]\n\n[^3]: Drei[^2]\n");
+        assert!(out.contains("A#footnote[Eins]"), "{out}");
+        assert!(out.contains("B#footnote[Zwei#footnote[Drei]]"), "{out}");
     }
 
     #[test]

@@ -115,17 +115,6 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
                 .collect(),
         })
         .collect();
-    let nav: Vec<&TocChapter> = {
-        let mut seen = Vec::new();
-        let mut nav = Vec::new();
-        for entry in &toc {
-            if !seen.contains(&&entry.seite) {
-                seen.push(&entry.seite);
-                nav.push(entry);
-            }
-        }
-        nav
-    };
     let programme = &project.programme;
     let mut base = Context::new();
     base.insert("titel", &programme.full_title());
@@ -150,8 +139,9 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         im_verzeichnis: false,
         abschnitte: Vec::new(),
     };
+    // Navigation: the start page, then every chapter that has a page of its own.
     let nav_entries: Vec<&TocChapter> = std::iter::once(&start)
-        .chain(nav.into_iter().filter(|entry| entry.seite != "index.html"))
+        .chain(toc.iter().filter(|entry| entry.im_verzeichnis))
         .collect();
     base.insert("navigation", &nav_entries);
 

@@ -67,6 +67,8 @@ pub enum ServeEvent {
         duration: Duration,
         /// Charts drawn (the others came unchanged from the cache).
         charts_drawn: usize,
+        /// Warnings of the checks.
+        warnings: Findings,
         /// The build before had failed.
         recovered: bool,
     },
@@ -239,6 +241,7 @@ fn handle_build(
                 removed: build.removed.len(),
                 duration: build.duration,
                 charts_drawn: build.charts_drawn,
+                warnings: build.warnings,
                 recovered,
             });
             Some(PdfJob {

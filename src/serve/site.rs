@@ -9,8 +9,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{prepare_cached, BuildError, Prepared, Timings};
+use crate::build::{prepare_checked, BuildError, Prepared, Timings};
 use crate::charts::SvgCache;
+use crate::check::CheckOptions;
+use crate::diagnostic::Findings;
 use crate::load;
 use crate::model::Project;
 use crate::render::html;
@@ -23,6 +25,8 @@ pub struct SiteBuild {
     pub removed: Vec<String>,
     /// How long the build took.
     pub duration: Duration,
+    /// Warnings of the checks (they do not stop the build).
+    pub warnings: Findings,
     /// Charts drawn in this build; unchanged charts come from the cache.
     pub charts_drawn: usize,
     /// The loaded project (for the PDF).
@@ -59,7 +63,15 @@ impl SiteBuilder {
         let drawn_before = self.svg_cache.drawn();
         let mut timings = Timings::start();
         let project = load::load(&self.root)?;
-        let prepared = prepare_cached(&project, &mut timings, &mut self.svg_cache)?;
+        // The checks of a draft build: open values are fine while writing.
+        let (prepared, warnings) = prepare_checked(
+            &project,
+            CheckOptions {
+                final_version: false,
+            },
+            &mut timings,
+            &mut self.svg_cache,
+        )?;
         let pdf_name = format!("{}.pdf", project.programme.slug());
         let site = html::render_site(&html::SiteInput {
             project: &project,
@@ -81,6 +93,7 @@ impl SiteBuilder {
             removed,
             duration: start.elapsed(),
             charts_drawn: self.svg_cache.drawn() - drawn_before,
+            warnings,
             project,
             prepared,
             pdf_name,

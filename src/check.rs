@@ -1,0 +1,509 @@
+//! Checks beyond what rendering needs: consistency of the figures (declared sums, shares and
+//! changes), year series without gaps, internal links, and – for the final version – that
+//! nothing is still pending and the programme is no longer a draft.
+//!
+//! Everything here works on the loaded [`Project`] and the prepared document; nothing is
+//! written. `amip check` reports these findings, and `amip build` refuses to build on errors.
+
+use serde_json::Value;
+
+use crate::build::Prepared;
+use crate::data::{self, DataError};
+use crate::diagnostic::{Finding, Findings};
+use crate::format::{self, PercentStyle};
+use crate::markdown::Node;
+use crate::model::{CheckDecl, Project, Status};
+
+/// What to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// The version for publication: no pending values, no draft status.
+    pub final_version: bool,
+}
+
+/// Runs all checks and returns every finding.
+pub fn check(project: &Project, prepared: &Prepared, options: CheckOptions) -> Findings {
+    let mut findings = check_data(project, options);
+    findings.extend(check_document(project, prepared));
+    findings
+}
+
+/// The checks that need only the data: they run even when a chapter has errors.
+pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
+    let mut findings = Findings::default();
+    year_series(project, &project.data, "", &mut findings);
+    for (index, decl) in project.checks.iter().enumerate() {
+        arithmetic(project, index, decl, &mut findings);
+    }
+    if options.final_version {
+        final_version(project, &mut findings);
+    }
+    findings
+}
+
+/// The checks of the rendered document (links).
+pub fn check_document(project: &Project, prepared: &Prepared) -> Findings {
+    let mut findings = Findings::default();
+    links(project, prepared, &mut findings);
+    findings
+}
+
+/// Where the values that are still pending are: (key path, finding at its line).
+pub fn pending_values(project: &Project) -> Vec<(String, Finding)> {
+    let mut paths = Vec::new();
+    collect_pending(&project.data, "", &mut paths);
+    paths
+        .into_iter()
+        .map(|path| {
+            let finding = project.finding_at_path(
+                format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
+                &path,
+            );
+            (path, finding)
+        })
+        .collect()
+}
+
+fn collect_pending(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                collect_pending(item, &join(path, key), out);
+            }
+        }
+        Value::Array(list) => {
+            for (index, item) in list.iter().enumerate() {
+                collect_pending(item, &join(path, &index.to_string()), out);
+            }
+        }
+        other if data::is_pending(other) && !path.is_empty() => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn final_version(project: &Project, findings: &mut Findings) {
+    if project.programme.status == Status::Draft {
+        findings.push(
+            project
+                .finding_at_path_in(
+                    crate::load::PROGRAMME_FILE,
+                    "status",
+                    "Das Programm hat noch den Status „draft“ (Entwurf).".to_string(),
+                )
+                .with_help(
+                    "Setzen Sie in data/programm.yaml status: final, wenn alles abgestimmt ist.",
+                ),
+        );
+    }
+    for (_, finding) in pending_values(project) {
+        findings.push(finding.with_help("Tragen Sie den abgestimmten Wert ein."));
+    }
+}
+
+/// Maps whose keys are all years must not skip a year.
+fn year_series(project: &Project, value: &Value, path: &str, findings: &mut Findings) {
+    let Value::Object(map) = value else {
+        if let Value::Array(list) = value {
+            for (index, item) in list.iter().enumerate() {
+                year_series(project, item, &join(path, &index.to_string()), findings);
+            }
+        }
+        return;
+    };
+    let years: Option<Vec<i64>> = map
+        .keys()
+        .map(|key| {
+            key.parse::<i64>()
+                .ok()
+                .filter(|year| (1900..=2200).contains(year))
+        })
+        .collect();
+    if let Some(mut years) = years.filter(|y| y.len() >= 2) {
+        let written = years.clone();
+        years.sort_unstable();
+        let missing: Vec<String> = years
+            .windows(2)
+            .flat_map(|pair| match pair {
+                [a, b] => (a + 1..*b).map(|y| y.to_string()).collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        if !missing.is_empty() {
+            findings.push(project.finding_at_path(
+                format!(
+                    "Die Jahresreihe „{path}“ hat Lücken: es fehlt {}.",
+                    missing.join(", ")
+                ),
+                path,
+            ));
+        }
+        if written != years {
+            findings.push(
+                project
+                    .finding_at_path(
+                        format!("Die Jahresreihe „{path}“ ist nicht nach Jahren sortiert."),
+                        path,
+                    )
+                    .warning(),
+            );
+        }
+    }
+    for (key, item) in map {
+        year_series(project, item, &join(path, key), findings);
+    }
+}
+
+fn number(project: &Project, path: &str) -> Result<Option<f64>, DataError> {
+    data::number_at(&project.data, path)
+}
+
+/// The numbers of a map (field → value) or a single number under the key "".
+fn numbers_of(project: &Project, path: &str) -> Result<Vec<(String, Option<f64>)>, DataError> {
+    match data::lookup(&project.data, path)? {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| v.is_number() || data::is_pending(v))
+            .map(|(k, v)| Ok((k.clone(), data::number(v, &join(path, k))?)))
+            .collect(),
+        other => Ok(vec![(String::new(), data::number(other, path)?)]),
+    }
+}
+
+fn show(value: f64) -> String {
+    let digits = if value.fract() == 0.0 { 0 } else { 2 };
+    format::number(value, digits).unwrap_or_else(|_| value.to_string())
+}
+
+fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut Findings) {
+    let file = crate::load::CHECKS_FILE;
+    let place = |message: String| project.finding_at_path_in(file, &index.to_string(), message);
+    let result = (|| -> Result<(), DataError> {
+        if let Some(total) = &decl.summe {
+            let tolerance = decl.toleranz.unwrap_or(0.0);
+            let totals = numbers_of(project, total)?;
+            for (field, stated) in totals {
+                let Some(stated) = stated else { continue };
+                let mut sum = 0.0;
+                let mut complete = true;
+                for part in &decl.teile {
+                    let part_path = if field.is_empty() {
+                        part.clone()
+                    } else {
+                        join(part, &field)
+                    };
+                    let values = if field.is_empty() {
+                        numbers_of(project, part)?
+                    } else {
+                        vec![(field.clone(), number(project, &part_path)?)]
+                    };
+                    for (_, value) in values {
+                        match value {
+                            Some(v) => sum += v,
+                            None => complete = false,
+                        }
+                    }
+                }
+                let total_path = if field.is_empty() {
+                    total.clone()
+                } else {
+                    join(total, &field)
+                };
+                if complete && (sum - stated).abs() > tolerance + 1e-9 {
+                    let parts: Vec<String> = decl
+                        .teile
+                        .iter()
+                        .map(|p| {
+                            if field.is_empty() {
+                                p.clone()
+                            } else {
+                                join(p, &field)
+                            }
+                        })
+                        .collect();
+                    findings.push(project.finding_at_path(
+                        format!(
+                            "Rechenprobe: „{total_path}“ ist {}, die Summe von {} ergibt aber {} (Differenz {}).",
+                            show(stated),
+                            parts.join(" + "),
+                            show(sum),
+                            show(stated - sum)
+                        ),
+                        &total_path,
+                    ));
+                }
+            }
+        }
+        if let Some(field) = &decl.feld {
+            let tolerance = decl.toleranz.unwrap_or(0.0);
+            for row in &decl.zeilen {
+                let Some(stated) = number(project, &join(row, field))? else {
+                    continue;
+                };
+                let mut sum = 0.0;
+                let mut complete = true;
+                for part in &decl.felder {
+                    match number(project, &join(row, part))? {
+                        Some(v) => sum += v,
+                        None => complete = false,
+                    }
+                }
+                if complete && (sum - stated).abs() > tolerance + 1e-9 {
+                    findings.push(project.finding_at_path(
+                        format!(
+                            "Rechenprobe in Zeile „{row}“, Spalte „{field}“: eingetragen ist {}, die Summe der Spalten {} ergibt aber {} (Differenz {}).",
+                            show(stated),
+                            decl.felder.join(" + "),
+                            show(sum),
+                            show(stated - sum)
+                        ),
+                        &join(row, field),
+                    ));
+                }
+            }
+        }
+        if let Some(stated_path) = &decl.wert {
+            let Some(stated) = number(project, stated_path)? else {
+                return Ok(());
+            };
+            let tolerance = decl.toleranz.unwrap_or(0.05);
+            let computed = if let Some(share) = &decl.anteil {
+                match (
+                    number(project, &share.teil)?,
+                    number(project, &share.ganzes)?,
+                ) {
+                    (Some(part), Some(whole)) => format::share(part, whole),
+                    _ => None,
+                }
+            } else if let Some(change) = &decl.veraenderung {
+                match (number(project, &change.von)?, number(project, &change.auf)?) {
+                    (Some(from), Some(to)) => format::change_percent(from, to),
+                    _ => None,
+                }
+            } else {
+                findings.push(place(format!(
+                    "Prüfung {}: zu wert: gehört anteil: oder veraenderung:.",
+                    index + 1
+                )));
+                None
+            };
+            if let Some(computed) = computed {
+                if (computed - stated).abs() > tolerance + 1e-9 {
+                    let computed_text =
+                        format::percent(computed, 2, PercentStyle::Sign).unwrap_or_default();
+                    let stated_text =
+                        format::percent(stated, 2, PercentStyle::Sign).unwrap_or_default();
+                    findings.push(project.finding_at_path(
+                        format!(
+                            "Rechenprobe: „{stated_path}“ nennt {stated_text}, berechnet sind {computed_text} (Differenz {} Prozentpunkte).",
+                            format::number(stated - computed, 2).unwrap_or_default()
+                        ),
+                        stated_path,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })();
+    if let Err(err) = result {
+        findings.push(place(format!("Prüfung {}: {err}", index + 1)));
+    }
+}
+
+/// Links to `#anker` must reach a heading of the document.
+fn links(project: &Project, prepared: &Prepared, findings: &mut Findings) {
+    for doc in &prepared.docs {
+        for node in &doc.nodes {
+            if let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+                dest_url,
+                ..
+            })) = node
+            {
+                let url = dest_url.as_ref();
+                let fragment = if let Some(fragment) = url.strip_prefix('#') {
+                    Some(fragment)
+                } else if !url.contains("://") && !url.starts_with("mailto:") {
+                    url.split_once('#').map(|(_, f)| f)
+                } else {
+                    None
+                };
+                let file = project
+                    .chapters
+                    .get(doc.chapter)
+                    .map(|c| c.file.clone())
+                    .unwrap_or_default();
+                match fragment {
+                    Some(fragment) if !prepared.numbering.anchors.contains_key(fragment) => {
+                        findings.push(
+                            Finding::error(format!(
+                                "{file}: der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
+                            ))
+                            .in_file(file),
+                        );
+                    }
+                    None if !url.contains("://")
+                        && !url.starts_with("mailto:")
+                        && !url.is_empty() =>
+                    {
+                        findings.push(
+                            Finding::error(format!(
+                                "{file}: der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
+                            ))
+                            .in_file(file),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ShareCheck;
+
+    fn project(data: Value, checks: Vec<CheckDecl>) -> Project {
+        Project {
+            root: std::path::PathBuf::new(),
+            programme: serde_saphyr::from_str(
+                "jobcenter: J\ntitel: T\njahr: 2020\nstatus: final\n",
+            )
+            .unwrap(),
+            data,
+            example_sets: Vec::new(),
+            chapters: Vec::new(),
+            charts: Default::default(),
+            tables: Default::default(),
+            templates: Default::default(),
+            images: Default::default(),
+            checks,
+            sources: Default::default(),
+            data_files: Default::default(),
+        }
+    }
+
+    fn empty_prepared() -> Prepared {
+        Prepared {
+            docs: Vec::new(),
+            numbering: Default::default(),
+            tables: Default::default(),
+            charts: Default::default(),
+            svgs: Default::default(),
+        }
+    }
+
+    fn decl(yaml: &str) -> CheckDecl {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn sums_of_maps_are_checked_field_by_field() {
+        let data = serde_json::json!({"b": {
+            "vk": {"vorjahr": 9069867, "planjahr": 8581009},
+            "egl": {"vorjahr": 7129465, "planjahr": 7053067},
+            "gesamt": {"vorjahr": 16199332, "planjahr": 15634077}}});
+        let p = project(data, vec![decl("summe: b.gesamt\nteile: [b.vk, b.egl]\n")]);
+        let findings = check(&p, &empty_prepared(), CheckOptions::default());
+        assert_eq!(findings.0.len(), 1, "{:?}", findings.0);
+        let message = &findings.0[0].message;
+        assert!(message.contains("b.gesamt.planjahr"), "{message}");
+        assert!(
+            message.contains("15.634.077") && message.contains("15.634.076"),
+            "{message}"
+        );
+        assert!(message.contains("Differenz 1"), "{message}");
+    }
+
+    #[test]
+    fn row_totals_and_map_parts() {
+        let data = serde_json::json!({"ip": {"m": {"gesamt": 173, "a": 33, "b": 122, "c": 17}},
+            "eb": {"x": 1, "y": 2}, "egl": 4});
+        let p = project(
+            data,
+            vec![
+                decl("zeilen: [ip.m]\nfeld: gesamt\nfelder: [a, b, c]\n"),
+                decl("summe: egl\nteile: [eb]\n"),
+            ],
+        );
+        let findings = check(&p, &empty_prepared(), CheckOptions::default());
+        assert_eq!(findings.0.len(), 2, "{:?}", findings.0);
+        assert!(findings.0[0]
+            .message
+            .contains("Zeile „ip.m“, Spalte „gesamt“"));
+        assert!(
+            findings.0[0].message.contains("eingetragen ist 173")
+                && findings.0[0].message.contains("ergibt aber 172")
+        );
+        assert!(
+            findings.0[1].message.contains("„egl“ ist 4")
+                && findings.0[1].message.contains("ergibt aber 3")
+        );
+    }
+
+    #[test]
+    fn stated_shares_and_changes_within_rounding() {
+        let data = serde_json::json!({"a": 173, "g": 5485, "q": 3.2, "q2": 3.5, "v0": 9069867, "v1": 8581009, "d": -5.4});
+        let mut share = decl("wert: q\n");
+        share.anteil = Some(ShareCheck {
+            teil: "a".into(),
+            ganzes: "g".into(),
+        });
+        let mut wrong = share.clone();
+        wrong.wert = Some("q2".into());
+        let change = decl("wert: d\nveraenderung: {von: v0, auf: v1}\n");
+        let p = project(data, vec![share, wrong, change]);
+        let findings = check(&p, &empty_prepared(), CheckOptions::default());
+        assert_eq!(findings.0.len(), 1, "{:?}", findings.0);
+        assert!(
+            findings.0[0].message.contains("„q2“ nennt 3,50"),
+            "{}",
+            findings.0[0].message
+        );
+    }
+
+    #[test]
+    fn gaps_in_year_series_are_named() {
+        let data = serde_json::json!({"elb": {"jdw": {"2009": 1, "2010": 2, "2013": 3}}});
+        let p = project(data, Vec::new());
+        let findings = check(&p, &empty_prepared(), CheckOptions::default());
+        assert_eq!(findings.0.len(), 1);
+        assert!(
+            findings.0[0]
+                .message
+                .contains("„elb.jdw“ hat Lücken: es fehlt 2011, 2012"),
+            "{}",
+            findings.0[0].message
+        );
+    }
+
+    #[test]
+    fn final_version_lists_pending_values_and_draft_status() {
+        let data = serde_json::json!({"ziele": {"lokal": [{"wert": null}, {"wert": "in_abstimmung"}, {"wert": 3}]}});
+        let mut p = project(data, Vec::new());
+        assert!(check(&p, &empty_prepared(), CheckOptions::default())
+            .0
+            .is_empty());
+        p.programme.status = Status::Draft;
+        let findings = check(
+            &p,
+            &empty_prepared(),
+            CheckOptions {
+                final_version: true,
+            },
+        );
+        let messages: Vec<&str> = findings.0.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("draft"));
+        assert!(messages[1].contains("ziele.lokal.0.wert"));
+        assert!(messages[2].contains("ziele.lokal.1.wert"));
+    }
+}

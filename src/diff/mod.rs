@@ -1,0 +1,172 @@
+//! Year over year: what changed between two versions of a programme (`amip diff`).
+//!
+//! Both versions are loaded and prepared in memory exactly as a build would ([`Snapshot`]);
+//! [`compare`] then reports changes of meaning rather than of lines:
+//! - [`figures`]: every data value that changed, with old → new and the change, and added or
+//!   removed data sets, rows and series points;
+//! - [`text`]: per chapter, a word diff of the visible text after expansion, so a changed
+//!   figure shows up in the sentence that uses it; added, removed and renamed chapters and
+//!   changed headings;
+//! - [`objects`]: tables and charts that changed, and how.
+//!
+//! [`source`] turns a folder or a git revision into a project folder to load; [`terminal`] and
+//! [`html`] write the report.
+
+pub mod figures;
+pub mod html;
+pub mod objects;
+pub mod source;
+pub mod terminal;
+pub mod text;
+
+use std::path::Path;
+
+use crate::build::{prepare, Prepared, Timings};
+use crate::diagnostic::Findings;
+use crate::model::Project;
+
+pub use figures::{FigureChange, FigureKind};
+pub use objects::{ObjectChange, ObjectKind, ObjectStatus};
+pub use text::{
+    BlockDiff, BlockKind, ChapterChange, ChapterStatus, HeadingChange, Segment, SegmentTag,
+};
+
+/// One side of a comparison: a project loaded and prepared in memory.
+pub struct Snapshot {
+    /// How the side is named in the report ("Arbeitsordner", "v2020 (3f2a9c1)").
+    pub label: String,
+    /// The loaded project.
+    pub project: Project,
+    /// Expanded, parsed chapters and resolved tables and charts.
+    pub prepared: Prepared,
+}
+
+impl Snapshot {
+    /// Loads and prepares the project at `root`.
+    pub fn load(root: &Path, label: impl Into<String>) -> Result<Self, Findings> {
+        let project = crate::load::load(root)?;
+        let mut timings = Timings::default();
+        let prepared = prepare(&project, &mut timings)?;
+        Ok(Self {
+            label: label.into(),
+            project,
+            prepared,
+        })
+    }
+}
+
+/// Everything that changed from the old to the new version.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Label of the old side.
+    pub old_label: String,
+    /// Label of the new side.
+    pub new_label: String,
+    /// Full title of the old programme.
+    pub old_title: String,
+    /// Full title of the new programme.
+    pub new_title: String,
+    /// Changed, added and removed data values.
+    pub figures: Vec<FigureChange>,
+    /// Every chapter of both sides, in the new order (removed ones where they stood).
+    pub chapters: Vec<ChapterChange>,
+    /// Changed, added and removed tables.
+    pub tables: Vec<ObjectChange>,
+    /// Changed, added and removed charts.
+    pub charts: Vec<ObjectChange>,
+}
+
+impl Comparison {
+    /// Chapters that are not unchanged.
+    pub fn changed_chapters(&self) -> impl Iterator<Item = &ChapterChange> {
+        self.chapters
+            .iter()
+            .filter(|c| c.status != ChapterStatus::Unchanged)
+    }
+
+    /// Whether nothing changed at all.
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty()
+            && self.changed_chapters().next().is_none()
+            && self.tables.is_empty()
+            && self.charts.is_empty()
+    }
+
+    /// One German sentence summing up the changes.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "Keine Unterschiede.".to_string();
+        }
+        let chapters = self.changed_chapters().count();
+        let parts: Vec<String> = [
+            (self.figures.len(), "Zahl", "Zahlen"),
+            (chapters, "Kapitel", "Kapitel"),
+            (self.tables.len(), "Tabelle", "Tabellen"),
+            (self.charts.len(), "Abbildung", "Abbildungen"),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| count(*n, one, many))
+        .collect();
+        format!("Geändert: {}.", parts.join(", "))
+    }
+}
+
+/// "1 Tabelle", "3 Tabellen".
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Compares two prepared versions.
+pub fn compare(old: &Snapshot, new: &Snapshot) -> Comparison {
+    Comparison {
+        old_label: old.label.clone(),
+        new_label: new.label.clone(),
+        old_title: old.project.programme.full_title(),
+        new_title: new.project.programme.full_title(),
+        figures: figures::compare(old, new),
+        chapters: text::compare(old, new),
+        tables: objects::compare_tables(&old.prepared.tables, &new.prepared.tables),
+        charts: objects::compare_charts(&old.prepared.charts, &new.prepared.charts),
+    }
+}
+
+/// Sequence alignment shared by the figure, table and text diffs: runs of equal items and
+/// change regions (deletions and insertions next to each other merged into one region).
+pub(crate) fn align<T: Eq + std::hash::Hash>(
+    old: &[T],
+    new: &[T],
+) -> Vec<(bool, std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, old, new);
+    let mut regions: Vec<(bool, std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    for op in ops {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let equal = tag == similar::DiffTag::Equal;
+        match regions.last_mut() {
+            Some((false, last_old, last_new)) if !equal => {
+                last_old.end = last_old.end.max(old_range.end);
+                last_new.end = last_new.end.max(new_range.end);
+            }
+            _ => regions.push((equal, old_range, new_range)),
+        }
+    }
+    regions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn align_merges_deletions_and_insertions() {
+        let regions = align(&["a", "b", "c"], &["a", "x", "y", "c"]);
+        assert_eq!(
+            regions,
+            vec![(true, 0..1, 0..1), (false, 1..2, 1..3), (true, 2..3, 3..4)]
+        );
+    }
+}
