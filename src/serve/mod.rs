@@ -451,9 +451,13 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         public: !options.bind.is_loopback(),
     });
     let stopping = Arc::clone(&report);
+    let close_pdf = pdf_worker.as_ref().map(PdfWorker::queue);
     let served = runtime.block_on(async move {
         let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
             stop_signal().await;
+            if let Some(queue) = &close_pdf {
+                queue.close();
+            }
             stopping(ServeEvent::Stopping);
             // Event streams end now; graceful shutdown would wait for them otherwise.
             let _ = shutdown_tx.send(true);

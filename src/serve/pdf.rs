@@ -148,6 +148,16 @@ impl Drop for PdfWorker {
 pub struct PdfQueue(Arc<(Mutex<Slot>, Condvar)>);
 
 impl PdfQueue {
+    /// Takes no more jobs and silences the outcome of the running one: after Ctrl-C, typst
+    /// (in the same process group) is interrupted too, which is no error worth reporting.
+    pub fn close(&self) {
+        let (lock, ready) = &*self.0;
+        let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.stop = true;
+        slot.job = None;
+        ready.notify_one();
+    }
+
     /// Queues `job`, replacing a queued one that typst has not started.
     pub fn submit(&self, job: PdfJob) {
         let (lock, ready) = &*self.0;
