@@ -428,9 +428,15 @@ pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
                 continue;
             }
         };
-        match body.get(start + 2..).and_then(|rest| rest.find(close)) {
-            Some(end) => at = start + 2 + end + 2,
-            None => return Some((start, close)),
+        // The tag is unclosed when the next tag opens before it closes.
+        let rest = body.get(start + 2..).unwrap_or_default();
+        let next_open = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|open| rest.find(open))
+            .min();
+        match rest.find(close) {
+            Some(end) if next_open.is_none_or(|next| end < next) => at = start + 2 + end + 2,
+            _ => return Some((start, close)),
         }
     }
     None
@@ -438,10 +444,19 @@ pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
 
 /// Translates tera's most common English messages for authors.
 fn translate(text: &str) -> String {
-    const PHRASES: [(&str, &str); 9] = [
+    const PHRASES: [(&str, &str); 12] = [
         ("Unexpected character", "Unerwartetes Zeichen"),
         ("not found in context", "ist in den Daten nicht vorhanden"),
-        ("Variable", "Variable"),
+        (
+            "is not defined. Available variables:",
+            "gibt es nicht. Vorhanden sind:",
+        ),
+        ("Variable", "Die Variable"),
+        (
+            "Invalid type for the value, expected",
+            "Falscher Typ: erwartet",
+        ),
+        ("but got", "aber erhalten"),
         ("Unknown filter", "Unbekannter Filter"),
         ("Unknown function", "Unbekannte Funktion"),
         (
@@ -525,6 +540,7 @@ mod tests {
         assert_eq!(unclosed_tag("{% if"), Some((0, "%}")));
         assert_eq!(unclosed_tag("{# note"), Some((0, "#}")));
         assert_eq!(unclosed_tag("Menge {a, b}"), None);
+        assert_eq!(unclosed_tag("{{ a\n\n{{ b }}"), Some((0, "}}")));
     }
 
     #[test]

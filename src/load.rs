@@ -147,9 +147,43 @@ pub fn parse_yaml<T: DeserializeOwned>(
     }
 }
 
+/// The YAML reader's English messages in German, without the place (shown separately).
+fn translate_yaml_message(message: &str) -> String {
+    // "error: line 2 column 12: unclosed bracket" → "unclosed bracket"
+    let mut text = message.trim().trim_start_matches("error:").trim();
+    if text.starts_with("line ") {
+        if let Some((_, rest)) = text.split_once(": ") {
+            text = rest;
+        }
+    }
+    const PHRASES: [(&str, &str); 18] = [
+        ("value `", "der Wert `"),
+        ("unclosed bracket '['", "die eckige Klammer „[“ wird nicht geschlossen"),
+        ("unclosed bracket '{'", "die geschweifte Klammer „{“ wird nicht geschlossen"),
+        ("YAML document too large or too complex: limits breached", "die Datei ist zu groß oder zu verschachtelt (z. B. zu viele Verweise mit *), Grenze überschritten"),
+        ("recursion limit exceeded", "zu tief verschachtelt"),
+        ("is not a finite number", "ist keine endliche Zahl (.nan und .inf sind keine Werte)"),
+        ("unknown variant", "unbekannter Wert"),
+        ("unknown field", "unbekannter Schlüssel"),
+        ("missing field", "es fehlt der Schlüssel"),
+        ("expected one of", "erlaubt sind"),
+        ("duplicate mapping key", "der Schlüssel"),
+        ("is not allowed here", "ist doppelt"),
+        ("mapping values are not allowed in this context", "hier ist kein „Schlüssel: Wert“ erlaubt (fehlt ein Zeilenumbruch oder Anführungszeichen?)"),
+        ("while parsing a block collection, did not find expected '-' indicator", "in einer Liste fehlt das „-“ am Zeilenanfang"),
+        ("did not find expected key", "hier wird ein Schlüssel erwartet (Einrückung prüfen)"),
+        ("invalid type", "falscher Typ"),
+        ("invalid i32", "hier wird eine ganze Zahl erwartet"),
+        ("expected", "erwartet"),
+    ];
+    PHRASES
+        .iter()
+        .fold(text.to_string(), |acc, (en, de)| acc.replace(en, de))
+}
+
 fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
     let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
-    let message = message.lines().next().unwrap_or_default().to_string();
+    let message = translate_yaml_message(message.lines().next().unwrap_or_default());
     let finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
     match err.location() {
         Some(location) => {
