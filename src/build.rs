@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
@@ -76,19 +77,37 @@ pub struct Prepared {
 /// Runs expansion, Markdown, tables and charts on a loaded project.
 pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {
     let mut findings = Findings::default();
+    // Tables and charts are independent of each other: resolve and draw them on all cores,
+    // then collect results and findings in declaration order, as a sequential build would.
+    let declared_tables: Vec<_> = project.tables.iter().collect();
+    let table_results: Vec<_> = declared_tables
+        .par_iter()
+        .map(|(id, decl)| tables::resolve_table(id, decl, &project.data, &project.example_sets))
+        .collect();
     let mut resolved_tables = IndexMap::new();
-    for (id, decl) in &project.tables {
-        match tables::resolve_table(id, decl, &project.data, &project.example_sets) {
+    for ((id, _), result) in declared_tables.iter().zip(table_results) {
+        match result {
             Ok(table) => {
-                resolved_tables.insert(id.clone(), table);
+                resolved_tables.insert((*id).clone(), table);
             }
             Err(err) => findings
                 .push(Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE)),
         }
     }
+    timings.lap("Tabellen");
+    let declared_charts: Vec<_> = project.charts.iter().collect();
+    let chart_results: Vec<_> = declared_charts
+        .par_iter()
+        .map(|(id, decl)| {
+            let chart = data::resolve_chart(id, decl, &project.data, &project.example_sets);
+            let svg = chart.as_ref().ok().map(charts::render_svg);
+            (chart, svg)
+        })
+        .collect();
     let mut resolved_charts = IndexMap::new();
-    for (id, decl) in &project.charts {
-        match data::resolve_chart(id, decl, &project.data, &project.example_sets) {
+    let mut svg_results = Vec::new();
+    for ((id, _), (chart, svg)) in declared_charts.iter().zip(chart_results) {
+        match chart {
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
                     findings.push(
@@ -101,19 +120,19 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
                         ),
                     );
                 }
-                resolved_charts.insert(id.clone(), chart);
+                resolved_charts.insert((*id).clone(), chart);
+                svg_results.extend(svg.map(|svg| ((*id).clone(), svg)));
             }
             Err(err) => findings.push(
                 Finding::error(format!("Abbildung „{id}“: {err}")).in_file(load::CHARTS_FILE),
             ),
         }
     }
-    timings.lap("Tabellen");
     let mut svgs = IndexMap::new();
-    for (id, chart) in &resolved_charts {
-        match charts::render_svg(chart) {
+    for (id, svg) in svg_results {
+        match svg {
             Ok(svg) => {
-                svgs.insert(id.clone(), svg);
+                svgs.insert(id, svg);
             }
             Err(err) => findings.push(Finding::error(err.to_string()).in_file(load::CHARTS_FILE)),
         }
@@ -236,6 +255,10 @@ pub fn creation_timestamp(project: &Project) -> i64 {
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
+    // Asking typst for its version takes a few milliseconds: do it while the project loads.
+    let typst_lookup = options
+        .pdf
+        .then(|| std::thread::spawn(typst_cli::find_installed));
     let project = load::load(root)?;
     timings.lap("Laden");
     let check_options = crate::check::CheckOptions {
@@ -260,6 +283,45 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let staging =
         Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
     let output_dir = root.join("output");
+
+    // The PDF first: typst takes most of a full build, so it runs while the website is
+    // rendered and written. A template error in the website still takes precedence over one in
+    // the Typst document, as when the website was built first.
+    let mut document = None;
+    let mut typst_run = None;
+    if options.pdf {
+        match pdf::render_document(
+            &project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        ) {
+            Ok(rendered) => {
+                let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
+                let files: Vec<_> = pdf::build_files(&rendered, &prepared.svgs)
+                    .into_iter()
+                    .chain(images)
+                    .collect();
+                write_all(&staging, "typst", &files)?;
+                timings.lap("Typst-Quelle");
+                let typst = match typst_lookup.and_then(|lookup| lookup.join().ok()).flatten() {
+                    Some(found) => found?,
+                    None => typst_cli::find_or_install(options.quiet)?,
+                };
+                typst_run = Some(typst_cli::spawn_compile(
+                    &typst,
+                    &staging.path().join("typst"),
+                    Path::new(&format!("../{pdf_name}")),
+                    creation_timestamp(&project),
+                    pdf::FONT_DIR,
+                )?);
+                document = Some(Ok(rendered));
+            }
+            Err(more) => document = Some(Err(more)),
+        }
+    }
+
     let mut pages = 0;
     if options.html {
         let site = html::render_site(&html::SiteInput {
@@ -271,20 +333,17 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             svgs: &prepared.svgs,
             pdf_name: &pdf_name,
         })?;
-        for (rel, bytes) in project
+        let files: Vec<(&String, &[u8])> = project
             .images
             .iter()
-            .chain(site.iter().map(|(r, b)| (r, b)))
-        {
-            if rel.ends_with(".html") {
-                pages += 1;
-            }
-            staging
-                .write(&format!("html/{rel}"), bytes)
-                .map_err(io(format!(
-                    "output/html/{rel} kann nicht geschrieben werden"
-                )))?;
-        }
+            .map(|(r, b)| (r, b.as_slice()))
+            .chain(site.iter().map(|(r, b)| (r, b.as_slice())))
+            .collect();
+        pages = files
+            .iter()
+            .filter(|(rel, _)| rel.ends_with(".html"))
+            .count();
+        write_all(&staging, "html", &files)?;
         timings.lap("HTML");
     } else if output_dir.join("html").is_dir() {
         copy_tree(&output_dir.join("html"), &staging.path().join("html"))
@@ -292,49 +351,25 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     }
 
     let mut pdf_built = false;
-    if options.pdf {
-        let document = pdf::render_document(
-            &project,
-            &prepared.docs,
-            &prepared.numbering,
-            &prepared.tables,
-            &prepared.charts,
-        )?;
-        let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
-        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs)
-            .into_iter()
-            .chain(images)
-        {
-            staging
-                .write(&format!("typst/{rel}"), &bytes)
-                .map_err(io(format!(
-                    "output/typst/{rel} kann nicht geschrieben werden"
-                )))?;
+    match (document, typst_run) {
+        (Some(Err(more)), _) => return Err(BuildError::Findings(more)),
+        (Some(Ok(document)), Some(run)) => {
+            if let Err(diagnostics) = run.wait()? {
+                return Err(BuildError::Findings(typst_findings(
+                    &diagnostics,
+                    &document,
+                )));
+            }
+            pdf_built = true;
+            timings.lap("PDF (typst)");
         }
-        timings.lap("Typst-Quelle");
-        let typst = typst_cli::find_or_install(options.quiet)?;
-        let typst_dir = staging.path().join("typst");
-        let result = typst_cli::compile(
-            &typst,
-            &typst_dir,
-            Path::new(&format!("../{pdf_name}")),
-            creation_timestamp(&project),
-            pdf::FONT_DIR,
-        )?;
-        if let Err(diagnostics) = result {
-            return Err(BuildError::Findings(typst_findings(
-                &diagnostics,
-                &document,
-            )));
-        }
-        pdf_built = true;
-        timings.lap("PDF (typst)");
-    } else {
-        for rel in [pdf_name.as_str(), "typst"] {
-            let previous = output_dir.join(rel);
-            if previous.exists() {
-                copy_tree(&previous, &staging.path().join(rel))
-                    .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
+        _ => {
+            for rel in [pdf_name.as_str(), "typst"] {
+                let previous = output_dir.join(rel);
+                if previous.exists() {
+                    copy_tree(&previous, &staging.path().join(rel))
+                        .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
+                }
             }
         }
     }
@@ -358,6 +393,26 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         timings,
         warnings: findings,
     })
+}
+
+/// Writes files below `folder` of the staging folder on all cores; reports the first failure
+/// in file order.
+fn write_all<B: AsRef<[u8]> + Sync>(
+    staging: &Staging,
+    folder: &str,
+    files: &[(impl AsRef<str> + Sync, B)],
+) -> Result<(), BuildError> {
+    let results: Vec<std::io::Result<()>> = files
+        .par_iter()
+        .map(|(rel, bytes)| staging.write(&format!("{folder}/{}", rel.as_ref()), bytes.as_ref()))
+        .collect();
+    for ((rel, _), result) in files.iter().zip(results) {
+        result.map_err(io(format!(
+            "output/{folder}/{} kann nicht geschrieben werden",
+            rel.as_ref()
+        )))?;
+    }
+    Ok(())
 }
 
 /// Translates typst's diagnostics into findings that name the chapter they came from.

@@ -141,23 +141,43 @@ fn on_path() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Finds a typst of the pinned minor version, installing it when allowed.
-pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+/// Looks for an installed typst: `AMIP_TYPST`, then `PATH`, then the user cache.
+/// `Ok(Err(wrong))`: none usable is installed (`wrong` tells of one with another version).
+fn installed() -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
     if let Some(explicit) = std::env::var_os("AMIP_TYPST").filter(|v| !v.is_empty()) {
-        return check_version(Path::new(&explicit));
+        return check_version(Path::new(&explicit)).map(Ok);
     }
     let mut wrong = None;
     if let Some(program) = on_path() {
         match check_version(&program) {
-            Ok(found) => return Ok(found),
+            Ok(found) => return Ok(Ok(found)),
             Err(err @ TypstError::WrongVersion { .. }) => wrong = Some(err),
             Err(err) => return Err(err),
         }
     }
     let cached = cache_root().join("bin").join("typst");
     if cached.is_file() {
-        return check_version(&cached);
+        return check_version(&cached).map(Ok);
     }
+    Ok(Err(wrong))
+}
+
+/// Finds an installed typst without installing one; `None` when [`find_or_install`] would
+/// have to install it. Cheap enough to run alongside other work (`typst --version`).
+pub fn find_installed() -> Option<Result<PathBuf, TypstError>> {
+    match installed() {
+        Ok(Ok(found)) => Some(Ok(found)),
+        Ok(Err(_)) => None,
+        Err(err) => Some(Err(err)),
+    }
+}
+
+/// Finds a typst of the pinned minor version, installing it when allowed.
+pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+    let wrong = match installed()? {
+        Ok(found) => return Ok(found),
+        Err(wrong) => wrong,
+    };
     if std::env::var("AMIP_NO_INSTALL").is_ok_and(|v| v == "1") {
         return Err(wrong.unwrap_or(TypstError::NotFound));
     }
@@ -184,7 +204,7 @@ pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
             "cargo install endete mit {status}"
         )));
     }
-    check_version(&cached)
+    check_version(&cache_root().join("bin").join("typst"))
 }
 
 /// Runs `typst compile` in `dir` (which is also the root) and writes `output`.
@@ -195,7 +215,27 @@ pub fn compile(
     timestamp: i64,
     font_dir: &str,
 ) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
-    let result = Command::new(typst)
+    spawn_compile(typst, dir, output, timestamp, font_dir)?.wait()
+}
+
+/// A `typst compile` running in the background; [`TypstRun::wait`] collects its result.
+/// Dropped without waiting, it stops typst, so nothing writes into a discarded build folder.
+#[derive(Debug)]
+pub struct TypstRun {
+    child: Option<std::process::Child>,
+    path: String,
+}
+
+/// Starts `typst compile` like [`compile`] and returns at once, so other work can go on
+/// while typst sets the PDF.
+pub fn spawn_compile(
+    typst: &Path,
+    dir: &Path,
+    output: &Path,
+    timestamp: i64,
+    font_dir: &str,
+) -> Result<TypstRun, TypstError> {
+    let child = Command::new(typst)
         .current_dir(dir)
         .arg("compile")
         .arg("main.typ")
@@ -207,16 +247,47 @@ pub fn compile(
         .args(["--pdf-standard", "ua-1,a-2a"])
         .args(["--diagnostic-format", "short"])
         .env_remove("SOURCE_DATE_EPOCH")
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|source| TypstError::Start {
             path: typst.display().to_string(),
             source,
         })?;
-    if result.status.success() {
-        Ok(Ok(()))
-    } else {
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        Ok(Err(parse_diagnostics(&stderr)))
+    Ok(TypstRun {
+        child: Some(child),
+        path: typst.display().to_string(),
+    })
+}
+
+impl TypstRun {
+    /// Waits for typst; `Ok(Err(diagnostics))` when it reported errors.
+    pub fn wait(mut self) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
+        let Some(child) = self.child.take() else {
+            return Ok(Ok(()));
+        };
+        let result = child
+            .wait_with_output()
+            .map_err(|source| TypstError::Start {
+                path: self.path.clone(),
+                source,
+            })?;
+        if result.status.success() {
+            Ok(Ok(()))
+        } else {
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            Ok(Err(parse_diagnostics(&stderr)))
+        }
+    }
+}
+
+impl Drop for TypstRun {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
