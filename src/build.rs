@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
-use crate::output::{copy_tree, Staging};
+use crate::output::{link_tree, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
 
@@ -298,12 +298,15 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             &prepared.charts,
         ) {
             Ok(rendered) => {
-                let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
+                let images = project
+                    .images
+                    .iter()
+                    .map(|(r, b)| (r.clone(), b.as_slice()));
                 let files: Vec<_> = pdf::build_files(&rendered, &prepared.svgs)
                     .into_iter()
                     .chain(images)
                     .collect();
-                write_all(&staging, "typst", &files)?;
+                write_all(&staging, &output_dir, "typst", &files)?;
                 timings.lap("Typst-Quelle");
                 let typst = match typst_lookup.and_then(|lookup| lookup.join().ok()).flatten() {
                     Some(found) => found?,
@@ -343,10 +346,10 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             .iter()
             .filter(|(rel, _)| rel.ends_with(".html"))
             .count();
-        write_all(&staging, "html", &files)?;
+        write_all(&staging, &output_dir, "html", &files)?;
         timings.lap("HTML");
     } else if output_dir.join("html").is_dir() {
-        copy_tree(&output_dir.join("html"), &staging.path().join("html"))
+        link_tree(&output_dir.join("html"), &staging.path().join("html"))
             .map_err(io("Die bisherige Website kann nicht übernommen werden"))?;
     }
 
@@ -367,7 +370,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             for rel in [pdf_name.as_str(), "typst"] {
                 let previous = output_dir.join(rel);
                 if previous.exists() {
-                    copy_tree(&previous, &staging.path().join(rel))
+                    link_tree(&previous, &staging.path().join(rel))
                         .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
                 }
             }
@@ -376,7 +379,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let pdf_path = staging.path().join(&pdf_name);
     let has_pdf = pdf_path.is_file();
     if has_pdf && staging.path().join("html").is_dir() {
-        std::fs::copy(&pdf_path, staging.path().join("html").join(&pdf_name))
+        link_tree(&pdf_path, &staging.path().join("html").join(&pdf_name))
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
     staging.commit(&output_dir).map_err(io(format!(
@@ -395,16 +398,20 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     })
 }
 
-/// Writes files below `folder` of the staging folder on all cores; reports the first failure
-/// in file order.
+/// Writes files below `folder` of the staging folder on all cores, reusing unchanged files of
+/// the current output; reports the first failure in file order.
 fn write_all<B: AsRef<[u8]> + Sync>(
     staging: &Staging,
+    output_dir: &Path,
     folder: &str,
     files: &[(impl AsRef<str> + Sync, B)],
 ) -> Result<(), BuildError> {
     let results: Vec<std::io::Result<()>> = files
         .par_iter()
-        .map(|(rel, bytes)| staging.write(&format!("{folder}/{}", rel.as_ref()), bytes.as_ref()))
+        .map(|(rel, bytes)| {
+            let rel = format!("{folder}/{}", rel.as_ref());
+            staging.write_reusing(&rel, bytes.as_ref(), &output_dir.join(&rel))
+        })
         .collect();
     for ((rel, _), result) in files.iter().zip(results) {
         result.map_err(io(format!(

@@ -27,16 +27,16 @@ pub struct TypstDocument {
 }
 
 /// The files of the Typst build folder (relative path, bytes), fonts included.
-pub fn build_files(
-    document: &TypstDocument,
-    svgs: &IndexMap<String, String>,
-) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![("main.typ".to_string(), document.main.as_bytes().to_vec())];
+pub fn build_files<'a>(
+    document: &'a TypstDocument,
+    svgs: &'a IndexMap<String, String>,
+) -> Vec<(String, &'a [u8])> {
+    let mut files = vec![("main.typ".to_string(), document.main.as_bytes())];
     for (id, svg) in svgs {
-        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes()));
     }
     for (name, bytes) in fonts() {
-        files.push((format!("{FONT_DIR}/{name}"), bytes.to_vec()));
+        files.push((format!("{FONT_DIR}/{name}"), bytes));
     }
     files
 }
