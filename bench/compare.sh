@@ -77,41 +77,57 @@ STAMP="$(date -u -d "$DATUM" +%s)"
 T="$WORK/typst-allein"
 TYPST_ALONE="typst compile $T/main.typ $T/programm.pdf --root $T --font-path $T/schriften --ignore-system-fonts --creation-timestamp $STAMP --pdf-standard ua-1,a-2a"
 
-run() { # name, hyperfine arguments …
-  local name="$1"
-  shift
-  echo
-  echo "== $name"
-  hyperfine -N --style basic --export-json "$WORK/$name.json" "$@"
+# run NAME ROUNDS RUNS WARMUP (LABEL COMMAND)…: hyperfine in ROUNDS rounds with the commands in
+# alternating order, so that a change in the machine's load during the measurement hits all
+# commands alike; the summary merges the rounds.
+run() {
+  local name="$1" rounds="$2" runs="$3" warmup="$4"
+  shift 4
+  local pairs=("$@") round order i
+  for ((round = 1; round <= rounds; round++)); do
+    order=()
+    if ((round % 2 == 1)); then
+      for ((i = 0; i < ${#pairs[@]}; i += 2)); do order+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+    else
+      for ((i = ${#pairs[@]} - 2; i >= 0; i -= 2)); do order+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+    fi
+    echo
+    echo "== $name (Runde $round von $rounds)"
+    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+      --export-json "$WORK/$name.$round.json" "${order[@]}"
+  done
 }
 
+ROUNDS="${ROUNDS:-3}"
+PER_ROUND=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
+
 # --- measurements -----------------------------------------------------------------------------
-run website --warmup "$WARMUP" --runs "$RUNS" \
-  -n "amip build --html (Beispiel)" "$AMIP --project $WORK/beispiel build --html -q" \
-  -n "mdbook build (Beispiel)" "mdbook build $WORK/mdbook"
+run website "$ROUNDS" "$PER_ROUND" "$WARMUP" \
+  "amip build --html (Beispiel)" "$AMIP --project $WORK/beispiel build --html -q" \
+  "mdbook build (Beispiel)" "mdbook build $WORK/mdbook"
 
-run gesamt --warmup "$WARMUP" --runs "$RUNS" \
-  -n "amip build (Beispiel, Website und PDF)" "$AMIP --project $WORK/beispiel build -q" \
-  -n "typst compile (main.typ allein)" "$TYPST_ALONE"
+run gesamt "$ROUNDS" "$PER_ROUND" "$WARMUP" \
+  "amip build (Beispiel, Website und PDF)" "$AMIP --project $WORK/beispiel build -q" \
+  "typst compile (main.typ allein)" "$TYPST_ALONE"
 
-run skalierung --warmup 2 --runs "$(( RUNS < 10 ? RUNS : 10 ))" \
-  -n "amip build --html (Beispiel)" "$AMIP --project $WORK/beispiel build --html -q" \
-  -n "amip build --html (${FACTOR}x)" "$AMIP --project $WORK/synthetisch build --html -q"
+run skalierung "$ROUNDS" "$(( PER_ROUND < 4 ? PER_ROUND : 4 ))" 2 \
+  "amip build --html (Beispiel)" "$AMIP --project $WORK/beispiel build --html -q" \
+  "amip build --html (${FACTOR}x)" "$AMIP --project $WORK/synthetisch build --html -q"
 
-run pathologisch --warmup 1 --runs 5 \
-  -n "amip build --html (Kapitel mit 5 MB)" "$AMIP --project $WORK/pathologisch/kapitel-5mb build --html -q" \
-  -n "amip build --html (Diagramm mit 10.000 Punkten)" "$AMIP --project $WORK/pathologisch/diagramm-10000 build --html -q" \
-  -n "amip build --html (Tabelle mit 10.000 Zeilen)" "$AMIP --project $WORK/pathologisch/tabelle-10000 build --html -q" \
-  -n "amip build (Diagramm mit 10.000 Punkten, mit PDF)" "$AMIP --project $WORK/pathologisch/diagramm-10000 build -q"
+run pathologisch 1 5 1 \
+  "amip build --html (Kapitel mit 5 MB)" "$AMIP --project $WORK/pathologisch/kapitel-5mb build --html -q" \
+  "amip build --html (Diagramm mit 10.000 Punkten)" "$AMIP --project $WORK/pathologisch/diagramm-10000 build --html -q" \
+  "amip build --html (Tabelle mit 10.000 Zeilen)" "$AMIP --project $WORK/pathologisch/tabelle-10000 build --html -q" \
+  "amip build (Diagramm mit 10.000 Punkten, mit PDF)" "$AMIP --project $WORK/pathologisch/diagramm-10000 build -q"
 
 # For information: the PDF of the 10,000-row table, amip vs. typst alone on amip's main.typ.
 P="$WORK/pathologisch/tabelle-10000"
 "$AMIP" --project "$P" build -q
 cp -r "$P/output/typst" "$WORK/typst-tabelle"
 T="$WORK/typst-tabelle"
-run pathologisch_pdf --runs 2 \
-  -n "amip build (Tabelle mit 10.000 Zeilen, mit PDF)" "$AMIP --project $P build -q" \
-  -n "typst compile (deren main.typ allein)" "typst compile $T/main.typ $T/programm.pdf --root $T --font-path $T/schriften --ignore-system-fonts --creation-timestamp $STAMP --pdf-standard ua-1,a-2a"
+run pathologisch_pdf 1 2 0 \
+  "amip build (Tabelle mit 10.000 Zeilen, mit PDF)" "$AMIP --project $P build -q" \
+  "typst compile (deren main.typ allein)" "typst compile $T/main.typ $T/programm.pdf --root $T --font-path $T/schriften --ignore-system-fonts --creation-timestamp $STAMP --pdf-standard ua-1,a-2a"
 
 # Peak memory (maximum resident set size) of the large build.
 /usr/bin/time -f "%M" -o "$WORK/rss.txt" "$AMIP" --project "$WORK/synthetisch" build --html -q
@@ -119,13 +135,31 @@ run pathologisch_pdf --runs 2 \
 # --- summary ----------------------------------------------------------------------------------
 echo
 python3 - "$WORK" "$FACTOR" "$(nproc)" <<'PY'
-import json, sys
+import glob, json, statistics, sys
 
 work, factor, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
 def results(name):
-    with open(f"{work}/{name}.json") as f:
-        return json.load(f)["results"]
+    """The rounds of one measurement merged: per command all times, median, CPU use."""
+    merged = {}
+    for path in sorted(glob.glob(f"{work}/{name}.*.json")):
+        with open(path) as f:
+            for r in json.load(f)["results"]:
+                m = merged.setdefault(r["command"], {"command": r["command"], "times": [], "cpu": 0.0})
+                m["times"] += r["times"]
+                m["cpu"] += (r["user"] + r["system"]) * len(r["times"])
+    out = []
+    for m in merged.values():
+        m["median"] = statistics.median(m["times"])
+        m["mean"] = statistics.fmean(m["times"])
+        m["cores"] = m["cpu"] / sum(m["times"])
+        out.append(m)
+    return sorted(out, key=lambda m: order(name, m["command"]))
+
+def order(name, command):
+    with open(f"{work}/{name}.1.json") as f:
+        first = [r["command"] for r in json.load(f)["results"]]
+    return first.index(command)
 
 def ms(seconds):
     return f"{seconds * 1000:9.1f} ms"
@@ -140,8 +174,7 @@ print("Ergebnisse (Mediane) –", cores, "Kerne")
 for name in ["website", "gesamt", "skalierung", "pathologisch", "pathologisch_pdf"]:
     print(f"\n[{name}]")
     for r in results(name):
-        cpu = (r["user"] + r["system"]) / r["mean"] if r["mean"] else 0
-        line(r["command"], f"{ms(r['median'])}   (CPU {cpu:.2f} Kerne)")
+        line(r["command"], f"{ms(r['median'])}   ({len(r['times'])} Läufe, CPU {r['cores']:.2f} Kerne)")
 
 amip_html, mdbook = (r["median"] for r in results("website"))
 amip_full, typst = (r["median"] for r in results("gesamt"))
@@ -156,8 +189,7 @@ r2 = amip_full / typst
 line("Gesamt: amip / typst allein", f"{r2:6.2f}   Ziel ≤ 1,15: {verdict(r2 <= 1.15)}")
 r3 = large["median"] / example["median"]
 line(f"Skalierung: {factor}x / Beispiel", f"{r3:6.1f}   Ziel ≤ {factor}: {verdict(r3 <= factor)}")
-cpu = (large["user"] + large["system"]) / large["mean"]
-line(f"Skalierung: genutzte Kerne ({factor}x)", f"{cpu:6.2f}")
+line(f"Skalierung: genutzte Kerne ({factor}x)", f"{large['cores']:6.2f}")
 line(f"Skalierung: Spitzenspeicher ({factor}x)", f"{rss_mb:6.0f} MB   Ziel < 300 MB: {verdict(rss_mb < 300)}")
 slowest = max(r["median"] for r in patho)
 line("Pathologische Eingaben: langsamste", f"{slowest:6.2f} s   Ziel < 2 s: {verdict(slowest < 2)}")

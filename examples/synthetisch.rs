@@ -463,7 +463,8 @@ fn pathological(root: &Path) -> std::io::Result<()> {
     let pool = paragraphs();
     let mut rng = Rng(0x51_7C_C1_B7_27_22_0A_95);
 
-    // One chapter of 5 MB: prose, sections, lists and placeholders.
+    // One chapter of 5 MB: prose, sections with the same subsection titles again and again,
+    // lists and placeholders.
     let dir = root.join("kapitel-5mb");
     write(&dir, "data/programm.yaml", &programme("Jobcenter Langtext"))?;
     write(
@@ -477,8 +478,9 @@ fn pathological(root: &Path) -> std::io::Result<()> {
         section += 1;
         writeln!(body, "## Abschnitt {section}\n").ok();
         for n in 0..12 {
-            if n == 6 {
-                writeln!(body, "### Unterabschnitt {section}.1\n").ok();
+            if n % 3 == 0 {
+                let title = ["Ausgangslage", "Ziele", "Maßnahmen", "Ergebnisse"][n / 3];
+                writeln!(body, "### {title}\n").ok();
             }
             let paragraph = rng.pick(&pool);
             if n % 5 == 4 {
