@@ -78,6 +78,7 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         ctx,
         out: String::new(),
         footnotes: collect_footnotes(&doc.nodes),
+        in_footnotes: Vec::new(),
         after_call: false,
         stack: Vec::new(),
     };
@@ -127,6 +128,9 @@ struct Writer<'a, 'b> {
     ctx: &'a TypstContext<'b>,
     out: String,
     footnotes: BTreeMap<String, Vec<Node>>,
+    /// Footnotes being written: a footnote that refers to itself (directly or through
+    /// another one) is not written again inside itself, which would never end.
+    in_footnotes: Vec<String>,
     /// The last output was a code call: a following `(`, `[`, `.` or `;` must be escaped.
     after_call: bool,
     stack: Vec<Open>,
@@ -212,6 +216,11 @@ impl Writer<'_, '_> {
             }
             Event::HardBreak => self.push("\\\n"),
             Event::Rule => self.push("\n#line(length: 100%)\n\n"),
+            Event::FootnoteReference(label)
+                if self.in_footnotes.iter().any(|open| open == label.as_ref()) =>
+            {
+                self.text(&format!("[^{label}]"));
+            }
             Event::FootnoteReference(label) => {
                 let body = self
                     .footnotes
@@ -219,7 +228,9 @@ impl Writer<'_, '_> {
                     .cloned()
                     .unwrap_or_default();
                 self.push("#footnote[");
+                self.in_footnotes.push(label.to_string());
                 self.write(&body);
+                self.in_footnotes.pop();
                 trim_trailing_breaks(&mut self.out);
                 self.call_end("]");
             }
@@ -530,6 +541,14 @@ mod tests {
         let out = typst_of("# T\n\nText[^1] weiter.\n\n[^1]: Die Fußnote.\n");
         assert!(out.contains("Text#footnote[Die Fußnote.] weiter"), "{out}");
         assert_eq!(out.matches("Die Fußnote").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn footnotes_that_refer_to_themselves_end() {
+        let out = typst_of("# T\n\nA[^1]\n\n[^1]: Fuß\n[^1] x\n");
+        assert!(out.contains("#footnote[Fuß \\[^1\\] x]"), "{out}");
+        let out = typst_of("# T\n\nA[^a]\n\n[^a]: eins [^b]\n\n[^b]: zwei [^a]\n");
+        assert_eq!(out.matches("#footnote[").count(), 2, "{out}");
     }
 
     #[test]
