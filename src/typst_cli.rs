@@ -115,8 +115,26 @@ pub fn version_of(program: &Path) -> Result<String, TypstError> {
 }
 
 fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
+    // A program file that passed before (same place, size and modification time) is not asked
+    // again: `typst --version` costs several milliseconds of every build.
+    let stamp = checked_stamp(program);
+    if stamp.is_some() && std::fs::read_to_string(checked_file()).ok() == stamp {
+        return Ok(program.to_path_buf());
+    }
     let found = version_of(program)?;
     if found.starts_with(TYPST_MINOR) {
+        if let Some(stamp) = stamp {
+            let file = checked_file();
+            if let Some(folder) = file.parent() {
+                let _ = std::fs::create_dir_all(folder);
+            }
+            // Written whole and renamed, so a build running at the same time never reads half.
+            let partial = file.with_extension(format!("{}.tmp", std::process::id()));
+            if std::fs::write(&partial, stamp).is_ok() && std::fs::rename(&partial, &file).is_err()
+            {
+                let _ = std::fs::remove_file(&partial);
+            }
+        }
         Ok(program.to_path_buf())
     } else {
         Err(TypstError::WrongVersion {
@@ -124,6 +142,29 @@ fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
             found,
         })
     }
+}
+
+/// Where amip remembers the typst program that last passed the version check.
+fn checked_file() -> PathBuf {
+    cache_root().with_file_name(format!("typst-{TYPST_VERSION}-geprueft.txt"))
+}
+
+/// What identifies a program file: its real path, size and modification time.
+fn checked_stamp(program: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(program).ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "{}\n{}\n{}.{:09}\n",
+        real.display(),
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    ))
 }
 
 /// The per-user folder the pinned typst is installed into.
