@@ -77,13 +77,54 @@ pub struct Prepared {
 /// Runs expansion, Markdown, tables and charts on a loaded project.
 pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {
     let mut findings = Findings::default();
-    // Tables and charts are independent of each other: resolve and draw them on all cores,
-    // then collect results and findings in declaration order, as a sequential build would.
+    // Two independent branches run side by side: tables and charts, and the chapters'
+    // expansion and Markdown. Within each, independent items run on all cores. Results and
+    // findings are collected in declaration order afterwards, as a sequential build would.
     let declared_tables: Vec<_> = project.tables.iter().collect();
-    let table_results: Vec<_> = declared_tables
-        .par_iter()
-        .map(|(id, decl)| tables::resolve_table(id, decl, &project.data, &project.example_sets))
-        .collect();
+    let declared_charts: Vec<_> = project.charts.iter().collect();
+    let ((table_results, chart_results, data_times), (text, text_times)) = rayon::join(
+        || {
+            let start = Instant::now();
+            let tables: Vec<_> = declared_tables
+                .par_iter()
+                .map(|(id, decl)| {
+                    tables::resolve_table(id, decl, &project.data, &project.example_sets)
+                })
+                .collect();
+            let tables_done = Instant::now();
+            let charts: Vec<_> = declared_charts
+                .par_iter()
+                .map(|(id, decl)| {
+                    let chart = data::resolve_chart(id, decl, &project.data, &project.example_sets);
+                    let svg = chart.as_ref().ok().map(charts::render_svg);
+                    (chart, svg)
+                })
+                .collect();
+            let times = [tables_done - start, tables_done.elapsed()];
+            (tables, charts, times)
+        },
+        || {
+            let start = Instant::now();
+            let expanded = expand::expand_all(project);
+            let expanded_done = Instant::now();
+            let parsed = expanded.as_ref().ok().map(|expanded| {
+                markdown::parse_with_images(
+                    &project.chapters,
+                    expanded,
+                    &project.images.keys().cloned().collect(),
+                )
+            });
+            let times = [expanded_done - start, expanded_done.elapsed()];
+            ((expanded.err(), parsed), times)
+        },
+    );
+    timings.record_parallel(&[
+        ("Tabellen", data_times[0]),
+        ("Abbildungen", data_times[1]),
+        ("Vorlagen", text_times[0]),
+        ("Markdown", text_times[1]),
+    ]);
+
     let mut resolved_tables = IndexMap::new();
     for ((id, _), result) in declared_tables.iter().zip(table_results) {
         match result {
@@ -94,16 +135,6 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
                 .push(Finding::error(format!("Tabelle „{id}“: {err}")).in_file(load::TABLES_FILE)),
         }
     }
-    timings.lap("Tabellen");
-    let declared_charts: Vec<_> = project.charts.iter().collect();
-    let chart_results: Vec<_> = declared_charts
-        .par_iter()
-        .map(|(id, decl)| {
-            let chart = data::resolve_chart(id, decl, &project.data, &project.example_sets);
-            let svg = chart.as_ref().ok().map(charts::render_svg);
-            (chart, svg)
-        })
-        .collect();
     let mut resolved_charts = IndexMap::new();
     let mut svg_results = Vec::new();
     for ((id, _), (chart, svg)) in declared_charts.iter().zip(chart_results) {
@@ -137,29 +168,18 @@ pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Fin
             Err(err) => findings.push(Finding::error(err.to_string()).in_file(load::CHARTS_FILE)),
         }
     }
-    timings.lap("Abbildungen");
-    let expanded = match expand::expand_all(project) {
-        Ok(expanded) => Some(expanded),
-        Err(more) => {
+    let (expand_errors, parsed) = text;
+    if let Some(more) = expand_errors {
+        findings.extend(more);
+    }
+    let parsed = match parsed {
+        Some(Ok(parsed)) => Some(parsed),
+        Some(Err(more)) => {
             findings.extend(more);
             None
         }
+        None => None,
     };
-    timings.lap("Vorlagen");
-    let parsed = expanded.and_then(|expanded| {
-        match markdown::parse_with_images(
-            &project.chapters,
-            &expanded,
-            &project.images.keys().cloned().collect(),
-        ) {
-            Ok(parsed) => Some(parsed),
-            Err(more) => {
-                findings.extend(more);
-                None
-            }
-        }
-    });
-    timings.lap("Markdown");
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
             docs,
@@ -186,6 +206,17 @@ impl Timings {
         Self {
             last: Some(Instant::now()),
             steps: Vec::new(),
+        }
+    }
+
+    /// Records steps that ran side by side with their own durations; the next lap counts
+    /// from now.
+    fn record_parallel(&mut self, steps: &[(&str, Duration)]) {
+        if self.last.is_some() {
+            for (step, duration) in steps {
+                self.steps.push(((*step).to_string(), *duration));
+            }
+            self.last = Some(Instant::now());
         }
     }
 
