@@ -279,3 +279,26 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
     Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}"))
         .in_file(format!("templates/{name}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_matches_tera_byte_for_byte() {
+        for text in [
+            "",
+            "Kapitel",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "&&<<>>\"\"''",
+            "Ä ö ü ß – „Zitat“ 🎉 <",
+            "ende&",
+        ] {
+            let mut ours = Vec::new();
+            escape_html(text, &mut ours).unwrap();
+            let mut theirs = Vec::new();
+            tera::escape_html(text, &mut theirs).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+}
