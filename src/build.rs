@@ -437,9 +437,20 @@ fn write_all<B: AsRef<[u8]> + Sync>(
     folder: &str,
     files: &[(impl AsRef<str> + Sync, B)],
 ) -> Result<(), BuildError> {
+    // Should two entries name the same file (an image beside a chart SVG of the same name),
+    // the later one wins, as when the files were written one after the other.
+    let last: std::collections::HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(index, (rel, _))| (rel.as_ref(), index))
+        .collect();
     let results: Vec<std::io::Result<()>> = files
         .par_iter()
-        .map(|(rel, bytes)| {
+        .enumerate()
+        .map(|(index, (rel, bytes))| {
+            if last.get(rel.as_ref()) != Some(&index) {
+                return Ok(());
+            }
             let rel = format!("{folder}/{}", rel.as_ref());
             staging.write_reusing(&rel, bytes.as_ref(), &output_dir.join(&rel))
         })

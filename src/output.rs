@@ -132,7 +132,8 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Like [`copy_tree`], but links files instead of copying them where the file system allows
-/// (keeping the previous PDF or website in a partial build costs no copy then).
+/// (keeping the previous PDF or website in a partial build costs no copy then). A file already
+/// at `to` is replaced, never written into: it may be a link to the current output.
 pub fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
     let meta = fs::symlink_metadata(from)?;
     if meta.is_dir() {
@@ -146,6 +147,9 @@ pub fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
     } else {
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
+        }
+        if fs::symlink_metadata(to).is_ok() {
+            fs::remove_file(to)?;
         }
         if meta.is_file() && fs::hard_link(from, to).is_ok() {
             return Ok(());
@@ -214,6 +218,42 @@ mod tests {
         assert_eq!(
             fs::read_to_string(output.join("kopie/anders.html")).unwrap(),
             "alt"
+        );
+    }
+
+    #[test]
+    fn linking_over_a_linked_file_leaves_the_output_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("output");
+        fs::create_dir_all(output.join("html")).unwrap();
+        fs::write(output.join("programm.pdf"), "altes PDF").unwrap();
+        fs::hard_link(
+            output.join("programm.pdf"),
+            output.join("html/programm.pdf"),
+        )
+        .unwrap();
+
+        // As in `amip build --pdf`: keep the website, then put the new PDF into it.
+        let staging = Staging::new(root.path()).unwrap();
+        link_tree(&output.join("html"), &staging.path().join("html")).unwrap();
+        staging.write("programm.pdf", b"neues PDF").unwrap();
+        link_tree(
+            &staging.path().join("programm.pdf"),
+            &staging.path().join("html/programm.pdf"),
+        )
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("html/programm.pdf")).unwrap(),
+            "altes PDF"
+        );
+        assert_eq!(
+            fs::read_to_string(output.join("programm.pdf")).unwrap(),
+            "altes PDF"
+        );
+        staging.commit(&output).unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("html/programm.pdf")).unwrap(),
+            "neues PDF"
         );
     }
 }
