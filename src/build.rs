@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
-use crate::output::{copy_tree, Staging};
+use crate::output::{link_tree, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
 
@@ -85,11 +86,57 @@ pub fn prepare_cached(
     svg_cache: &mut charts::SvgCache,
 ) -> Result<Prepared, Findings> {
     let mut findings = Findings::default();
+    // Two independent branches run side by side: tables and charts, and the chapters'
+    // expansion and Markdown. Within each, independent items run on all cores. Results and
+    // findings are collected in declaration order afterwards, as a sequential build would.
+    let declared_tables: Vec<_> = project.tables.iter().collect();
+    let declared_charts: Vec<_> = project.charts.iter().collect();
+    let ((table_results, chart_results, data_times), (text, text_times)) = rayon::join(
+        || {
+            let start = Instant::now();
+            let tables: Vec<_> = declared_tables
+                .par_iter()
+                .map(|(id, decl)| {
+                    tables::resolve_table(id, decl, &project.data, &project.example_sets)
+                })
+                .collect();
+            let tables_done = Instant::now();
+            let charts: Vec<_> = declared_charts
+                .par_iter()
+                .map(|(id, decl)| {
+                    data::resolve_chart(id, decl, &project.data, &project.example_sets)
+                })
+                .collect();
+            let times = [tables_done - start, tables_done.elapsed()];
+            (tables, charts, times)
+        },
+        || {
+            let start = Instant::now();
+            let expanded = expand::expand_all(project);
+            let expanded_done = Instant::now();
+            let parsed = expanded.as_ref().ok().map(|expanded| {
+                markdown::parse_with_images(
+                    &project.chapters,
+                    expanded,
+                    &project.images.keys().cloned().collect(),
+                )
+            });
+            let times = [expanded_done - start, expanded_done.elapsed()];
+            ((expanded.err(), parsed), times)
+        },
+    );
+    timings.record_parallel(&[
+        ("Tabellen", data_times[0]),
+        ("Abbildungen", data_times[1]),
+        ("Vorlagen", text_times[0]),
+        ("Markdown", text_times[1]),
+    ]);
+
     let mut resolved_tables = IndexMap::new();
-    for (id, decl) in &project.tables {
-        match tables::resolve_table(id, decl, &project.data, &project.example_sets) {
+    for ((id, _), result) in declared_tables.iter().zip(table_results) {
+        match result {
             Ok(table) => {
-                resolved_tables.insert(id.clone(), table);
+                resolved_tables.insert((*id).clone(), table);
             }
             Err(err) => findings.push(project.finding_at_path_in(
                 load::TABLES_FILE,
@@ -99,8 +146,8 @@ pub fn prepare_cached(
         }
     }
     let mut resolved_charts = IndexMap::new();
-    for (id, decl) in &project.charts {
-        match data::resolve_chart(id, decl, &project.data, &project.example_sets) {
+    for ((id, _), chart) in declared_charts.iter().zip(chart_results) {
+        match chart {
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
                     findings.push(
@@ -115,7 +162,7 @@ pub fn prepare_cached(
                         ),
                     );
                 }
-                resolved_charts.insert(id.clone(), chart);
+                resolved_charts.insert((*id).clone(), chart);
             }
             Err(err) => findings.push(project.finding_at_path_in(
                 load::CHARTS_FILE,
@@ -124,7 +171,6 @@ pub fn prepare_cached(
             )),
         }
     }
-    timings.lap("Tabellen");
     let mut svgs = IndexMap::new();
     svg_cache.retain(resolved_charts.keys());
     for (id, chart) in &resolved_charts {
@@ -137,29 +183,18 @@ pub fn prepare_cached(
             }
         }
     }
-    timings.lap("Abbildungen");
-    let expanded = match expand::expand_all(project) {
-        Ok(expanded) => Some(expanded),
-        Err(more) => {
+    let (expand_errors, parsed) = text;
+    if let Some(more) = expand_errors {
+        findings.extend(more);
+    }
+    let parsed = match parsed {
+        Some(Ok(parsed)) => Some(parsed),
+        Some(Err(more)) => {
             findings.extend(more);
             None
         }
+        None => None,
     };
-    timings.lap("Vorlagen");
-    let parsed = expanded.and_then(|expanded| {
-        match markdown::parse_with_images(
-            &project.chapters,
-            &expanded,
-            &project.images.keys().cloned().collect(),
-        ) {
-            Ok(parsed) => Some(parsed),
-            Err(more) => {
-                findings.extend(more);
-                None
-            }
-        }
-    });
-    timings.lap("Markdown");
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
             docs,
@@ -186,6 +221,17 @@ impl Timings {
         Self {
             last: Some(Instant::now()),
             steps: Vec::new(),
+        }
+    }
+
+    /// Records steps that ran side by side with their own durations; the next lap counts
+    /// from now.
+    fn record_parallel(&mut self, steps: &[(&str, Duration)]) {
+        if self.last.is_some() {
+            for (step, duration) in steps {
+                self.steps.push(((*step).to_string(), *duration));
+            }
+            self.last = Some(Instant::now());
         }
     }
 
@@ -279,6 +325,10 @@ pub fn prepare_checked(
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
+    // Asking typst for its version takes a few milliseconds: do it while the project loads.
+    let typst_lookup = options
+        .pdf
+        .then(|| std::thread::spawn(typst_cli::find_installed));
     let project = load::load(root)?;
     timings.lap("Laden");
     let check_options = crate::check::CheckOptions {
@@ -297,6 +347,48 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let staging =
         Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
     let output_dir = root.join("output");
+
+    // The PDF first: typst takes most of a full build, so it runs while the website is
+    // rendered and written. A template error in the website still takes precedence over one in
+    // the Typst document, as when the website was built first.
+    let mut document = None;
+    let mut typst_run = None;
+    if options.pdf {
+        match pdf::render_document(
+            &project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        ) {
+            Ok(rendered) => {
+                let images = project
+                    .images
+                    .iter()
+                    .map(|(r, b)| (r.clone(), b.as_slice()));
+                let files: Vec<_> = pdf::build_files(&rendered, &prepared.svgs)
+                    .into_iter()
+                    .chain(images)
+                    .collect();
+                write_all(&staging, &output_dir, "typst", &files)?;
+                timings.lap("Typst-Quelle");
+                let typst = match typst_lookup.and_then(|lookup| lookup.join().ok()).flatten() {
+                    Some(found) => found?,
+                    None => typst_cli::find_or_install(options.quiet)?,
+                };
+                typst_run = Some(typst_cli::spawn_compile(
+                    &typst,
+                    &staging.path().join("typst"),
+                    Path::new(&format!("../{pdf_name}")),
+                    creation_timestamp(&project),
+                    pdf::FONT_DIR,
+                )?);
+                document = Some(Ok(rendered));
+            }
+            Err(more) => document = Some(Err(more)),
+        }
+    }
+
     let mut pages = 0;
     if options.html {
         let site = html::render_site(&html::SiteInput {
@@ -308,77 +400,50 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
             svgs: &prepared.svgs,
             pdf_name: &pdf_name,
         })?;
-        for (rel, bytes) in project
+        let files: Vec<(&String, &[u8])> = project
             .images
             .iter()
-            .chain(site.iter().map(|(r, b)| (r, b)))
-        {
-            if rel.ends_with(".html") {
-                pages += 1;
-            }
-            staging
-                .write(&format!("html/{rel}"), bytes)
-                .map_err(io(format!(
-                    "output/html/{rel} kann nicht geschrieben werden"
-                )))?;
-        }
+            .map(|(r, b)| (r, b.as_slice()))
+            .chain(site.iter().map(|(r, b)| (r, b.as_slice())))
+            .collect();
+        pages = files
+            .iter()
+            .filter(|(rel, _)| rel.ends_with(".html"))
+            .count();
+        write_all(&staging, &output_dir, "html", &files)?;
         timings.lap("HTML");
     } else if output_dir.join("html").is_dir() {
-        copy_tree(&output_dir.join("html"), &staging.path().join("html"))
+        link_tree(&output_dir.join("html"), &staging.path().join("html"))
             .map_err(io("Die bisherige Website kann nicht übernommen werden"))?;
     }
 
     let mut pdf_built = false;
-    if options.pdf {
-        let document = pdf::render_document(
-            &project,
-            &prepared.docs,
-            &prepared.numbering,
-            &prepared.tables,
-            &prepared.charts,
-        )?;
-        let images = project.images.iter().map(|(r, b)| (r.clone(), b.clone()));
-        for (rel, bytes) in pdf::build_files(&document, &prepared.svgs)
-            .into_iter()
-            .chain(images)
-        {
-            staging
-                .write(&format!("typst/{rel}"), &bytes)
-                .map_err(io(format!(
-                    "output/typst/{rel} kann nicht geschrieben werden"
-                )))?;
+    match (document, typst_run) {
+        (Some(Err(more)), _) => return Err(BuildError::Findings(more)),
+        (Some(Ok(document)), Some(run)) => {
+            if let Err(diagnostics) = run.wait()? {
+                return Err(BuildError::Findings(typst_findings(
+                    &diagnostics,
+                    &document,
+                )));
+            }
+            pdf_built = true;
+            timings.lap("PDF (typst)");
         }
-        timings.lap("Typst-Quelle");
-        let typst = typst_cli::find_or_install(options.quiet)?;
-        let typst_dir = staging.path().join("typst");
-        let result = typst_cli::compile(
-            &typst,
-            &typst_dir,
-            Path::new(&format!("../{pdf_name}")),
-            creation_timestamp(&project),
-            pdf::FONT_DIR,
-        )?;
-        if let Err(diagnostics) = result {
-            return Err(BuildError::Findings(typst_findings(
-                &diagnostics,
-                &document,
-            )));
-        }
-        pdf_built = true;
-        timings.lap("PDF (typst)");
-    } else {
-        for rel in [pdf_name.as_str(), "typst"] {
-            let previous = output_dir.join(rel);
-            if previous.exists() {
-                copy_tree(&previous, &staging.path().join(rel))
-                    .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
+        _ => {
+            for rel in [pdf_name.as_str(), "typst"] {
+                let previous = output_dir.join(rel);
+                if previous.exists() {
+                    link_tree(&previous, &staging.path().join(rel))
+                        .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
+                }
             }
         }
     }
     let pdf_path = staging.path().join(&pdf_name);
     let has_pdf = pdf_path.is_file();
     if has_pdf && staging.path().join("html").is_dir() {
-        std::fs::copy(&pdf_path, staging.path().join("html").join(&pdf_name))
+        link_tree(&pdf_path, &staging.path().join("html").join(&pdf_name))
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
     staging.commit(&output_dir).map_err(io(format!(
@@ -395,6 +460,41 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         timings,
         warnings: findings,
     })
+}
+
+/// Writes files below `folder` of the staging folder on all cores, reusing unchanged files of
+/// the current output; reports the first failure in file order.
+fn write_all<B: AsRef<[u8]> + Sync>(
+    staging: &Staging,
+    output_dir: &Path,
+    folder: &str,
+    files: &[(impl AsRef<str> + Sync, B)],
+) -> Result<(), BuildError> {
+    // Should two entries name the same file (an image beside a chart SVG of the same name),
+    // the later one wins, as when the files were written one after the other.
+    let last: std::collections::HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(index, (rel, _))| (rel.as_ref(), index))
+        .collect();
+    let results: Vec<std::io::Result<()>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, (rel, bytes))| {
+            if last.get(rel.as_ref()) != Some(&index) {
+                return Ok(());
+            }
+            let rel = format!("{folder}/{}", rel.as_ref());
+            staging.write_reusing(&rel, bytes.as_ref(), &output_dir.join(&rel))
+        })
+        .collect();
+    for ((rel, _), result) in files.iter().zip(results) {
+        result.map_err(io(format!(
+            "output/{folder}/{} kann nicht geschrieben werden",
+            rel.as_ref()
+        )))?;
+    }
+    Ok(())
 }
 
 /// Translates typst's diagnostics into findings that name the chapter they came from.

@@ -115,8 +115,26 @@ pub fn version_of(program: &Path) -> Result<String, TypstError> {
 }
 
 fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
+    // A program file that passed before (same place, size and modification time) is not asked
+    // again: `typst --version` costs several milliseconds of every build.
+    let stamp = checked_stamp(program);
+    if stamp.is_some() && std::fs::read_to_string(checked_file()).ok() == stamp {
+        return Ok(program.to_path_buf());
+    }
     let found = version_of(program)?;
     if found.starts_with(TYPST_MINOR) {
+        if let Some(stamp) = stamp {
+            let file = checked_file();
+            if let Some(folder) = file.parent() {
+                let _ = std::fs::create_dir_all(folder);
+            }
+            // Written whole and renamed, so a build running at the same time never reads half.
+            let partial = file.with_extension(format!("{}.tmp", std::process::id()));
+            if std::fs::write(&partial, stamp).is_ok() && std::fs::rename(&partial, &file).is_err()
+            {
+                let _ = std::fs::remove_file(&partial);
+            }
+        }
         Ok(program.to_path_buf())
     } else {
         Err(TypstError::WrongVersion {
@@ -124,6 +142,29 @@ fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
             found,
         })
     }
+}
+
+/// Where amip remembers the typst program that last passed the version check.
+fn checked_file() -> PathBuf {
+    cache_root().with_file_name(format!("typst-{TYPST_VERSION}-geprueft.txt"))
+}
+
+/// What identifies a program file: its real path, size and modification time.
+fn checked_stamp(program: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(program).ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "{}\n{}\n{}.{:09}\n",
+        real.display(),
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    ))
 }
 
 /// The per-user folder the pinned typst is installed into.
@@ -141,47 +182,52 @@ fn on_path() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Where [`locate`] looked: a usable typst, or nothing (with a wrong version seen on `PATH`).
-enum Located {
-    Found(PathBuf),
-    Missing(Option<TypstError>),
-}
-
-fn locate() -> Result<Located, TypstError> {
+/// Looks for an installed typst: `AMIP_TYPST`, then `PATH`, then the user cache.
+/// `Ok(Err(wrong))`: none usable is installed (`wrong` tells of one with another version).
+fn installed() -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
     if let Some(explicit) = std::env::var_os("AMIP_TYPST").filter(|v| !v.is_empty()) {
-        return check_version(Path::new(&explicit)).map(Located::Found);
+        return check_version(Path::new(&explicit)).map(Ok);
     }
     let mut wrong = None;
     if let Some(program) = on_path() {
         match check_version(&program) {
-            Ok(found) => return Ok(Located::Found(found)),
+            Ok(found) => return Ok(Ok(found)),
             Err(err @ TypstError::WrongVersion { .. }) => wrong = Some(err),
             Err(err) => return Err(err),
         }
     }
     let cached = cache_root().join("bin").join("typst");
     if cached.is_file() {
-        return check_version(&cached).map(Located::Found);
+        return check_version(&cached).map(Ok);
     }
-    Ok(Located::Missing(wrong))
+    Ok(Err(wrong))
 }
 
 /// Finds an installed typst of the pinned minor version and never installs one: `amip serve`
 /// must not start a minutes-long installation in the background.
 pub fn find() -> Result<PathBuf, TypstError> {
-    match locate()? {
-        Located::Found(program) => Ok(program),
-        Located::Missing(wrong) => Err(wrong.unwrap_or(TypstError::NotFound)),
+    match installed()? {
+        Ok(program) => Ok(program),
+        Err(wrong) => Err(wrong.unwrap_or(TypstError::NotFound)),
+    }
+}
+
+/// Finds an installed typst without installing one; `None` when [`find_or_install`] would
+/// have to install it. Cheap enough to run alongside other work (`typst --version`).
+pub fn find_installed() -> Option<Result<PathBuf, TypstError>> {
+    match installed() {
+        Ok(Ok(found)) => Some(Ok(found)),
+        Ok(Err(_)) => None,
+        Err(err) => Some(Err(err)),
     }
 }
 
 /// Finds a typst of the pinned minor version, installing it when allowed.
 pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
-    let wrong = match locate()? {
-        Located::Found(program) => return Ok(program),
-        Located::Missing(wrong) => wrong,
+    let wrong = match installed()? {
+        Ok(found) => return Ok(found),
+        Err(wrong) => wrong,
     };
-    let cached = cache_root().join("bin").join("typst");
     if std::env::var("AMIP_NO_INSTALL").is_ok_and(|v| v == "1") {
         return Err(wrong.unwrap_or(TypstError::NotFound));
     }
@@ -208,7 +254,7 @@ pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
             "cargo install endete mit {status}"
         )));
     }
-    check_version(&cached)
+    check_version(&cache_root().join("bin").join("typst"))
 }
 
 /// Runs `typst compile` in `dir` (which is also the root) and writes `output`.
@@ -219,7 +265,27 @@ pub fn compile(
     timestamp: i64,
     font_dir: &str,
 ) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
-    let result = Command::new(typst)
+    spawn_compile(typst, dir, output, timestamp, font_dir)?.wait()
+}
+
+/// A `typst compile` running in the background; [`TypstRun::wait`] collects its result.
+/// Dropped without waiting, it stops typst, so nothing writes into a discarded build folder.
+#[derive(Debug)]
+pub struct TypstRun {
+    child: Option<std::process::Child>,
+    path: String,
+}
+
+/// Starts `typst compile` like [`compile`] and returns at once, so other work can go on
+/// while typst sets the PDF.
+pub fn spawn_compile(
+    typst: &Path,
+    dir: &Path,
+    output: &Path,
+    timestamp: i64,
+    font_dir: &str,
+) -> Result<TypstRun, TypstError> {
+    let child = Command::new(typst)
         .current_dir(dir)
         .arg("compile")
         .arg("main.typ")
@@ -231,16 +297,47 @@ pub fn compile(
         .args(["--pdf-standard", "ua-1,a-2a"])
         .args(["--diagnostic-format", "short"])
         .env_remove("SOURCE_DATE_EPOCH")
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|source| TypstError::Start {
             path: typst.display().to_string(),
             source,
         })?;
-    if result.status.success() {
-        Ok(Ok(()))
-    } else {
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        Ok(Err(parse_diagnostics(&stderr)))
+    Ok(TypstRun {
+        child: Some(child),
+        path: typst.display().to_string(),
+    })
+}
+
+impl TypstRun {
+    /// Waits for typst; `Ok(Err(diagnostics))` when it reported errors.
+    pub fn wait(mut self) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
+        let Some(child) = self.child.take() else {
+            return Ok(Ok(()));
+        };
+        let result = child
+            .wait_with_output()
+            .map_err(|source| TypstError::Start {
+                path: self.path.clone(),
+                source,
+            })?;
+        if result.status.success() {
+            Ok(Ok(()))
+        } else {
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            Ok(Err(parse_diagnostics(&stderr)))
+        }
+    }
+}
+
+impl Drop for TypstRun {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -210,7 +210,7 @@ pub fn parse_with_images(
 ) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
     let mut findings = Findings::default();
     let mut numbering = Numbering::default();
-    let mut used_ids = BTreeSet::new();
+    let mut used_ids = UsedIds::default();
     let mut docs = Vec::new();
     let mut chapter_number = 0usize;
     for (doc_index, item) in expanded.iter().enumerate() {
@@ -303,7 +303,7 @@ fn parse_chapter(
     doc_index: usize,
     number: Option<usize>,
     images: &BTreeSet<String>,
-    used_ids: &mut BTreeSet<String>,
+    used_ids: &mut UsedIds,
     findings: &mut Findings,
 ) -> ChapterDoc {
     let events: Vec<Event<'static>> = Parser::new_ext(markdown, options())
@@ -635,7 +635,16 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
     text
 }
 
-fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
+/// Anchors already given out in the document.
+#[derive(Debug, Default)]
+struct UsedIds {
+    used: BTreeSet<String>,
+    /// Per base: the suffix to try next. Every smaller suffix is taken (anchors are never
+    /// given back), so a heading repeated many times ("Ziele") costs no search from 2 each time.
+    next_suffix: BTreeMap<String, usize>,
+}
+
+fn unique_id(base: &str, ids: &mut UsedIds) -> String {
     // "abb-" and "tab-" are reserved for figures and tables.
     let base = if base.starts_with("abb-") || base.starts_with("tab-") {
         format!("k-{base}")
@@ -643,12 +652,16 @@ fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
         base.to_string()
     };
     let mut candidate = base.clone();
-    let mut n = 2;
-    while used.contains(&candidate) {
+    if ids.used.contains(&candidate) {
+        let n = ids.next_suffix.entry(base.clone()).or_insert(2);
         candidate = format!("{base}-{n}");
-        n += 1;
+        while ids.used.contains(&candidate) {
+            *n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        *n += 1;
     }
-    used.insert(candidate.clone());
+    ids.used.insert(candidate.clone());
     candidate
 }
 
@@ -784,6 +797,40 @@ mod tests {
         let doc = parse_one("# T\n\n## Ziele\n\n## Ziele\n");
         assert_eq!(doc.headings[1].id, "ziele");
         assert_eq!(doc.headings[2].id, "ziele-2");
+    }
+
+    #[test]
+    fn unique_ids_match_a_search_from_two_for_every_base() {
+        fn naive(base: &str, used: &mut BTreeSet<String>) -> String {
+            let mut candidate = base.to_string();
+            let mut n = 2;
+            while used.contains(&candidate) {
+                candidate = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(candidate.clone());
+            candidate
+        }
+        let bases = [
+            "ziele", "ziele", "ziele-3", "ziele", "ziele", "x", "ziele-2", "x-2", "x", "x", "x",
+            "ziele", "tab-a", "k-tab-a", "tab-a",
+        ];
+        let mut fast = UsedIds::default();
+        let mut slow = BTreeSet::new();
+        for base in bases {
+            let slow_base = if base.starts_with("tab-") {
+                format!("k-{base}")
+            } else {
+                base.to_string()
+            };
+            assert_eq!(
+                unique_id(base, &mut fast),
+                naive(&slow_base, &mut slow),
+                "{base}"
+            );
+        }
+        let many = parse_one(&format!("# T\n\n{}", "## Ziele\n\n".repeat(3000)));
+        assert_eq!(many.headings[3000].id, "ziele-3000");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Everything is local: no request leaves the site, and no page needs JavaScript.
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -71,6 +72,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let project = input.project;
     let mut findings = Findings::default();
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_html);
     for name in ["html/basis.html", "html/index.html", "html/kapitel.html"] {
         if let Err(err) = tera.add_raw_template(name, template(project, name)) {
             findings.push(
@@ -170,37 +172,46 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         .enumerate()
         .filter(|(i, _)| pages.get(*i).is_some_and(|p| p != "index.html"))
         .collect();
-    for (position, (index, doc)) in chapter_pages.iter().enumerate() {
-        let page = pages.get(*index).cloned().unwrap_or_default();
-        let mut page_ctx = base.clone();
-        page_ctx.insert("aktuelle_seite", &page);
-        page_ctx.insert("kapiteltitel", &doc.numbered_title());
-        page_ctx.insert("inhalt", &write_chapter(doc, &ctx, 0));
-        let prev = if position == 0 {
-            Some(("index.html".to_string(), "Start".to_string()))
-        } else {
-            chapter_pages.get(position - 1).map(|(i, d)| {
+    // Pages are independent: write them on all cores, collected in page order.
+    let rendered: Vec<(String, Result<String, tera::Error>)> = chapter_pages
+        .par_iter()
+        .enumerate()
+        .map(|(position, (index, doc))| {
+            let page = pages.get(*index).cloned().unwrap_or_default();
+            let mut page_ctx = base.clone();
+            page_ctx.insert("aktuelle_seite", &page);
+            page_ctx.insert("kapiteltitel", &doc.numbered_title());
+            page_ctx.insert("inhalt", &write_chapter(doc, &ctx, 0));
+            let prev = if position == 0 {
+                Some(("index.html".to_string(), "Start".to_string()))
+            } else {
+                chapter_pages.get(position - 1).map(|(i, d)| {
+                    (
+                        pages.get(*i).cloned().unwrap_or_default(),
+                        d.numbered_title(),
+                    )
+                })
+            };
+            let next = chapter_pages.get(position + 1).map(|(i, d)| {
                 (
                     pages.get(*i).cloned().unwrap_or_default(),
                     d.numbered_title(),
                 )
-            })
-        };
-        let next = chapter_pages.get(position + 1).map(|(i, d)| {
-            (
-                pages.get(*i).cloned().unwrap_or_default(),
-                d.numbered_title(),
-            )
-        });
-        page_ctx.insert(
-            "zurueck",
-            &prev.map(|(seite, titel)| NavLink { seite, titel }),
-        );
-        page_ctx.insert(
-            "weiter",
-            &next.map(|(seite, titel)| NavLink { seite, titel }),
-        );
-        match tera.render("html/kapitel.html", &page_ctx) {
+            });
+            page_ctx.insert(
+                "zurueck",
+                &prev.map(|(seite, titel)| NavLink { seite, titel }),
+            );
+            page_ctx.insert(
+                "weiter",
+                &next.map(|(seite, titel)| NavLink { seite, titel }),
+            );
+            let html = tera.render("html/kapitel.html", &page_ctx);
+            (page, html)
+        })
+        .collect();
+    for (page, html) in rendered {
+        match html {
             Ok(html) => files.push((page, html.into_bytes())),
             Err(err) => findings.push(template_error("html/kapitel.html", &err)),
         }
@@ -220,6 +231,28 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     }
 }
 
+/// HTML escaping for the page templates: the same characters and entities as tera's default
+/// (`&`, `<`, `>`, `"`, `'`), but written in runs instead of byte by byte. Every page lists all
+/// chapters, so this is the hot loop of large sites.
+fn escape_html(input: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        output.write_all(bytes.get(start..at).unwrap_or_default())?;
+        output.write_all(entity)?;
+        start = at + 1;
+    }
+    output.write_all(bytes.get(start..).unwrap_or_default())
+}
+
 #[derive(Serialize)]
 struct NavLink {
     seite: String,
@@ -235,4 +268,27 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
     }
     Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}"))
         .in_file(format!("templates/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_matches_tera_byte_for_byte() {
+        for text in [
+            "",
+            "Kapitel",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "&&<<>>\"\"''",
+            "Ä ö ü ß – „Zitat“ 🎉 <",
+            "ende&",
+        ] {
+            let mut ours = Vec::new();
+            escape_html(text, &mut ours).unwrap();
+            let mut theirs = Vec::new();
+            tera::escape_html(text, &mut theirs).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
 }

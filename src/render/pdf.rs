@@ -2,6 +2,7 @@
 //! font files, written to a build folder in which typst then runs (see [`crate::typst_cli`]).
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera};
 
 use super::template;
@@ -26,16 +27,16 @@ pub struct TypstDocument {
 }
 
 /// The files of the Typst build folder (relative path, bytes), fonts included.
-pub fn build_files(
-    document: &TypstDocument,
-    svgs: &IndexMap<String, String>,
-) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![("main.typ".to_string(), document.main.as_bytes().to_vec())];
+pub fn build_files<'a>(
+    document: &'a TypstDocument,
+    svgs: &'a IndexMap<String, String>,
+) -> Vec<(String, &'a [u8])> {
+    let mut files = vec![("main.typ".to_string(), document.main.as_bytes())];
     for (id, svg) in svgs {
-        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes()));
     }
     for (name, bytes) in fonts() {
-        files.push((format!("{FONT_DIR}/{name}"), bytes.to_vec()));
+        files.push((format!("{FONT_DIR}/{name}"), bytes));
     }
     files
 }
@@ -68,7 +69,11 @@ pub fn render_document(
         numbering,
         chart_dir: CHART_DIR,
     };
-    let chapters: Vec<String> = docs.iter().map(|doc| write_chapter(doc, &ctx)).collect();
+    // Chapters are independent: write them on all cores, collected in order.
+    let chapters: Vec<String> = docs
+        .par_iter()
+        .map(|doc| write_chapter(doc, &ctx))
+        .collect();
 
     let mut tera = Tera::new();
     tera.set_escape_fn(escape_for_tera);
@@ -119,19 +124,27 @@ pub fn render_document(
 
     let mut chapter_lines = Vec::new();
     let mut search_from = 0;
+    // Lines before `search_from`, counted once as the search moves on (not from the start for
+    // every chapter, which grows with the square of the document).
+    let mut lines_before = 0;
     for (doc, text) in docs.iter().zip(&chapters) {
         if let Some(found) = main
             .get(search_from..)
             .and_then(|rest| rest.find(text.as_str()))
         {
             let start = search_from + found;
-            let line = main.get(..start).map_or(0, |p| p.matches('\n').count()) + 1;
+            let line = lines_before
+                + main
+                    .get(search_from..start)
+                    .map_or(0, |p| p.matches('\n').count())
+                + 1;
             let file = project
                 .chapters
                 .get(doc.chapter)
                 .map(|c| c.file.clone())
                 .unwrap_or_default();
             chapter_lines.push((line, file));
+            lines_before = line - 1 + text.matches('\n').count();
             search_from = start + text.len();
         }
     }

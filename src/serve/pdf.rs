@@ -200,7 +200,7 @@ impl Runner {
         let input: Vec<(String, Vec<u8>)> = files
             .iter()
             .filter(|(rel, _)| !rel.starts_with(pdf::FONT_DIR))
-            .cloned()
+            .map(|(rel, bytes)| (rel.clone(), bytes.to_vec()))
             .collect();
         let html_pdf = self.output_dir.join("html").join(&job.pdf_name);
         if self.last_input.as_ref() == Some(&input) && html_pdf.is_file() {
@@ -212,11 +212,11 @@ impl Runner {
         for (rel, bytes) in &files {
             let path = typst_dir.join(rel);
             // Written before and still there (an `amip build` meanwhile may have replaced it).
-            if self.written.get(rel) != Some(bytes) || !path.is_file() {
+            if self.written.get(rel).map(Vec::as_slice) != Some(*bytes) || !path.is_file() {
                 if let Err(err) = write_atomic(&path, bytes) {
                     return PdfOutcome::Failed(io_finding(&format!("output/typst/{rel}"), &err));
                 }
-                self.written.insert(rel.clone(), bytes.clone());
+                self.written.insert(rel.clone(), bytes.to_vec());
             }
         }
         let next = self.work_dir.join("next.pdf");

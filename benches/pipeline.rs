@@ -1,0 +1,136 @@
+//! Stage benchmarks of the build pipeline on the example project in this repository
+//! (`cargo bench`; see README, "Leistung und Benchmarks").
+//!
+//! Loading reads the project from disk; every other stage starts from the loaded project in
+//! memory, so the numbers show amip's own work without the file system or typst.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+use amip::build::{prepare, Prepared, Timings};
+use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
+use amip::render::{html, pdf};
+use amip::{charts, check, expand, load};
+
+fn example() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn prepare_example(project: &amip::model::Project) -> Prepared {
+    prepare(project, &mut Timings::default())
+        .unwrap_or_else(|findings| panic!("the example has errors: {findings:?}"))
+}
+
+fn stages(c: &mut Criterion) {
+    let project = load::load(example()).expect("the example loads");
+    let prepared = prepare_example(&project);
+    let expanded = expand::expand_all(&project).expect("the example expands");
+    let images = project.images.keys().cloned().collect();
+    let pages = html::page_names(&prepared.docs);
+    let pdf_name = format!("{}.pdf", project.programme.slug());
+
+    let mut group = c.benchmark_group("pipeline");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
+
+    group.bench_function("laden_und_pruefen", |b| {
+        b.iter(|| {
+            let project = load::load(example()).expect("the example loads");
+            black_box(check::check_data(&project, check::CheckOptions::default()))
+        })
+    });
+
+    group.bench_function("vorlagen", |b| {
+        b.iter(|| black_box(expand::expand_all(&project).expect("the example expands")))
+    });
+
+    group.bench_function("markdown_zu_html", |b| {
+        b.iter(|| {
+            let (docs, numbering) =
+                markdown::parse_with_images(&project.chapters, &expanded, &images)
+                    .expect("the example parses");
+            let ctx = HtmlContext {
+                tables: &prepared.tables,
+                charts: &prepared.charts,
+                numbering: &numbering,
+                pages: &pages,
+                chart_dir: html::CHART_DIR,
+                svgs: &prepared.svgs,
+            };
+            let out: Vec<String> = docs
+                .iter()
+                .map(|doc| markdown::html::write_chapter(doc, &ctx, 0))
+                .collect();
+            black_box(out)
+        })
+    });
+
+    group.bench_function("markdown_zu_typst", |b| {
+        b.iter(|| {
+            let (docs, numbering) =
+                markdown::parse_with_images(&project.chapters, &expanded, &images)
+                    .expect("the example parses");
+            let ctx = TypstContext {
+                tables: &prepared.tables,
+                charts: &prepared.charts,
+                numbering: &numbering,
+                chart_dir: pdf::CHART_DIR,
+            };
+            let out: Vec<String> = docs
+                .iter()
+                .map(|doc| markdown::typst::write_chapter(doc, &ctx))
+                .collect();
+            black_box(out)
+        })
+    });
+
+    for (id, chart) in &prepared.charts {
+        group.bench_function(format!("abbildung_{id}"), |b| {
+            b.iter(|| black_box(charts::render_svg(chart).expect("the chart draws")))
+        });
+    }
+
+    group.bench_function("website_gesamt", |b| {
+        b.iter(|| {
+            let mut findings = check::check_data(&project, check::CheckOptions::default());
+            let prepared = prepare_example(&project);
+            findings.extend(check::check_document(&project, &prepared));
+            assert!(!findings.has_errors());
+            let site = html::render_site(&html::SiteInput {
+                project: &project,
+                docs: &prepared.docs,
+                numbering: &prepared.numbering,
+                tables: &prepared.tables,
+                charts: &prepared.charts,
+                svgs: &prepared.svgs,
+                pdf_name: &pdf_name,
+            })
+            .expect("the site renders");
+            black_box(site)
+        })
+    });
+
+    group.bench_function("typst_dokument", |b| {
+        b.iter(|| {
+            black_box(
+                pdf::render_document(
+                    &project,
+                    &prepared.docs,
+                    &prepared.numbering,
+                    &prepared.tables,
+                    &prepared.charts,
+                )
+                .expect("the document renders"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
