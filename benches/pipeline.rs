@@ -101,15 +101,9 @@ fn stages(c: &mut Criterion) {
             let prepared = prepare_example(&project);
             findings.extend(check::check_document(&project, &prepared));
             assert!(!findings.has_errors());
-            let site = html::render_site(&html::SiteInput {
-                project: &project,
-                docs: &prepared.docs,
-                numbering: &prepared.numbering,
-                tables: &prepared.tables,
-                charts: &prepared.charts,
-                svgs: &prepared.svgs,
-                pdf_name: &pdf_name,
-            })
+            let site = html::render_site(&html::SiteInput::from_prepared(
+                &project, &prepared, &pdf_name,
+            ))
             .expect("the site renders");
             black_box(site)
         })

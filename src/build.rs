@@ -391,15 +391,9 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
 
     let mut pages = 0;
     if options.html {
-        let site = html::render_site(&html::SiteInput {
-            project: &project,
-            docs: &prepared.docs,
-            numbering: &prepared.numbering,
-            tables: &prepared.tables,
-            charts: &prepared.charts,
-            svgs: &prepared.svgs,
-            pdf_name: &pdf_name,
-        })?;
+        let site = html::render_site(&html::SiteInput::from_prepared(
+            &project, &prepared, &pdf_name,
+        ))?;
         let files: Vec<(&String, &[u8])> = project
             .images
             .iter()

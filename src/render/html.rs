@@ -37,6 +37,25 @@ pub struct SiteInput<'a> {
     pub pdf_name: &'a str,
 }
 
+impl<'a> SiteInput<'a> {
+    /// The site input of a prepared project: the one way every command builds it.
+    pub fn from_prepared(
+        project: &'a Project,
+        prepared: &'a crate::build::Prepared,
+        pdf_name: &'a str,
+    ) -> Self {
+        Self {
+            project,
+            docs: &prepared.docs,
+            numbering: &prepared.numbering,
+            tables: &prepared.tables,
+            charts: &prepared.charts,
+            svgs: &prepared.svgs,
+            pdf_name,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TocSection {
     titel: String,

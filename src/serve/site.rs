@@ -73,15 +73,9 @@ impl SiteBuilder {
             &mut self.svg_cache,
         )?;
         let pdf_name = format!("{}.pdf", project.programme.slug());
-        let site = html::render_site(&html::SiteInput {
-            project: &project,
-            docs: &prepared.docs,
-            numbering: &prepared.numbering,
-            tables: &prepared.tables,
-            charts: &prepared.charts,
-            svgs: &prepared.svgs,
-            pdf_name: &pdf_name,
-        })?;
+        let site = html::render_site(&html::SiteInput::from_prepared(
+            &project, &prepared, &pdf_name,
+        ))?;
         let (changed, removed) = self
             .write(site, &pdf_name)
             .map_err(|source| BuildError::Io {
