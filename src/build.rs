@@ -195,6 +195,19 @@ pub fn prepare_cached(
         }
         None => None,
     };
+    let images: std::collections::BTreeSet<String> = project.images.keys().cloned().collect();
+    let parsed = parsed.map(|(mut docs, numbering)| {
+        let problems = markdown::publication::finish(
+            &mut docs,
+            &project.chapters,
+            &project.programme,
+            &images,
+        );
+        for (path, message) in problems {
+            findings.push(project.finding_at_path_in(load::PROGRAMME_FILE, path, message));
+        }
+        (docs, numbering)
+    });
     match parsed {
         Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
             docs,

@@ -45,7 +45,50 @@ pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
 pub fn check_document(project: &Project, prepared: &Prepared) -> Findings {
     let mut findings = Findings::default();
     links(project, prepared, &mut findings);
+    unreferenced_floats(project, prepared, &mut findings);
     findings
+}
+
+/// Figures and tables float in the PDF (to the top or bottom of a page): the text should name
+/// each one ("wie Abbildung 2 zeigt"), so readers find it. A warning, not an error.
+fn unreferenced_floats(project: &Project, prepared: &Prepared, findings: &mut Findings) {
+    let referenced: std::collections::BTreeSet<(&str, &str)> = prepared
+        .docs
+        .iter()
+        .flat_map(|doc| &doc.nodes)
+        .filter_map(|node| match node {
+            Node::Reference(kind, id) => Some((kind.keyword(), id.as_str())),
+            _ => None,
+        })
+        .collect();
+    for doc in &prepared.docs {
+        for node in &doc.nodes {
+            if let Node::Placed(kind, id) = node {
+                if !referenced.contains(&(kind.keyword(), id.as_str())) {
+                    let file = project
+                        .chapters
+                        .get(doc.chapter)
+                        .map(|c| c.file.clone())
+                        .unwrap_or_default();
+                    let what = match kind {
+                        crate::expand::Placed::Table => "Die Tabelle",
+                        crate::expand::Placed::Figure => "Die Abbildung",
+                    };
+                    findings.push(
+                        Finding::error(format!(
+                            "{file}: {what} „{id}“ wird im Text nicht genannt; im PDF steht sie oben oder unten auf einer Seite, nicht unbedingt an dieser Stelle."
+                        ))
+                        .in_file(file)
+                        .with_help(format!(
+                            "Verweisen Sie im Text auf sie, z. B. mit {{{{ verweis({}=\"{id}\") }}}}.",
+                            kind.keyword()
+                        ))
+                        .warning(),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Where the values that are still pending are: (key path, finding at its line).

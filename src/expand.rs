@@ -79,9 +79,14 @@ pub fn chapter_tera(project: &Project) -> Tera {
             placeholder(Placed::Figure, &charts, &kwargs)
         });
     }
+    let stems: Arc<Vec<String>> = Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
     tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        reference(&tables, &charts, &kwargs)
+        match section_reference(&stems, &kwargs)? {
+            Some(markdown) => Ok(markdown),
+            None => reference(&tables, &charts, &kwargs),
+        }
     });
+    tera.register_function("bild", |kwargs: Kwargs, _: &State| image_placeholder(&kwargs));
     tera
 }
 
@@ -307,6 +312,127 @@ fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<St
         )));
     }
     Ok(format!("[]({REFERENCE_SCHEME}{}/{id})", kind.keyword()))
+}
+
+/// Kind of target of `verweis(kapitel=…)` / `verweis(abschnitt=…)`, as written into the
+/// reference URL (`amip:kapitel/04-ressourcen`).
+pub const CHAPTER_KEYWORD: &str = "kapitel";
+/// See [`CHAPTER_KEYWORD`].
+pub const SECTION_KEYWORD: &str = "abschnitt";
+/// First word of the placeholder block that `bild(…)` writes.
+pub const IMAGE_KEYWORD: &str = "bild";
+
+/// `verweis(kapitel="04-ressourcen")` and `verweis(abschnitt="anker")`: a reference link the
+/// Markdown stage resolves to "Kapitel 4" / "Abschnitt 4.2"; `None` for the other forms.
+fn section_reference(stems: &[String], kwargs: &Kwargs) -> Result<Option<String>, TeraError> {
+    if let Some(chapter) = kwargs.get::<&str>(CHAPTER_KEYWORD)? {
+        let wanted = chapter
+            .trim()
+            .trim_start_matches("content/")
+            .trim_end_matches(".md");
+        let wanted = wanted.rsplit('/').next().unwrap_or(wanted);
+        if !stems.iter().any(|stem| stem == wanted) {
+            return Err(TeraError::message(format!(
+                "verweis(kapitel=\"{chapter}\"): ein Kapitel „{chapter}“ gibt es nicht; nennen Sie den Dateinamen ohne .md (vorhanden: {})",
+                known(stems)
+            )));
+        }
+        return Ok(Some(reference_link(CHAPTER_KEYWORD, wanted)?));
+    }
+    if let Some(section) = kwargs.get::<&str>(SECTION_KEYWORD)? {
+        let anchor = section.trim().trim_start_matches('#');
+        if anchor.is_empty() {
+            return Err(TeraError::message(
+                "verweis(abschnitt=\"…\"): nennen Sie den Anker der Überschrift, z. B. abschnitt=\"eingliederungsleistungen\"",
+            ));
+        }
+        return Ok(Some(reference_link(SECTION_KEYWORD, anchor)?));
+    }
+    Ok(None)
+}
+
+/// `[](<amip:kind/target>)`: the angle brackets allow spaces in chapter file names.
+fn reference_link(kind: &str, target: &str) -> Result<String, TeraError> {
+    if target.contains(['<', '>', '\n', '\r', '\\']) {
+        return Err(TeraError::message(format!(
+            "verweis: „{target}“ enthält Zeichen, die in keinem Anker vorkommen (<, >, \\, Zeilenumbruch)"
+        )));
+    }
+    Ok(format!("[](<{REFERENCE_SCHEME}{kind}/{target}>)"))
+}
+
+/// Width of an image placed with `bild(…, breite=…)`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ImageWidth {
+    /// Share of the text width, in percent (1–100).
+    Percent(f64),
+    /// Centimetres.
+    Cm(f64),
+    /// Millimetres.
+    Mm(f64),
+    /// CSS pixels (1/96 inch).
+    Px(f64),
+}
+
+impl ImageWidth {
+    /// Parses "40%", "6cm", "60 mm", "300px" (German decimal comma allowed).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().replace(',', ".");
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0)?;
+        match unit.trim() {
+            "%" if value <= 100.0 => Some(Self::Percent(value)),
+            "cm" if value <= 100.0 => Some(Self::Cm(value)),
+            "mm" if value <= 1000.0 => Some(Self::Mm(value)),
+            "px" if value <= 10000.0 => Some(Self::Px(value)),
+            _ => None,
+        }
+    }
+}
+
+/// What `bild(…)` writes into the placeholder block (as JSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImageCall {
+    /// Path relative to `content/`, as the author wrote it.
+    pub datei: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Requested width, or the image's own size (never wider than the text).
+    pub breite: Option<ImageWidth>,
+}
+
+/// `bild(datei="bilder/x.png", alt="…", breite="40%")`: a block placeholder; the file and the
+/// alternative text are checked in the Markdown stage, which knows the project's images.
+fn image_placeholder(kwargs: &Kwargs) -> Result<String, TeraError> {
+    let datei = kwargs
+        .get::<&str>("datei")?
+        .ok_or_else(|| TeraError::message("bild: das Argument datei= fehlt (z. B. datei=\"bilder/logo.png\")"))?;
+    let alt = kwargs.get::<&str>("alt")?.ok_or_else(|| {
+        TeraError::message("bild: das Argument alt= fehlt; beschreiben Sie, was das Bild zeigt")
+    })?;
+    let breite = match kwargs.get::<&str>("breite")? {
+        None => None,
+        Some(text) => Some(ImageWidth::parse(text).ok_or_else(|| {
+            TeraError::message(format!(
+                "bild: breite=\"{text}\" ist keine Breite; schreiben Sie z. B. \"40%\", \"6cm\", \"60mm\" oder \"300px\""
+            ))
+        })?),
+    };
+    let call = ImageCall {
+        datei: datei.to_string(),
+        alt: alt.to_string(),
+        breite,
+    };
+    let json = serde_json::to_string(&call)
+        .map_err(|err| TeraError::message(format!("bild: {err}")))?
+        // A backtick in the text must not end the fenced block early.
+        .replace('`', "\\u0060");
+    Ok(format!(
+        "\n\n```{PLACEHOLDER_LANG}\n{IMAGE_KEYWORD} {json}\n```\n\n"
+    ))
 }
 
 /// Expands every chapter; reports all template errors with chapter file and line.
@@ -564,6 +690,59 @@ mod tests {
         assert_eq!(unclosed_tag("{# note"), Some((0, "#}")));
         assert_eq!(unclosed_tag("Menge {a, b}"), None);
         assert_eq!(unclosed_tag("{{ a\n\n{{ b }}"), Some((0, "}}")));
+    }
+
+    fn render_calls(template: &str) -> Result<String, TeraError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        let stems = vec!["04-ressourcen".to_string(), "05-schwerpunkte".to_string()];
+        tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
+            section_reference(&stems, &kwargs).map(Option::unwrap_or_default)
+        });
+        tera.register_function("bild", |kwargs: Kwargs, _: &State| {
+            image_placeholder(&kwargs)
+        });
+        tera.add_raw_template("t.md", template)?;
+        tera.render("t.md", &Context::new())
+    }
+
+    #[test]
+    fn chapter_and_section_references_become_reference_links() {
+        assert_eq!(
+            render_calls("{{ verweis(kapitel=\"04-ressourcen\") }} {{ verweis(kapitel=\"content/05-schwerpunkte.md\") }} {{ verweis(abschnitt=\"#egl\") }}").unwrap(),
+            "[](<amip:kapitel/04-ressourcen>) [](<amip:kapitel/05-schwerpunkte>) [](<amip:abschnitt/egl>)"
+        );
+        let err = render_calls("{{ verweis(kapitel=\"99-fehlt\") }}").unwrap_err();
+        let text = format!("{err:?}");
+        assert!(text.contains("ein Kapitel „99-fehlt“ gibt es nicht"), "{text}");
+        assert!(text.contains("04-ressourcen, 05-schwerpunkte"), "{text}");
+        assert!(render_calls("{{ verweis(abschnitt=\"a>b\") }}").is_err());
+    }
+
+    #[test]
+    fn image_calls_become_placeholders_with_their_width() {
+        let out = render_calls(
+            "{{ bild(datei=\"bilder/x.png\", alt=\"Karte ```mit``` Zaun\", breite=\"40%\") }}",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "\n\n```amip\nbild {\"datei\":\"bilder/x.png\",\"alt\":\"Karte \\u0060\\u0060\\u0060mit\\u0060\\u0060\\u0060 Zaun\",\"breite\":{\"Percent\":40.0}}\n```\n\n"
+        );
+        for (text, width) in [
+            ("40%", ImageWidth::Percent(40.0)),
+            (" 6,5 cm", ImageWidth::Cm(6.5)),
+            ("60mm", ImageWidth::Mm(60.0)),
+            ("300px", ImageWidth::Px(300.0)),
+        ] {
+            assert_eq!(ImageWidth::parse(text), Some(width), "{text}");
+        }
+        for bad in ["", "40", "140%", "-3cm", "3 Zoll", "NaN%"] {
+            assert_eq!(ImageWidth::parse(bad), None, "{bad}");
+        }
+        let err = format!("{:?}", render_calls("{{ bild(datei=\"x.png\", alt=\"a\", breite=\"breit\") }}").unwrap_err());
+        assert!(err.contains("ist keine Breite"), "{err}");
+        assert!(render_calls("{{ bild(datei=\"x.png\") }}").is_err());
     }
 
     #[test]

@@ -54,9 +54,13 @@ titel: Arbeitsmarkt- und Integrationsprogramm
 jahr: @JAHR@
 ort: Musterstadt                        # Ort der Unterzeichnung (optional)
 datum: @VORJAHR@-12-01                   # Datum der Unterzeichnung, JJJJ-MM-TT (optional)
-unterzeichnung:                         # wer unterschreibt (optional)
+unterzeichnung:                         # wer unterschreibt (optional); der Block schließt das Vorwort
   name: Vorname Nachname
   funktion: Geschäftsführung
+  # kapitel: 05-schluss                 # … oder dieses Kapitel (Dateiname ohne .md)
+# logo:                                 # optional: auf der Titelseite und im Kopf der Website
+#   datei: bilder/logo.svg              # relativ zu content/; PNG, JPEG oder SVG
+#   alt: "Logo des Jobcenters Musterstadt"
 status: draft                           # draft (Entwurf) oder final
 prozent: zeichen                        # zeichen („23,4 %“) oder wort („23,4 Prozent“)
 "#;

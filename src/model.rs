@@ -174,6 +174,19 @@ pub struct Signatory {
     pub name: String,
     /// Role, e.g. "Geschäftsführerin".
     pub funktion: String,
+    /// The chapter the signature closes (file stem); default: the foreword.
+    #[serde(default)]
+    pub kapitel: Option<String>,
+}
+
+/// The jobcenter's logo, on the PDF title page and in the site header.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    /// Path relative to `content/` (PNG, JPEG or SVG).
+    pub datei: String,
+    /// Alternative text, e.g. "Logo des Jobcenters Elbe-Elster".
+    pub alt: String,
 }
 
 /// `data/programm.yaml`.
@@ -198,6 +211,9 @@ pub struct Programme {
     /// Who signs.
     #[serde(default)]
     pub unterzeichnung: Option<Signatory>,
+    /// The logo, if any.
+    #[serde(default)]
+    pub logo: Option<Logo>,
     /// Draft or final.
     #[serde(default)]
     pub status: Status,

@@ -91,7 +91,8 @@ fn example_builds_site_and_pdf_with_all_chapters_and_figures() {
         .filter(|n| n.ends_with(".html"))
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 9, "{pages:?}");
+    assert_eq!(pages.len(), 10, "{pages:?}");
+    assert!(pages.contains(&"gesamt.html".to_string()));
     assert_eq!(pages[0], "01-grundsicherung.html");
     assert!(pages.contains(&"index.html".to_string()));
     for chart in ["elb", "eingliederungsbudget", "integrationsprognose"] {

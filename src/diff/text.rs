@@ -14,7 +14,7 @@ use similar::{Algorithm, ChangeTag, TextDiff};
 
 use super::Snapshot;
 use crate::expand::Placed;
-use crate::markdown::{label, ChapterDoc, Node};
+use crate::markdown::{label, ChapterDoc, Node, SectionTarget};
 
 /// Similarity from which a chapter in a renamed file counts as the same chapter.
 const RENAME_RATIO: f32 = 0.5;
@@ -373,6 +373,26 @@ fn blocks(doc: &ChapterDoc) -> Vec<Block> {
                 });
             }
             Node::Reference(kind, id) => buffer.push_str(&mark(*kind, id)),
+            Node::SectionReference(target) => buffer.push_str(&match target {
+                SectionTarget::Chapter(stem) => format!("[Kapitel {stem}]"),
+                SectionTarget::Section(anchor) => format!("[Abschnitt {anchor}]"),
+            }),
+            Node::TableCaption(_, caption) => {
+                flush(&mut buffer, &stack, &mut out);
+                out.push(Block {
+                    kind: BlockKind::Paragraph,
+                    text: format!("Tabelle: {caption}"),
+                });
+            }
+            Node::Image(image) => {
+                flush(&mut buffer, &stack, &mut out);
+                out.push(Block {
+                    kind: BlockKind::Paragraph,
+                    text: format!("[Bild {}: {}]", image.path, image.alt),
+                });
+            }
+            // The signature comes from programm.yaml, whose changes the data diff shows.
+            Node::Signature(_) => {}
         }
     }
     flush(&mut buffer, &stack, &mut out);

@@ -5,11 +5,17 @@
 //! rewrites in-document links to the page that holds their anchor. No raw HTML from authors
 //! reaches here (see the Markdown stage), so every `Html` event in the stream is amip's own.
 
-use indexmap::IndexMap;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use std::collections::BTreeMap;
 
-use super::{anchor, label, ChapterDoc, Node, Numbering};
-use crate::expand::Placed;
+use indexmap::IndexMap;
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Tag, TagEnd};
+
+use super::publication::{SignatureBlock, UNSIGNED};
+use super::{
+    anchor, footnote_definitions, footnote_ids, label, ChapterDoc, Node, Numbering,
+    SectionTarget,
+};
+use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
 use crate::tables::{self, html_escape};
 
@@ -30,71 +36,370 @@ pub struct HtmlContext<'a> {
 }
 
 /// Writes one chapter as HTML; `shift` lowers every heading by that many levels (the start
-/// page shows the Vorwort below its own `h1`).
+/// page shows the Vorwort below its own `h1`). Footnotes are collected at the end, numbered
+/// in the order they are first referred to, with links both ways.
 pub fn write_chapter(doc: &ChapterDoc, ctx: &HtmlContext<'_>, shift: u8) -> String {
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(doc.nodes.len());
-    for node in &doc.nodes {
-        match node {
-            Node::Event(Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            })) => {
-                events.push(Event::Start(Tag::Heading {
-                    level: shifted(*level, shift),
-                    id: id.clone(),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-            }
-            Node::Event(Event::End(TagEnd::Heading(level))) => {
-                events.push(Event::End(TagEnd::Heading(shifted(*level, shift))));
-            }
-            Node::Event(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })) => {
-                events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: CowStr::from(rewrite_href(dest_url, doc.chapter, ctx)),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Node::Event(event) => events.push(event.clone()),
-            Node::HeadingNumber(number) => events.push(Event::InlineHtml(CowStr::from(format!(
-                "<span class=\"nr\">{}</span> ",
-                html_escape(number)
-            )))),
-            Node::Placed(kind, id) => {
-                events.push(Event::Html(CowStr::from(placed(*kind, id, ctx))))
-            }
-            Node::Reference(kind, id) => {
-                let html = match ctx.numbering.get(*kind, id) {
-                    Some(place) => {
-                        let page = if place.chapter == doc.chapter {
-                            String::new()
-                        } else {
-                            ctx.pages.get(place.chapter).cloned().unwrap_or_default()
-                        };
-                        format!(
-                            "<a href=\"{page}#{}\">{}</a>",
-                            anchor(*kind, id),
-                            label(*kind, place.number)
-                        )
-                    }
-                    None => html_escape(id),
-                };
-                events.push(Event::InlineHtml(CowStr::from(html)));
-            }
-        }
-    }
+    let mut writer = Writer {
+        doc,
+        ctx,
+        shift,
+        definitions: footnote_definitions(&doc.nodes),
+        notes: IndexMap::new(),
+        references: BTreeMap::new(),
+    };
+    let events = writer.events(&doc.nodes);
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    out.push_str(&writer.footnote_section());
     out
+}
+
+struct Writer<'a, 'b> {
+    doc: &'a ChapterDoc,
+    ctx: &'a HtmlContext<'b>,
+    shift: u8,
+    definitions: BTreeMap<String, Vec<Node>>,
+    /// Footnote labels in the order of their first reference → number.
+    notes: IndexMap<String, usize>,
+    /// References written so far per label (the second gets its own id).
+    references: BTreeMap<String, usize>,
+}
+
+impl Writer<'_, '_> {
+    /// The HTML events of `nodes`, footnote definitions left out.
+    fn events(&mut self, nodes: &[Node]) -> Vec<Event<'static>> {
+        let mut events: Vec<Event<'static>> = Vec::with_capacity(nodes.len());
+        let mut caption: Option<(String, String)> = None;
+        let mut index = 0;
+        let mut skip = 0usize;
+        while let Some(node) = nodes.get(index) {
+            index += 1;
+            match node {
+                Node::Event(Event::Start(Tag::FootnoteDefinition(_))) => {
+                    skip += 1;
+                    continue;
+                }
+                Node::Event(Event::End(TagEnd::FootnoteDefinition)) => {
+                    skip = skip.saturating_sub(1);
+                    continue;
+                }
+                _ if skip > 0 => continue,
+                _ => {}
+            }
+            match node {
+                Node::Event(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                })) => {
+                    events.push(Event::Start(Tag::Heading {
+                        level: shifted(*level, self.shift),
+                        id: id.clone(),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    }));
+                }
+                Node::Event(Event::End(TagEnd::Heading(level))) => {
+                    events.push(Event::End(TagEnd::Heading(shifted(*level, self.shift))));
+                }
+                Node::Event(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })) => {
+                    events.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: CowStr::from(rewrite_href(dest_url, self.doc.chapter, self.ctx)),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Node::Event(Event::Start(Tag::Image { dest_url, .. })) => {
+                    let mut alt = String::new();
+                    while let Some(next) = nodes.get(index) {
+                        index += 1;
+                        match next {
+                            Node::Event(Event::End(TagEnd::Image)) => break,
+                            Node::Event(Event::Text(text)) => alt.push_str(text),
+                            _ => {}
+                        }
+                    }
+                    events.push(Event::InlineHtml(CowStr::from(image_html(
+                        dest_url, &alt, None,
+                    ))));
+                }
+                Node::Event(Event::Start(Tag::Table(aligns))) => {
+                    let start = index;
+                    let mut end = start;
+                    while let Some(next) = nodes.get(end) {
+                        if matches!(next, Node::Event(Event::End(TagEnd::Table))) {
+                            break;
+                        }
+                        end += 1;
+                    }
+                    index = end + 1;
+                    let body = nodes.get(start..end).unwrap_or_default();
+                    let html = self.table(body, aligns, caption.take());
+                    events.push(Event::Html(CowStr::from(html)));
+                }
+                Node::Event(Event::FootnoteReference(label)) => {
+                    let html = self.note_reference(label);
+                    events.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Node::Event(event) => events.push(event.clone()),
+                Node::HeadingNumber(number) => {
+                    events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<span class=\"nr\">{}</span> ",
+                        html_escape(number)
+                    ))))
+                }
+                Node::Placed(kind, id) => {
+                    events.push(Event::Html(CowStr::from(placed(*kind, id, self.ctx))))
+                }
+                Node::Reference(kind, id) => {
+                    let html = match self.ctx.numbering.get(*kind, id) {
+                        Some(place) => format!(
+                            "<a href=\"{}#{}\">{}</a>",
+                            self.page_of(place.chapter),
+                            anchor(*kind, id),
+                            label(*kind, place.number)
+                        ),
+                        None => html_escape(id),
+                    };
+                    events.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Node::SectionReference(target) => {
+                    let html = match self.ctx.numbering.section_link(target) {
+                        Some((chapter, anchor, text)) => {
+                            let page = self.page_of(chapter);
+                            // A whole chapter on a page of its own is linked as the page.
+                            let fragment = if page.is_empty()
+                                || !matches!(target, SectionTarget::Chapter(_))
+                            {
+                                format!("#{anchor}")
+                            } else {
+                                String::new()
+                            };
+                            format!(
+                                "<a href=\"{}{}\">{}</a>",
+                                html_escape(&page),
+                                html_escape(&fragment),
+                                html_escape(&text)
+                            )
+                        }
+                        None => String::new(),
+                    };
+                    events.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Node::TableCaption(id, text) => caption = Some((id.clone(), text.clone())),
+                Node::Image(image) => events.push(Event::Html(CowStr::from(format!(
+                    "<p class=\"bild\">{}</p>\n",
+                    image_html(&image.path, &image.alt, image.width)
+                )))),
+                Node::Signature(block) => {
+                    events.push(Event::Html(CowStr::from(signature_html(block))))
+                }
+            }
+        }
+        events
+    }
+
+    /// The page a chapter stands on, or "" for this page.
+    fn page_of(&self, chapter: usize) -> String {
+        if chapter == self.doc.chapter {
+            String::new()
+        } else {
+            self.ctx.pages.get(chapter).cloned().unwrap_or_default()
+        }
+    }
+
+    fn note_reference(&mut self, label: &str) -> String {
+        if !self.definitions.contains_key(label) {
+            return html_escape(&format!("[^{label}]"));
+        }
+        let next = self.notes.len() + 1;
+        let number = *self.notes.entry(label.to_string()).or_insert(next);
+        let (note_id, ref_id) = footnote_ids(&self.doc.stem, number);
+        let count = self.references.entry(label.to_string()).or_insert(0);
+        *count += 1;
+        let ref_id = if *count == 1 {
+            ref_id
+        } else {
+            format!("{ref_id}-{count}")
+        };
+        format!(
+            "<sup class=\"fussnote-ref\"><a href=\"#{note_id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
+        )
+    }
+
+    /// The footnotes referred to on this page, in order, at its end.
+    fn footnote_section(&mut self) -> String {
+        let mut items = String::new();
+        let mut position = 0;
+        while let Some((label, number)) = self
+            .notes
+            .get_index(position)
+            .map(|(label, number)| (label.clone(), *number))
+        {
+            position += 1;
+            let body = self.definitions.get(&label).cloned().unwrap_or_default();
+            let mut events = self.events(&body);
+            let (note_id, ref_id) = footnote_ids(&self.doc.stem, number);
+            let number_html = Event::InlineHtml(CowStr::from(format!(
+                "<span class=\"fussnote-nr\">{number}</span> "
+            )));
+            let back = Event::InlineHtml(CowStr::from(format!(
+                " <a href=\"#{ref_id}\" role=\"doc-backlink\" aria-label=\"Zurück zur Textstelle der Fußnote {number}\">↩\u{fe0e}</a>"
+            )));
+            match events.first() {
+                Some(Event::Start(Tag::Paragraph)) => events.insert(1, number_html),
+                _ => events.insert(0, number_html),
+            }
+            if matches!(events.last(), Some(Event::End(TagEnd::Paragraph))) {
+                let at = events.len() - 1;
+                events.insert(at, back);
+            } else {
+                events.push(back);
+            }
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, events.into_iter());
+            items.push_str(&format!(
+                "<li><div id=\"{note_id}\" role=\"doc-footnote\">\n{html}</div></li>\n"
+            ));
+        }
+        if items.is_empty() {
+            return String::new();
+        }
+        format!(
+            "<section class=\"fussnoten\" aria-label=\"Fußnoten\">\n<ol>\n{items}</ol>\n</section>\n"
+        )
+    }
+
+    /// A Markdown table with `th scope`, in a scrollable region, numbered when a caption
+    /// line stood above it.
+    fn table(
+        &mut self,
+        nodes: &[Node],
+        aligns: &[Alignment],
+        caption: Option<(String, String)>,
+    ) -> String {
+        let mut head = String::new();
+        let mut body = String::new();
+        let mut in_head = false;
+        let mut column = 0usize;
+        let mut index = 0;
+        while let Some(node) = nodes.get(index) {
+            index += 1;
+            match node {
+                Node::Event(Event::Start(Tag::TableHead)) => {
+                    in_head = true;
+                    column = 0;
+                    head.push_str("<tr>");
+                }
+                Node::Event(Event::End(TagEnd::TableHead)) => {
+                    in_head = false;
+                    head.push_str("</tr>\n");
+                }
+                Node::Event(Event::Start(Tag::TableRow)) => {
+                    column = 0;
+                    body.push_str("<tr>");
+                }
+                Node::Event(Event::End(TagEnd::TableRow)) => body.push_str("</tr>\n"),
+                Node::Event(Event::Start(Tag::TableCell)) => {
+                    let start = index;
+                    let mut depth = 0usize;
+                    while let Some(next) = nodes.get(index) {
+                        match next {
+                            Node::Event(Event::Start(_)) => depth += 1,
+                            Node::Event(Event::End(TagEnd::TableCell)) if depth == 0 => break,
+                            Node::Event(Event::End(_)) => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                        index += 1;
+                    }
+                    let cell = nodes.get(start..index).unwrap_or_default();
+                    index += 1;
+                    let mut content = String::new();
+                    pulldown_cmark::html::push_html(&mut content, self.events(cell).into_iter());
+                    let class = match aligns.get(column) {
+                        Some(Alignment::Right) => " class=\"zahl\"",
+                        Some(Alignment::Center) => " class=\"mitte\"",
+                        _ => "",
+                    };
+                    column += 1;
+                    if in_head {
+                        head.push_str(&format!("<th scope=\"col\"{class}>{content}</th>"));
+                    } else {
+                        body.push_str(&format!("<td{class}>{content}</td>"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (region, caption_html) = match caption {
+            Some((id, text)) => {
+                let number = self
+                    .ctx
+                    .numbering
+                    .get(Placed::Table, &id)
+                    .map_or(0, |p| p.number);
+                let name = label(Placed::Table, number);
+                (
+                    format!(
+                        " id=\"{}\" aria-label=\"{name}\"",
+                        anchor(Placed::Table, &id)
+                    ),
+                    format!(
+                        "<caption><span class=\"nr\">{name}:</span> {}</caption>\n",
+                        html_escape(&text)
+                    ),
+                )
+            }
+            None => (" aria-label=\"Tabelle\"".to_string(), String::new()),
+        };
+        format!(
+            "<div class=\"tabelle\"{region} tabindex=\"0\" role=\"region\">\n<table>\n{caption_html}<thead>\n{head}</thead>\n<tbody>\n{body}</tbody>\n</table>\n</div>\n"
+        )
+    }
+}
+
+/// An `<img>`: the image keeps its own size and never grows beyond the text column (CSS);
+/// a requested width is set as a style.
+fn image_html(path: &str, alt: &str, width: Option<ImageWidth>) -> String {
+    let style = match width {
+        None => String::new(),
+        Some(ImageWidth::Percent(p)) => format!(" style=\"width: {p}%\""),
+        Some(ImageWidth::Cm(v)) => format!(" style=\"width: {v}cm\""),
+        Some(ImageWidth::Mm(v)) => format!(" style=\"width: {v}mm\""),
+        Some(ImageWidth::Px(v)) => format!(" style=\"width: {v}px\""),
+    };
+    format!(
+        "<img class=\"bild\" src=\"{}\" alt=\"{}\"{style}>",
+        html_escape(path),
+        html_escape(alt)
+    )
+}
+
+/// The signature block, or the draft note in its place.
+pub fn signature_html(block: &SignatureBlock) -> String {
+    if block.draft {
+        return format!(
+            "<p class=\"unterzeichnung entwurf-vermerk\"><strong>{}</strong></p>\n",
+            html_escape(UNSIGNED)
+        );
+    }
+    let place = block
+        .place_date
+        .as_deref()
+        .map(|p| format!("<p>{}</p>\n", html_escape(p)))
+        .unwrap_or_default();
+    format!(
+        "<div class=\"unterzeichnung\">\n{place}<p><span class=\"name\">{}</span><br>{}</p>\n</div>\n",
+        html_escape(&block.name),
+        html_escape(&block.function)
+    )
 }
 
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {

@@ -11,6 +11,7 @@
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
 pub mod html;
+pub mod publication;
 pub mod typst;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +20,10 @@ use indexmap::IndexMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Finding, Findings};
-use crate::expand::{Expanded, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
+use crate::expand::{
+    Expanded, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, IMAGE_KEYWORD, PLACEHOLDER_LANG,
+    REFERENCE_SCHEME, SECTION_KEYWORD,
+};
 use crate::model::{slugify, Chapter};
 
 /// One item of a parsed chapter.
@@ -33,6 +37,35 @@ pub enum Node {
     Placed(Placed, String),
     /// An inline reference ("Abbildung 2") to a placed table or chart.
     Reference(Placed, String),
+    /// An inline reference to a chapter or section ("Kapitel 4", "Abschnitt 4.2").
+    SectionReference(SectionTarget),
+    /// The caption line (`Tabelle: …`) of the Markdown table that follows: its id in
+    /// [`Numbering::tables`] and the caption text.
+    TableCaption(String, String),
+    /// An image placed with `bild(…)`, as a block of its own.
+    Image(ImageNode),
+    /// The signature block that closes the foreword (or the chapter the author names).
+    Signature(publication::SignatureBlock),
+}
+
+/// What `verweis(kapitel=…)` or `verweis(abschnitt=…)` points at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SectionTarget {
+    /// A chapter by its file stem (`04-ressourcen`).
+    Chapter(String),
+    /// A heading by its anchor (`eingliederungsleistungen`).
+    Section(String),
+}
+
+/// An image placed with `bild(…)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageNode {
+    /// Path relative to `content/` (checked, normalised).
+    pub path: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Requested width; `None` keeps the image's own size, at most the text width.
+    pub width: Option<ImageWidth>,
 }
 
 /// A heading of the document, for tables of contents and anchors.
@@ -101,6 +134,10 @@ pub struct Numbering {
     pub figures: IndexMap<String, Place>,
     /// Heading anchors → chapter index.
     pub anchors: BTreeMap<String, usize>,
+    /// Heading anchors → the heading, for "Abschnitt 4.2".
+    pub sections: BTreeMap<String, Heading>,
+    /// Chapter file stems → chapter index, for "Kapitel 4".
+    pub chapters: BTreeMap<String, usize>,
 }
 
 impl Numbering {
@@ -111,6 +148,75 @@ impl Numbering {
             Placed::Figure => self.figures.get(id),
         }
     }
+}
+
+impl Numbering {
+    /// Where a chapter or section reference leads: (chapter index, heading anchor, link text
+    /// such as "Kapitel\u{a0}4" or "Abschnitt\u{a0}4.2"); `None` when the target is unknown.
+    pub fn section_link(&self, target: &SectionTarget) -> Option<(usize, String, String)> {
+        let anchor = match target {
+            SectionTarget::Chapter(stem) => {
+                let chapter = *self.chapters.get(stem)?;
+                self.sections
+                    .iter()
+                    .find(|(_, h)| h.level == 1 && self.anchors.get(&h.id) == Some(&chapter))
+                    .map(|(id, _)| id.clone())?
+            }
+            SectionTarget::Section(anchor) => anchor.clone(),
+        };
+        let heading = self.sections.get(&anchor)?;
+        let chapter = *self.anchors.get(&anchor)?;
+        let word = if heading.level == 1 {
+            "Kapitel"
+        } else {
+            "Abschnitt"
+        };
+        let text = match (&heading.number, heading.level) {
+            (Some(number), _) => format!("{word}\u{a0}{number}"),
+            (None, 1) => format!("„{}“", heading.text),
+            (None, _) => format!("{word} „{}“", heading.text),
+        };
+        Some((chapter, anchor, text))
+    }
+}
+
+/// Footnote ids on the website: (note id, id of the reference). Prefixed and sanitised, and
+/// unique on every page, the one-page view included, because they carry the chapter.
+pub fn footnote_ids(stem: &str, number: usize) -> (String, String) {
+    let chapter = slugify(stem);
+    (
+        format!("fn-{chapter}-{number}"),
+        format!("fnref-{chapter}-{number}"),
+    )
+}
+
+/// The footnote definitions of a chapter by label: each body without its start and end.
+pub fn footnote_definitions(nodes: &[Node]) -> BTreeMap<String, Vec<Node>> {
+    let mut footnotes = BTreeMap::new();
+    let mut index = 0;
+    while let Some(node) = nodes.get(index) {
+        index += 1;
+        if let Node::Event(Event::Start(Tag::FootnoteDefinition(label))) = node {
+            let mut depth = 1;
+            let mut body = Vec::new();
+            while let Some(next) = nodes.get(index) {
+                index += 1;
+                match next {
+                    Node::Event(Event::Start(Tag::FootnoteDefinition(_))) => depth += 1,
+                    Node::Event(Event::End(TagEnd::FootnoteDefinition)) => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                body.push(next.clone());
+            }
+            footnotes.insert(label.to_string(), body);
+        }
+    }
+    footnotes
 }
 
 /// The anchor of a placed table or figure: `tab-budget`, `abb-elb`.
@@ -232,7 +338,12 @@ pub fn parse_with_images(
             &mut findings,
         );
         for node in &doc.nodes {
-            if let Node::Placed(kind, id) = node {
+            let placed = match node {
+                Node::Placed(kind, id) => Some((kind, id)),
+                Node::TableCaption(id, _) => Some((&Placed::Table, id)),
+                _ => None,
+            };
+            if let Some((kind, id)) = placed {
                 let map = match kind {
                     Placed::Table => &mut numbering.tables,
                     Placed::Figure => &mut numbering.figures,
@@ -259,11 +370,34 @@ pub fn parse_with_images(
         }
         for heading in &doc.headings {
             numbering.anchors.insert(heading.id.clone(), doc_index);
+            numbering
+                .sections
+                .insert(heading.id.clone(), heading.clone());
         }
+        numbering.chapters.insert(doc.stem.clone(), doc_index);
         docs.push(doc);
     }
     for (doc, item) in docs.iter().zip(expanded) {
         for node in &doc.nodes {
+            if let Node::SectionReference(target) = node {
+                if numbering.section_link(target).is_none() {
+                    let file = chapters
+                        .get(item.chapter)
+                        .map(|c| c.file.clone())
+                        .unwrap_or_default();
+                    let message = match target {
+                        SectionTarget::Chapter(stem) => format!(
+                            "{file}: Verweis auf das Kapitel „{stem}“, das keine Überschrift hat."
+                        ),
+                        SectionTarget::Section(anchor) => format!(
+                            "{file}: Verweis auf den Abschnitt „{anchor}“: keine Überschrift hat diesen Anker."
+                        ),
+                    };
+                    findings.push(Finding::error(message).in_file(file).with_help(
+                        "Der Anker einer Überschrift ist ihr Text in Kleinbuchstaben mit Bindestrichen (## Eingliederungsleistungen → eingliederungsleistungen) oder das, was in {#anker} hinter ihr steht.",
+                    ));
+                }
+            }
             if let Node::Reference(kind, id) = node {
                 if numbering.get(*kind, id).is_none() {
                     let file = chapters
@@ -315,6 +449,7 @@ fn parse_chapter(
     let mut quotes = QuoteState::default();
     let mut index = 0;
     let mut in_code = false;
+    let mut table_count = 0usize;
 
     if let Some(title) = &chapter.front.titel {
         // The title comes from front matter: write the level-1 heading here.
@@ -447,6 +582,34 @@ fn parse_chapter(
                         _ => {}
                     }
                 }
+                if let Some(json) = body
+                    .trim()
+                    .strip_prefix(IMAGE_KEYWORD)
+                    .filter(|rest| rest.starts_with(' '))
+                {
+                    match serde_json::from_str::<ImageCall>(json.trim()) {
+                        Ok(call) => match check_image(&call.datei, &call.alt, images) {
+                            Ok(path) => nodes.push(Node::Image(ImageNode {
+                                path,
+                                alt: protect_spaces(&convert_quotes_plain(&call.alt)),
+                                width: call.breite,
+                            })),
+                            Err(message) => findings.push(
+                                Finding::error(format!("{}: {message}", chapter.file))
+                                    .in_file(&chapter.file),
+                            ),
+                        },
+                        Err(_) => findings.push(
+                            Finding::error(format!(
+                                "{}: unverständlicher amip-Platzhalter „{}“",
+                                chapter.file,
+                                body.trim()
+                            ))
+                            .in_file(&chapter.file),
+                        ),
+                    }
+                    continue;
+                }
                 let mut words = body.split_whitespace();
                 match (words.next().and_then(Placed::from_keyword), words.next()) {
                     (Some(kind), Some(id)) => nodes.push(Node::Placed(kind, id.to_string())),
@@ -477,6 +640,15 @@ fn parse_chapter(
                 }
                 let target = dest_url.trim_start_matches(REFERENCE_SCHEME);
                 if let Some((kind, id)) = target.split_once('/') {
+                    let section = match kind {
+                        CHAPTER_KEYWORD => Some(SectionTarget::Chapter(id.to_string())),
+                        SECTION_KEYWORD => Some(SectionTarget::Section(id.to_string())),
+                        _ => None,
+                    };
+                    if let Some(section) = section {
+                        nodes.push(Node::SectionReference(section));
+                        quotes.last = Some('0');
+                    }
                     if let Some(kind) = Placed::from_keyword(kind) {
                         nodes.push(Node::Reference(kind, id.to_string()));
                         quotes.last = Some('0');
@@ -500,6 +672,16 @@ fn parse_chapter(
                         html.trim_end().to_string(),
                     ))));
                     nodes.push(Node::Event(Event::End(TagEnd::Paragraph)));
+                }
+            }
+            Event::Start(Tag::Paragraph) if table_caption(&events, index).is_some() => {
+                if let Some((caption, next)) = table_caption(&events, index) {
+                    table_count += 1;
+                    nodes.push(Node::TableCaption(
+                        format!("{}#{table_count}", chapter.stem),
+                        protect_spaces(&convert_quotes_plain(&caption)),
+                    ));
+                    index = next;
                 }
             }
             Event::Start(tag) if is_block(tag) => {
@@ -567,6 +749,31 @@ fn parse_chapter(
     }
 }
 
+/// Word that starts the caption line of a Markdown table.
+pub const TABLE_CAPTION_PREFIX: &str = "Tabelle:";
+
+/// A paragraph opened just before `index` that reads "Tabelle: …" and is directly followed
+/// by a table: the caption text and the index of the table's start event.
+fn table_caption(events: &[Event<'static>], index: usize) -> Option<(String, usize)> {
+    let rest = events.get(index..)?;
+    let end = rest
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
+    let inner = rest.get(..end)?;
+    if !matches!(rest.get(end + 1), Some(Event::Start(Tag::Table(_)))) {
+        return None;
+    }
+    if inner
+        .iter()
+        .any(|e| !matches!(e, Event::Text(_) | Event::SoftBreak | Event::Code(_)))
+    {
+        return None;
+    }
+    let text = plain_text(inner);
+    let caption = text.trim().strip_prefix(TABLE_CAPTION_PREFIX)?.trim();
+    (!caption.is_empty()).then(|| (caption.to_string(), index + end + 1))
+}
+
 fn is_block(tag: &Tag<'_>) -> bool {
     matches!(
         tag,
@@ -590,7 +797,7 @@ fn is_comment(html: &str) -> bool {
 fn push_inline(nodes: &mut Vec<Node>, event: Event<'static>, quotes: &mut QuoteState) {
     match event {
         Event::Text(text) => {
-            let converted = quotes.convert(&text);
+            let converted = protect_spaces(&quotes.convert(&text));
             nodes.push(Node::Event(Event::Text(CowStr::from(converted))));
         }
         Event::InlineHtml(html) | Event::Html(html) => {
@@ -696,9 +903,48 @@ impl QuoteState {
     }
 }
 
-/// Straight double quotes in a standalone text (captions, table cells) as German quotes.
+/// Straight double quotes in a standalone text (captions, table cells) as German quotes, and
+/// no-break spaces where a line must not break ([`protect_spaces`]).
 pub fn german_quotes(text: &str) -> String {
-    convert_quotes_plain(text)
+    protect_spaces(&convert_quotes_plain(text))
+}
+
+/// Roman numerals of the books of the Sozialgesetzbuch ("SGB II").
+const SGB_BOOKS: &[&str] = &[
+    "XIV", "XIII", "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
+];
+
+/// No-break spaces after "§", "§§", "Abs." and "Nr." before a number, and inside "SGB II":
+/// "§ 16i", "Abs. 1" and "SGB III" never break at the space, on the site or in the PDF.
+pub fn protect_spaces(text: &str) -> String {
+    if !text.contains(['§', '.', 'B']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut rest = text;
+    while let Some(space) = rest.find(' ') {
+        let (before, after) = rest.split_at(space);
+        let after = after.get(1..).unwrap_or_default();
+        out.push_str(before);
+        let next_is_number = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let word = before
+            .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '\u{a0}')
+            .next()
+            .unwrap_or(before);
+        let keep = match word {
+            "§" | "§§" | "Abs." | "Nr." => next_is_number,
+            "SGB" => SGB_BOOKS.iter().any(|book| {
+                after.strip_prefix(book).is_some_and(|tail| {
+                    !tail.chars().next().is_some_and(char::is_alphanumeric)
+                })
+            }),
+            _ => false,
+        };
+        out.push(if keep { '\u{a0}' } else { ' ' });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn convert_quotes_plain(text: &str) -> String {
@@ -926,6 +1172,124 @@ mod tests {
             "{:?}",
             findings.0
         );
+    }
+
+    #[test]
+    fn no_break_spaces_after_paragraph_signs_and_in_sgb() {
+        assert_eq!(
+            protect_spaces("nach § 16i SGB II und §§ 16e, 16i SGB III, Abs. 1 Nr. 2"),
+            "nach §\u{a0}16i SGB\u{a0}II und §§\u{a0}16e, 16i SGB\u{a0}III, Abs.\u{a0}1 Nr.\u{a0}2"
+        );
+        assert_eq!(
+            protect_spaces("im SGB II-Bereich (SGB XII) und SGB IIb"),
+            "im SGB\u{a0}II-Bereich (SGB\u{a0}XII) und SGB IIb"
+        );
+        // Only before a number: "Nr. eins" and "§ und" keep their spaces.
+        assert_eq!(protect_spaces("Nr. eins, Abs. zwei"), "Nr. eins, Abs. zwei");
+        let doc = parse_one("# T\n\nNach § 16i SGB II.\n");
+        let text: String = doc
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Event(Event::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("§\u{a0}16i SGB\u{a0}II"), "{text:?}");
+    }
+
+    #[test]
+    fn a_caption_line_numbers_a_markdown_table_with_the_declared_ones() {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        for gap in ["\n", "\n\n"] {
+            let expanded = vec![Expanded {
+                chapter: 0,
+                markdown: format!("# A\n\n```amip\ntabelle budget\n```\n\nTabelle: Leistungen nach \"§ 16a\"{gap}| a | b |\n|---|---|\n| 1 | 2 |\n\nTabelle: kein Titel, denn keine Tabelle folgt\n"),
+            }];
+            let (docs, numbering) = parse(&chapters, &expanded).unwrap();
+            assert_eq!(numbering.tables["budget"].number, 1);
+            assert_eq!(numbering.tables["01-a#1"].number, 2, "gap {gap:?}");
+            assert!(docs[0].nodes.contains(&Node::TableCaption(
+                "01-a#1".into(),
+                "Leistungen nach „§\u{a0}16a“".into()
+            )));
+            assert_eq!(
+                docs[0]
+                    .nodes
+                    .iter()
+                    .filter(|n| matches!(n, Node::TableCaption(..)))
+                    .count(),
+                1
+            );
+        }
+    }
+
+    #[test]
+    fn chapter_and_section_references_resolve_to_numbers() {
+        let chapters = vec![
+            chapter("content/00-vorwort.md", false),
+            chapter("content/01-a.md", true),
+        ];
+        let expanded = vec![
+            Expanded {
+                chapter: 0,
+                markdown: "# Vorwort\n\n## Dank\n".into(),
+            },
+            Expanded {
+                chapter: 1,
+                markdown: "# Eins\n\n## Zwei {#zwei}\n\n[](<amip:kapitel/01-a>) [](<amip:abschnitt/zwei>) [](<amip:kapitel/00-vorwort>) [](<amip:abschnitt/dank>)\n".into(),
+            },
+        ];
+        let (docs, numbering) = parse(&chapters, &expanded).unwrap();
+        let texts: Vec<String> = docs[1]
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::SectionReference(t) => numbering.section_link(t).map(|(c, a, t)| format!("{c} {a} {t}")),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "1 eins Kapitel\u{a0}1",
+                "1 zwei Abschnitt\u{a0}1.1",
+                "0 vorwort „Vorwort“",
+                "0 dank Abschnitt „Dank“"
+            ]
+        );
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "# A\n\n[](<amip:abschnitt/gibt-es-nicht>)\n".into(),
+        }];
+        let findings = parse(&chapters[..1], &expanded).unwrap_err();
+        assert!(
+            findings.0[0].message.contains("„gibt-es-nicht“"),
+            "{:?}",
+            findings.0
+        );
+    }
+
+    #[test]
+    fn image_placeholders_are_checked_and_keep_their_width() {
+        let chapters = vec![chapter("content/01-a.md", true)];
+        let images: BTreeSet<String> = ["bilder/karte.png".to_string()].into();
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "# A\n\n```amip\nbild {\"datei\":\"./bilder/karte.png\",\"alt\":\"Karte \\u0060x\\u0060\",\"breite\":{\"Percent\":40.0}}\n```\n".into(),
+        }];
+        let (docs, _) = parse_with_images(&chapters, &expanded, &images).unwrap();
+        assert!(docs[0].nodes.contains(&Node::Image(ImageNode {
+            path: "bilder/karte.png".into(),
+            alt: "Karte `x`".into(),
+            width: Some(ImageWidth::Percent(40.0)),
+        })));
+        let expanded = vec![Expanded {
+            chapter: 0,
+            markdown: "# A\n\n```amip\nbild {\"datei\":\"bilder/fehlt.png\",\"alt\":\"x\",\"breite\":null}\n```\n".into(),
+        }];
+        let findings = parse_with_images(&chapters, &expanded, &images).unwrap_err();
+        assert!(findings.0[0].message.contains("gibt es nicht"), "{:?}", findings.0);
     }
 
     #[test]

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
-use super::{anchor, ChapterDoc, Node, Numbering};
-use crate::expand::Placed;
+use super::publication::{SignatureBlock, UNSIGNED};
+use super::{anchor, footnote_definitions, ChapterDoc, Node, Numbering};
+use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
 
 /// Characters that have a meaning somewhere in Typst markup.
@@ -77,50 +78,26 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
     let mut writer = Writer {
         ctx,
         out: String::new(),
-        footnotes: collect_footnotes(&doc.nodes),
+        footnotes: footnote_definitions(&doc.nodes),
         in_footnotes: Vec::new(),
         after_call: false,
         stack: Vec::new(),
         open_footnotes: Vec::new(),
+        heading: None,
+        caption: None,
     };
     writer.write(&doc.nodes);
     writer.out
-}
-
-fn collect_footnotes(nodes: &[Node]) -> BTreeMap<String, Vec<Node>> {
-    let mut footnotes = BTreeMap::new();
-    let mut index = 0;
-    while let Some(node) = nodes.get(index) {
-        index += 1;
-        if let Node::Event(Event::Start(Tag::FootnoteDefinition(label))) = node {
-            let mut depth = 1;
-            let mut body = Vec::new();
-            while let Some(next) = nodes.get(index) {
-                index += 1;
-                match next {
-                    Node::Event(Event::Start(Tag::FootnoteDefinition(_))) => depth += 1,
-                    Node::Event(Event::End(TagEnd::FootnoteDefinition)) => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                body.push(next.clone());
-            }
-            footnotes.insert(label.to_string(), body);
-        }
-    }
-    footnotes
 }
 
 /// Open containers whose closing text depends on how they were opened.
 enum Open {
     Image { path: String, alt: String },
     List,
-    Link(bool),
-    Table { in_head: bool },
+    /// Whether the link is written, and the address to show after an external link.
+    Link(bool, Option<LinkAddress>),
+    /// `label`: the table stands in a numbered figure with this label.
+    Table { in_head: bool, label: Option<String> },
     Code(String),
     Skip,
 }
@@ -137,6 +114,10 @@ struct Writer<'a, 'b> {
     stack: Vec<Open>,
     /// Footnotes being written, innermost last.
     open_footnotes: Vec<String>,
+    /// Anchor of the heading being written, labelled at its end.
+    heading: Option<String>,
+    /// Caption line of the Markdown table that follows: (id, caption).
+    caption: Option<(String, String)>,
 }
 
 impl Writer<'_, '_> {
@@ -191,6 +172,23 @@ impl Writer<'_, '_> {
                     self.push(&format!("#ref(<{}>)", anchor(*kind, id)));
                     self.after_call = true;
                 }
+                Node::SectionReference(target) => {
+                    if let Some((_, anchor, text)) = self.ctx.numbering.section_link(target) {
+                        if is_label(&anchor) {
+                            self.push(&format!("#link(<{anchor}>)[{}]", escape_markup(&text)));
+                            self.after_call = true;
+                        } else {
+                            self.text(&text);
+                        }
+                    }
+                }
+                Node::TableCaption(id, caption) => {
+                    self.caption = Some((id.clone(), caption.clone()));
+                }
+                Node::Image(image) => {
+                    self.push(&format!("\n{}\n\n", image_call(&image.path, &image.alt, image.width)));
+                }
+                Node::Signature(block) => self.push(&signature(block)),
             }
         }
     }
@@ -260,7 +258,8 @@ impl Writer<'_, '_> {
     fn start(&mut self, tag: &Tag<'_>) {
         match tag {
             Tag::Paragraph => {}
-            Tag::Heading { level, .. } => {
+            Tag::Heading { level, id, .. } => {
+                self.heading = id.as_ref().map(|id| id.to_string());
                 let depth = *level as usize;
                 self.push(&format!("\n{} ", "=".repeat(depth)));
             }
@@ -296,16 +295,32 @@ impl Writer<'_, '_> {
                         Alignment::Left | Alignment::None => "left",
                     })
                     .collect();
+                let label = match self.caption.take() {
+                    Some((id, caption)) => {
+                        self.push(&format!(
+                            "#figure(\n  kind: table,\n  caption: [{}],\n  table(\n",
+                            escape_markup(&caption)
+                        ));
+                        Some(anchor(Placed::Table, &id))
+                    }
+                    None => {
+                        self.push("#table(\n");
+                        None
+                    }
+                };
                 self.push(&format!(
-                    "#table(\n  columns: {},\n  align: ({},),\n",
+                    "  columns: {},\n  align: ({},),\n",
                     aligns.len().max(1),
                     aligns.join(", ")
                 ));
-                self.stack.push(Open::Table { in_head: false });
+                self.stack.push(Open::Table {
+                    in_head: false,
+                    label,
+                });
             }
             Tag::TableHead => {
-                self.push("  table.header(");
-                if let Some(Open::Table { in_head }) = self.stack.last_mut() {
+                self.push("  table.header(repeat: true, ");
+                if let Some(Open::Table { in_head, .. }) = self.stack.last_mut() {
                     *in_head = true;
                 }
             }
@@ -317,9 +332,13 @@ impl Writer<'_, '_> {
             Tag::Link { dest_url, .. } => match self.link_target(dest_url) {
                 Some(target) => {
                     self.push(&format!("#link({target})["));
-                    self.stack.push(Open::Link(true));
+                    let address = external_address(dest_url).map(|address| LinkAddress {
+                        address,
+                        text_start: self.out.len(),
+                    });
+                    self.stack.push(Open::Link(true, address));
                 }
-                None => self.stack.push(Open::Link(false)),
+                None => self.stack.push(Open::Link(false, None)),
             },
             Tag::Image { dest_url, .. } => self.stack.push(Open::Image {
                 path: dest_url.to_string(),
@@ -338,7 +357,14 @@ impl Writer<'_, '_> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.push("\n\n"),
-            TagEnd::Heading(_) => self.push("\n\n"),
+            TagEnd::Heading(_) => {
+                let label = self
+                    .heading
+                    .take()
+                    .map(|id| heading_label(&id))
+                    .unwrap_or_default();
+                self.push(&format!("{label}\n\n"));
+            }
             TagEnd::BlockQuote(_) => {
                 trim_trailing_breaks(&mut self.out);
                 self.push("]\n\n");
@@ -360,12 +386,14 @@ impl Writer<'_, '_> {
             TagEnd::FootnoteDefinition => {
                 self.stack.pop();
             }
-            TagEnd::Table => {
-                self.stack.pop();
-                self.push(")\n\n");
-            }
+            TagEnd::Table => match self.stack.pop() {
+                Some(Open::Table {
+                    label: Some(label), ..
+                }) => self.push(&format!("),\n) <{label}>\n\n")),
+                _ => self.push(")\n\n"),
+            },
             TagEnd::TableHead => {
-                if let Some(Open::Table { in_head }) = self.stack.last_mut() {
+                if let Some(Open::Table { in_head, .. }) = self.stack.last_mut() {
                     *in_head = false;
                 }
                 self.push("),\n");
@@ -375,17 +403,20 @@ impl Writer<'_, '_> {
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.call_end("]"),
             TagEnd::Image => {
                 if let Some(Open::Image { path, alt }) = self.stack.pop() {
-                    self.push(&format!(
-                        "#box(image({}, alt: {}))",
-                        string(&path),
-                        string(&alt)
-                    ));
+                    self.push(&format!("#box({})", image_call(&path, &alt, None)));
                     self.after_call = true;
                 }
             }
             TagEnd::Link => {
-                if let Some(Open::Link(true)) = self.stack.pop() {
+                if let Some(Open::Link(true, address)) = self.stack.pop() {
                     self.call_end("]");
+                    if let Some(LinkAddress {
+                        address,
+                        text_start,
+                    }) = address
+                    {
+                        self.link_address(&address, text_start);
+                    }
                 }
             }
             _ => {}
@@ -407,6 +438,32 @@ impl Writer<'_, '_> {
             .anchors
             .contains_key(fragment)
             .then(|| format!("<{fragment}>"))
+            .filter(|_| is_label(fragment))
+    }
+
+    /// On paper a link cannot be followed: the address of an external link follows it as a
+    /// footnote (in a footnote, in parentheses), unless the link text already is the address.
+    fn link_address(&mut self, address: &str, text_start: usize) {
+        let text = self.out.get(text_start..).unwrap_or_default();
+        let plain: String = text.chars().filter(|c| *c != '\\').collect();
+        let plain = plain.trim_end_matches(']');
+        let bare = |s: &str| {
+            s.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_start_matches("mailto:")
+                .trim_end_matches('/')
+                .to_string()
+        };
+        if bare(plain) == bare(address) {
+            return;
+        }
+        let shown = format!("#link({})[{}]", string(address), escape_markup(address));
+        if self.open_footnotes.is_empty() {
+            self.push(&format!("#footnote[{shown}]"));
+        } else {
+            self.push(&format!(" \\({shown}\\)"));
+        }
+        self.after_call = true;
     }
 
     fn placed(&mut self, kind: Placed, id: &str) {
@@ -417,8 +474,10 @@ impl Writer<'_, '_> {
                 };
                 let path = format!("{}/{}.svg", self.ctx.chart_dir, id);
                 let source = source_line(chart.source.as_deref());
+                // Figures float to the top or bottom of a page (or the next one) instead of
+                // leaving a gap; the text refers to them by number.
                 self.push(&format!(
-                    "#figure(\n  kind: image,\n  caption: [{}],\n  [#image({}, alt: {}, width: 100%)\n  {source}],\n) <{}>\n\n",
+                    "#figure(\n  placement: auto,\n  kind: image,\n  caption: [{}],\n  [#image({}, alt: {}, width: 100%)\n  {source}],\n) <{}>\n\n",
                     escape_markup(&chart.caption),
                     string(&path),
                     string(&chart.alt),
@@ -430,8 +489,15 @@ impl Writer<'_, '_> {
                     return;
                 };
                 let source = source_line(table.source.as_deref());
+                // A table that fits on a page floats like a figure; a longer one stays in the
+                // text and breaks between rows, its header repeated.
+                let placement = if table.rows.len() <= FLOATING_TABLE_ROWS {
+                    "  placement: auto,\n"
+                } else {
+                    ""
+                };
                 self.push(&format!(
-                    "#figure(\n  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
+                    "#figure(\n{placement}  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
                     escape_markup(&table.caption),
                     crate::tables::to_typst(table),
                     anchor(kind, id)
@@ -439,6 +505,74 @@ impl Writer<'_, '_> {
             }
         }
     }
+}
+
+/// Declared tables with at most this many rows float (a float cannot break across pages).
+pub const FLOATING_TABLE_ROWS: usize = 24;
+
+/// Where an external link's address is remembered until the link ends.
+struct LinkAddress {
+    address: String,
+    /// Byte offset in the output where the link text starts.
+    text_start: usize,
+}
+
+/// The address of an external link (web or mail), shown on paper.
+fn external_address(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:"))
+        .then(|| url.to_string())
+}
+
+/// Whether `name` can be written as a Typst label in markup (`<name>`).
+pub fn is_label(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// The label that makes a heading a link target in the PDF (`== Titel <anker>`): the one
+/// place headings get their Typst label, so `#anker` links and `verweis(abschnitt=…)` reach
+/// them. Anchors that are no valid label get none (links to them show their text only).
+pub fn heading_label(id: &str) -> String {
+    if is_label(id) {
+        format!(" <{id}>")
+    } else {
+        String::new()
+    }
+}
+
+/// An image through the template's `amip-bild`: its own size, at most the text width, or the
+/// requested width.
+fn image_call(path: &str, alt: &str, width: Option<ImageWidth>) -> String {
+    let width = match width {
+        None => "auto".to_string(),
+        Some(ImageWidth::Percent(p)) => format!("{p}%"),
+        Some(ImageWidth::Cm(v)) => format!("{v}cm"),
+        Some(ImageWidth::Mm(v)) => format!("{v}mm"),
+        Some(ImageWidth::Px(v)) => format!("{}pt", v * 0.75),
+    };
+    format!("#amip-bild({}, {}, {width})", string(path), string(alt))
+}
+
+/// The signature block in Typst, kept on one page; a draft shows the note instead.
+fn signature(block: &SignatureBlock) -> String {
+    if block.draft {
+        return format!(
+            "\n#amip-unterzeichnung(none, none, none, entwurf: [{}])\n\n",
+            escape_markup(UNSIGNED)
+        );
+    }
+    let place = block
+        .place_date
+        .as_deref()
+        .map_or("none".to_string(), |p| format!("[{}]", escape_markup(p)));
+    format!(
+        "\n#amip-unterzeichnung({place}, [{}], [{}])\n\n",
+        escape_markup(&block.name),
+        escape_markup(&block.function)
+    )
 }
 
 fn source_line(source: Option<&str>) -> String {

@@ -16,6 +16,9 @@ use crate::model::{Chart, Project, Table};
 /// Folder of the chart SVGs inside the site.
 pub const CHART_DIR: &str = "abbildungen";
 
+/// The page with the whole programme, for reading, searching and printing in one go.
+pub const ONE_PAGE: &str = "gesamt.html";
+
 /// A file of the site: path relative to `output/html/` and its bytes.
 pub type SiteFile = (String, Vec<u8>);
 
@@ -92,7 +95,12 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let mut findings = Findings::default();
     let mut tera = Tera::new();
     tera.set_escape_fn(escape_html);
-    for name in ["html/basis.html", "html/index.html", "html/kapitel.html"] {
+    for name in [
+        "html/basis.html",
+        "html/index.html",
+        "html/kapitel.html",
+        "html/gesamt.html",
+    ] {
         if let Err(err) = tera.add_raw_template(name, template(project, name)) {
             findings.push(
                 Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
@@ -146,6 +154,12 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         &(programme.status == crate::model::Status::Draft),
     );
     base.insert("pdf", input.pdf_name);
+    base.insert("gesamt", ONE_PAGE);
+    let images = project.images.keys().cloned().collect();
+    base.insert(
+        "logo",
+        &crate::markdown::publication::logo(programme, &images),
+    );
     base.insert(
         "stand",
         &programme
@@ -160,9 +174,16 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         im_verzeichnis: false,
         abschnitte: Vec::new(),
     };
-    // Navigation: the start page, then every chapter that has a page of its own.
+    let whole = TocChapter {
+        titel: "Alles auf einer Seite".to_string(),
+        seite: ONE_PAGE.to_string(),
+        im_verzeichnis: false,
+        abschnitte: Vec::new(),
+    };
+    // Navigation: the start page, every chapter that has a page of its own, the one-page view.
     let nav_entries: Vec<&TocChapter> = std::iter::once(&start)
         .chain(toc.iter().filter(|entry| entry.im_verzeichnis))
+        .chain(std::iter::once(&whole))
         .collect();
     base.insert("navigation", &nav_entries);
 
@@ -234,6 +255,40 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
             Ok(html) => files.push((page, html.into_bytes())),
             Err(err) => findings.push(template_error("html/kapitel.html", &err)),
         }
+    }
+
+    // The whole programme on one page: every chapter in order, every link within the page.
+    let same_page = vec![String::new(); input.docs.len()];
+    let one_page_ctx = HtmlContext {
+        pages: &same_page,
+        ..ctx
+    };
+    let chapters: Vec<String> = input
+        .docs
+        .par_iter()
+        .map(|doc| write_chapter(doc, &one_page_ctx, 1))
+        .collect();
+    let contents: Vec<TocChapter> = input
+        .docs
+        .iter()
+        .map(|doc| TocChapter {
+            titel: doc.numbered_title(),
+            seite: doc
+                .headings
+                .first()
+                .map(|h| format!("#{}", h.id))
+                .unwrap_or_default(),
+            im_verzeichnis: true,
+            abschnitte: Vec::new(),
+        })
+        .collect();
+    let mut whole_ctx = base.clone();
+    whole_ctx.insert("aktuelle_seite", ONE_PAGE);
+    whole_ctx.insert("kapitel", &contents);
+    whole_ctx.insert("inhalte", &chapters);
+    match tera.render("html/gesamt.html", &whole_ctx) {
+        Ok(html) => files.push((ONE_PAGE.to_string(), html.into_bytes())),
+        Err(err) => findings.push(template_error("html/gesamt.html", &err)),
     }
 
     files.push((

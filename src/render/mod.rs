@@ -23,6 +23,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/html/kapitel.html"),
     ),
     (
+        "html/gesamt.html",
+        include_str!("../../templates/html/gesamt.html"),
+    ),
+    (
         "html/style.css",
         include_str!("../../templates/html/style.css"),
     ),

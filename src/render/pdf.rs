@@ -95,6 +95,12 @@ pub fn render_document(
     context.insert("titel", &programme.full_title());
     context.insert("jobcenter", &programme.jobcenter);
     context.insert("ort", &programme.ort);
+    context.insert("landkreis", &programme.landkreis);
+    let images = project.images.keys().cloned().collect();
+    context.insert(
+        "logo",
+        &crate::markdown::publication::logo(programme, &images),
+    );
     context.insert(
         "datum",
         &programme

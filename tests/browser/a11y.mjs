@@ -62,6 +62,23 @@ const structure = () => {
   return { failures, figures: figures.length, tables: document.querySelectorAll("main table").length };
 };
 
+// Numbered once (issue 15): amip writes the numbers ("1.1 …") itself, so no list item whose
+// text starts with a number may show a list marker of its own.
+const listMarkers = () => {
+  const failures = [];
+  for (const li of document.querySelectorAll("li")) {
+    const text = li.textContent.trim();
+    if (!/^[0-9]/.test(text)) continue;
+    const style = getComputedStyle(li);
+    const marker = getComputedStyle(li, "::marker").content;
+    const shown = style.display === "list-item"
+      && (style.listStyleType !== "none" || style.listStyleImage !== "none")
+      && marker !== "none" && marker !== '""';
+    if (shown) failures.push(`list item with a number shows a list marker (${style.listStyleType}): ${text.slice(0, 60)}`);
+  }
+  return failures;
+};
+
 const report = [];
 for (const name of pages) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -82,6 +99,10 @@ for (const name of pages) {
     };
   });
   const checks = await page.evaluate(structure);
+  checks.failures.push(...(await page.evaluate(listMarkers)));
+  await page.emulateMedia({ media: "print" });
+  checks.failures.push(...(await page.evaluate(listMarkers)).map((f) => `print: ${f}`));
+  await page.emulateMedia({ media: "screen" });
 
   // Visible focus: the skip link shows an outline when focused from the keyboard.
   await page.keyboard.press("Tab");
