@@ -594,7 +594,52 @@ mod tests {
             &["# T\n\nA[^n]\n\n[^n]: Fuß.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"],
             0,
         );
-        assert!(html.contains("footnote"), "{html}");
-        assert!(html.contains("<th>a</th>"), "{html}");
+        assert!(html.contains("role=\"doc-noteref\""), "{html}");
+        assert!(html.contains("<th scope=\"col\">a</th>"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_reference_and_collected_at_the_end() {
+        let html = html_of(
+            &["# T\n\n[^b]: Zweite, mit [^c].\n\nA[^b] B[^a] C[^b]\n\n[^a]: *Erste*.\n\n[^c]: Dritte.\n\nEnde.\n"],
+            0,
+        );
+        let (text, notes) = html.split_once("<section class=\"fussnoten\"").unwrap();
+        assert!(text.contains("<p>Ende.</p>"), "definitions vanish from the text: {text}");
+        assert!(!text.contains("Zweite"), "{text}");
+        assert!(text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1\" role=\"doc-noteref\">1</a>"));
+        assert!(text.contains("<a href=\"#fn-00-2\" id=\"fnref-00-2\" role=\"doc-noteref\">2</a>"));
+        assert!(text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1-2\" role=\"doc-noteref\">1</a>"), "a second reference gets its own id: {text}");
+        let first = notes.find("id=\"fn-00-1\"").unwrap();
+        let second = notes.find("id=\"fn-00-2\"").unwrap();
+        let third = notes.find("id=\"fn-00-3\"").unwrap();
+        assert!(first < second && second < third, "{notes}");
+        assert!(notes.contains("<div id=\"fn-00-1\" role=\"doc-footnote\">\n<p><span class=\"fussnote-nr\">1</span> Zweite, mit <sup class=\"fussnote-ref\"><a href=\"#fn-00-3\""), "{notes}");
+        assert!(notes.contains("<em>Erste</em>. <a href=\"#fnref-00-2\" role=\"doc-backlink\""), "{notes}");
+    }
+
+    #[test]
+    fn captioned_tables_chapter_references_and_signatures() {
+        let html = html_of(
+            &[
+                "# Eins\n\nTabelle: Leistungen\n| Art | Betrag |\n|:--|--:|\n| *a* | 1 |\n\nSiehe [](<amip:kapitel/01>) und [](<amip:abschnitt/zwei-b>).\n",
+                "# Zwei\n\n## Zwei B\n",
+            ],
+            0,
+        );
+        assert!(html.contains("<div class=\"tabelle\" id=\"tab-00-1\" aria-label=\"Tabelle 1\" tabindex=\"0\" role=\"region\">\n<table>\n<caption><span class=\"nr\">Tabelle 1:</span> Leistungen</caption>"), "{html}");
+        assert!(html.contains("<th scope=\"col\">Art</th><th scope=\"col\" class=\"zahl\">Betrag</th>"), "{html}");
+        assert!(html.contains("<tr><td><em>a</em></td><td class=\"zahl\">1</td></tr>"), "{html}");
+        assert!(html.contains("<a href=\"01.html\">Kapitel\u{a0}2</a> und <a href=\"01.html#zwei-b\">Abschnitt\u{a0}2.1</a>"), "{html}");
+        let block = SignatureBlock {
+            place_date: Some("Herzberg, 09.12.2019".into()),
+            name: "A <B>".into(),
+            function: "Leitung".into(),
+            draft: false,
+        };
+        assert_eq!(signature_html(&block), "<div class=\"unterzeichnung\">\n<p>Herzberg, 09.12.2019</p>\n<p><span class=\"name\">A &lt;B&gt;</span><br>Leitung</p>\n</div>\n");
+        let draft = SignatureBlock { draft: true, ..block };
+        assert!(signature_html(&draft).contains("Entwurf – noch nicht unterzeichnet"));
+        assert!(!signature_html(&draft).contains("A &lt;B&gt;"));
     }
 }

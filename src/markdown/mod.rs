@@ -928,9 +928,10 @@ pub fn protect_spaces(text: &str) -> String {
         out.push_str(before);
         let next_is_number = after.chars().next().is_some_and(|c| c.is_ascii_digit());
         let word = before
-            .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '\u{a0}')
+            .rsplit(|c: char| c.is_whitespace() || c == '\u{a0}')
             .next()
-            .unwrap_or(before);
+            .unwrap_or(before)
+            .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '§');
         let keep = match word {
             "§" | "§§" | "Abs." | "Nr." => next_is_number,
             "SGB" => SGB_BOOKS.iter().any(|book| {

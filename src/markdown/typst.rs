@@ -704,8 +704,44 @@ mod tests {
         let out = typst_of("# T\n\n| A | B |\n|---|--:|\n| 1 | 2 |\n");
         assert!(out.contains("columns: 2"), "{out}");
         assert!(out.contains("align: (left, right,)"), "{out}");
-        assert!(out.contains("table.header([A], [B], ),"), "{out}");
+        assert!(
+            out.contains("table.header(repeat: true, [A], [B], ),"),
+            "{out}"
+        );
         assert!(out.contains("[1], [2], "), "{out}");
+    }
+
+    #[test]
+    fn headings_are_labelled_and_references_link_to_them() {
+        let out = typst_of(
+            "# Titel\n\n## Teil {#teil}\n\n## Zweiter Teil {#a/b}\n\n[](<amip:abschnitt/teil>) [](<amip:kapitel/01-a>) [hin](#teil) [weg](#a/b)\n",
+        );
+        assert!(out.contains("= 1 Titel <titel>"), "{out}");
+        assert!(out.contains("== \\1.1 Teil <teil>"), "{out}");
+        assert!(out.contains("== \\1.2 Zweiter Teil\n"), "no label for an invalid name: {out}");
+        assert!(out.contains("#link(<teil>)[Abschnitt\u{a0}1.1]"), "{out}");
+        assert!(out.contains("#link(<titel>)[Kapitel\u{a0}1]"), "{out}");
+        assert!(out.contains("#link(<teil>)[hin]"), "{out}");
+        assert!(!out.contains("<a/b>"), "{out}");
+        assert!(out.contains("[hin] weg"), "{out}");
+    }
+
+    #[test]
+    fn external_links_show_their_address_on_paper() {
+        let out = typst_of(
+            "# T\n\n[Statistik](https://statistik.arbeitsagentur.de/) und <https://example.org>.\n\nA[^1]\n\n[^1]: Siehe [BA](https://ba.de).\n",
+        );
+        assert!(out.contains("#link(\"https://statistik.arbeitsagentur.de/\")[Statistik]#footnote[#link(\"https://statistik.arbeitsagentur.de/\")[https:\\/\\/statistik.arbeitsagentur.de\\/]]"), "{out}");
+        assert_eq!(out.matches("example.org\")").count(), 1, "an address shown as text gets no footnote: {out}");
+        assert!(out.contains("#link(\"https://ba.de\")[BA] \\(#link(\"https://ba.de\")"), "in a footnote: in parentheses: {out}");
+    }
+
+    #[test]
+    fn captioned_markdown_tables_are_numbered_figures() {
+        let out = typst_of("# T\n\nTabelle: Leistungen\n\n| A | B |\n|---|---|\n| 1 | 2 |\n");
+        assert!(out.contains("#figure(\n  kind: table,\n  caption: [Leistungen],\n  table(\n  columns: 2,"), "{out}");
+        assert!(out.contains("),\n) <tab-01-a-1>"), "{out}");
+        assert!(!out.contains("Tabelle:"), "{out}");
     }
 
     #[test]
