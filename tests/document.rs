@@ -186,7 +186,8 @@ fn the_example_is_a_signed_publication_in_both_outputs() {
     assert!(focus.contains(&format!("(§§{NBSP}16e und 16i SGB{NBSP}II)")));
     assert!(main.contains(&format!("(§§{NBSP}16e und 16i SGB{NBSP}II)")));
     assert!(main.contains("#set table.cell(breakable: false)"));
-    let figures = main.matches("#figure(\n  placement: auto,\n  kind: image,").count();
+    let figures = main.matches("#figure(\n  placement: auto,\n  kind: image,").count()
+        + main.matches("#figure(\n  placement: bottom,\n  kind: image,").count();
     assert_eq!(figures, main.matches("kind: image,").count(), "every chart floats");
     assert!(figures >= 3);
     assert!(

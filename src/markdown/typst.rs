@@ -85,6 +85,7 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         open_footnotes: Vec::new(),
         heading: None,
         caption: None,
+        in_intro: false,
     };
     writer.write(&doc.nodes);
     writer.out
@@ -118,6 +119,9 @@ struct Writer<'a, 'b> {
     heading: Option<String>,
     /// Caption line of the Markdown table that follows: (id, caption).
     caption: Option<(String, String)>,
+    /// Between a chapter title and its first section: a float placed at the top of the page
+    /// would stand above the chapter title, so it goes to the bottom.
+    in_intro: bool,
 }
 
 impl Writer<'_, '_> {
@@ -261,6 +265,7 @@ impl Writer<'_, '_> {
             Tag::Heading { level, id, .. } => {
                 self.heading = id.as_ref().map(|id| id.to_string());
                 let depth = *level as usize;
+                self.in_intro = depth == 1;
                 self.push(&format!("\n{} ", "=".repeat(depth)));
             }
             Tag::BlockQuote(_) => self.push("#quote(block: true)["),
@@ -466,6 +471,16 @@ impl Writer<'_, '_> {
         self.after_call = true;
     }
 
+    /// Where a float goes: top or bottom of the page, whichever is nearer, except in a
+    /// chapter's introduction (see [`Writer::in_intro`]).
+    fn placement(&self) -> &'static str {
+        if self.in_intro {
+            "bottom"
+        } else {
+            "auto"
+        }
+    }
+
     fn placed(&mut self, kind: Placed, id: &str) {
         match kind {
             Placed::Figure => {
@@ -477,7 +492,8 @@ impl Writer<'_, '_> {
                 // Figures float to the top or bottom of a page (or the next one) instead of
                 // leaving a gap; the text refers to them by number.
                 self.push(&format!(
-                    "#figure(\n  placement: auto,\n  kind: image,\n  caption: [{}],\n  [#image({}, alt: {}, width: 100%)\n  {source}],\n) <{}>\n\n",
+                    "#figure(\n  placement: {},\n  kind: image,\n  caption: [{}],\n  [#image({}, alt: {}, width: 100%)\n  {source}],\n) <{}>\n\n",
+                    self.placement(),
                     escape_markup(&chart.caption),
                     string(&path),
                     string(&chart.alt),
@@ -492,9 +508,9 @@ impl Writer<'_, '_> {
                 // A table that fits on a page floats like a figure; a longer one stays in the
                 // text and breaks between rows, its header repeated.
                 let placement = if table.rows.len() <= FLOATING_TABLE_ROWS {
-                    "  placement: auto,\n"
+                    format!("  placement: {},\n", self.placement())
                 } else {
-                    ""
+                    String::new()
                 };
                 self.push(&format!(
                     "#figure(\n{placement}  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
