@@ -196,16 +196,13 @@ pub fn prepare_cached(
         None => None,
     };
     let images: std::collections::BTreeSet<String> = project.images.keys().cloned().collect();
+    for (path, message) in
+        markdown::publication::problems(&project.chapters, &project.programme, &images)
+    {
+        findings.push(project.finding_at_path_in(load::PROGRAMME_FILE, path, message));
+    }
     let parsed = parsed.map(|(mut docs, numbering)| {
-        let problems = markdown::publication::finish(
-            &mut docs,
-            &project.chapters,
-            &project.programme,
-            &images,
-        );
-        for (path, message) in problems {
-            findings.push(project.finding_at_path_in(load::PROGRAMME_FILE, path, message));
-        }
+        markdown::publication::attach_signature(&mut docs, &project.programme);
         (docs, numbering)
     });
     match parsed {

@@ -79,14 +79,18 @@ pub fn chapter_tera(project: &Project) -> Tera {
             placeholder(Placed::Figure, &charts, &kwargs)
         });
     }
-    let stems: Arc<Vec<String>> = Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
-    tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        match section_reference(&stems, &kwargs)? {
+    let stems: Arc<Vec<String>> =
+        Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
+    tera.register_function(
+        "verweis",
+        move |kwargs: Kwargs, _: &State| match section_reference(&stems, &kwargs)? {
             Some(markdown) => Ok(markdown),
             None => reference(&tables, &charts, &kwargs),
-        }
+        },
+    );
+    tera.register_function("bild", |kwargs: Kwargs, _: &State| {
+        image_placeholder(&kwargs)
     });
-    tera.register_function("bild", |kwargs: Kwargs, _: &State| image_placeholder(&kwargs));
     tera
 }
 
@@ -382,7 +386,10 @@ impl ImageWidth {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
-        let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0)?;
+        let value: f64 = number
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v > 0.0)?;
         match unit.trim() {
             "%" if value <= 100.0 => Some(Self::Percent(value)),
             "cm" if value <= 100.0 => Some(Self::Cm(value)),
@@ -407,9 +414,9 @@ pub struct ImageCall {
 /// `bild(datei="bilder/x.png", alt="…", breite="40%")`: a block placeholder; the file and the
 /// alternative text are checked in the Markdown stage, which knows the project's images.
 fn image_placeholder(kwargs: &Kwargs) -> Result<String, TeraError> {
-    let datei = kwargs
-        .get::<&str>("datei")?
-        .ok_or_else(|| TeraError::message("bild: das Argument datei= fehlt (z. B. datei=\"bilder/logo.png\")"))?;
+    let datei = kwargs.get::<&str>("datei")?.ok_or_else(|| {
+        TeraError::message("bild: das Argument datei= fehlt (z. B. datei=\"bilder/logo.png\")")
+    })?;
     let alt = kwargs.get::<&str>("alt")?.ok_or_else(|| {
         TeraError::message("bild: das Argument alt= fehlt; beschreiben Sie, was das Bild zeigt")
     })?;
@@ -714,7 +721,10 @@ mod tests {
         );
         let err = render_calls("{{ verweis(kapitel=\"99-fehlt\") }}").unwrap_err();
         let text = format!("{err:?}");
-        assert!(text.contains("ein Kapitel „99-fehlt“ gibt es nicht"), "{text}");
+        assert!(
+            text.contains("ein Kapitel „99-fehlt“ gibt es nicht"),
+            "{text}"
+        );
         assert!(text.contains("04-ressourcen, 05-schwerpunkte"), "{text}");
         assert!(render_calls("{{ verweis(abschnitt=\"a>b\") }}").is_err());
     }
@@ -740,7 +750,10 @@ mod tests {
         for bad in ["", "40", "140%", "-3cm", "3 Zoll", "NaN%"] {
             assert_eq!(ImageWidth::parse(bad), None, "{bad}");
         }
-        let err = format!("{:?}", render_calls("{{ bild(datei=\"x.png\", alt=\"a\", breite=\"breit\") }}").unwrap_err());
+        let err = format!(
+            "{:?}",
+            render_calls("{{ bild(datei=\"x.png\", alt=\"a\", breite=\"breit\") }}").unwrap_err()
+        );
         assert!(err.contains("ist keine Breite"), "{err}");
         assert!(render_calls("{{ bild(datei=\"x.png\") }}").is_err());
     }

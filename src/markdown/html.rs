@@ -12,8 +12,7 @@ use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::publication::{SignatureBlock, UNSIGNED};
 use super::{
-    anchor, footnote_definitions, footnote_ids, label, ChapterDoc, Node, Numbering,
-    SectionTarget,
+    anchor, footnote_definitions, footnote_ids, label, ChapterDoc, Node, Numbering, SectionTarget,
 };
 use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
@@ -149,12 +148,9 @@ impl Writer<'_, '_> {
                     events.push(Event::InlineHtml(CowStr::from(html)));
                 }
                 Node::Event(event) => events.push(event.clone()),
-                Node::HeadingNumber(number) => {
-                    events.push(Event::InlineHtml(CowStr::from(format!(
-                        "<span class=\"nr\">{}</span> ",
-                        html_escape(number)
-                    ))))
-                }
+                Node::HeadingNumber(number) => events.push(Event::InlineHtml(CowStr::from(
+                    format!("<span class=\"nr\">{}</span> ", html_escape(number)),
+                ))),
                 Node::Placed(kind, id) => {
                     events.push(Event::Html(CowStr::from(placed(*kind, id, self.ctx))))
                 }
@@ -605,17 +601,26 @@ mod tests {
             0,
         );
         let (text, notes) = html.split_once("<section class=\"fussnoten\"").unwrap();
-        assert!(text.contains("<p>Ende.</p>"), "definitions vanish from the text: {text}");
+        assert!(
+            text.contains("<p>Ende.</p>"),
+            "definitions vanish from the text: {text}"
+        );
         assert!(!text.contains("Zweite"), "{text}");
         assert!(text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1\" role=\"doc-noteref\">1</a>"));
         assert!(text.contains("<a href=\"#fn-00-2\" id=\"fnref-00-2\" role=\"doc-noteref\">2</a>"));
-        assert!(text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1-2\" role=\"doc-noteref\">1</a>"), "a second reference gets its own id: {text}");
+        assert!(
+            text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1-2\" role=\"doc-noteref\">1</a>"),
+            "a second reference gets its own id: {text}"
+        );
         let first = notes.find("id=\"fn-00-1\"").unwrap();
         let second = notes.find("id=\"fn-00-2\"").unwrap();
         let third = notes.find("id=\"fn-00-3\"").unwrap();
         assert!(first < second && second < third, "{notes}");
         assert!(notes.contains("<div id=\"fn-00-1\" role=\"doc-footnote\">\n<p><span class=\"fussnote-nr\">1</span> Zweite, mit <sup class=\"fussnote-ref\"><a href=\"#fn-00-3\""), "{notes}");
-        assert!(notes.contains("<em>Erste</em>. <a href=\"#fnref-00-2\" role=\"doc-backlink\""), "{notes}");
+        assert!(
+            notes.contains("<em>Erste</em>. <a href=\"#fnref-00-2\" role=\"doc-backlink\""),
+            "{notes}"
+        );
     }
 
     #[test]
@@ -628,8 +633,14 @@ mod tests {
             0,
         );
         assert!(html.contains("<div class=\"tabelle\" id=\"tab-00-1\" aria-label=\"Tabelle 1\" tabindex=\"0\" role=\"region\">\n<table>\n<caption><span class=\"nr\">Tabelle 1:</span> Leistungen</caption>"), "{html}");
-        assert!(html.contains("<th scope=\"col\">Art</th><th scope=\"col\" class=\"zahl\">Betrag</th>"), "{html}");
-        assert!(html.contains("<tr><td><em>a</em></td><td class=\"zahl\">1</td></tr>"), "{html}");
+        assert!(
+            html.contains("<th scope=\"col\">Art</th><th scope=\"col\" class=\"zahl\">Betrag</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<tr><td><em>a</em></td><td class=\"zahl\">1</td></tr>"),
+            "{html}"
+        );
         assert!(html.contains("<a href=\"01.html\">Kapitel\u{a0}2</a> und <a href=\"01.html#zwei-b\">Abschnitt\u{a0}2.1</a>"), "{html}");
         let block = SignatureBlock {
             place_date: Some("Herzberg, 09.12.2019".into()),
@@ -638,7 +649,10 @@ mod tests {
             draft: false,
         };
         assert_eq!(signature_html(&block), "<div class=\"unterzeichnung\">\n<p>Herzberg, 09.12.2019</p>\n<p><span class=\"name\">A &lt;B&gt;</span><br>Leitung</p>\n</div>\n");
-        let draft = SignatureBlock { draft: true, ..block };
+        let draft = SignatureBlock {
+            draft: true,
+            ..block
+        };
         assert!(signature_html(&draft).contains("Entwurf – noch nicht unterzeichnet"));
         assert!(!signature_html(&draft).contains("A &lt;B&gt;"));
     }

@@ -935,9 +935,9 @@ pub fn protect_spaces(text: &str) -> String {
         let keep = match word {
             "§" | "§§" | "Abs." | "Nr." => next_is_number,
             "SGB" => SGB_BOOKS.iter().any(|book| {
-                after.strip_prefix(book).is_some_and(|tail| {
-                    !tail.chars().next().is_some_and(char::is_alphanumeric)
-                })
+                after
+                    .strip_prefix(book)
+                    .is_some_and(|tail| !tail.chars().next().is_some_and(char::is_alphanumeric))
             }),
             _ => false,
         };
@@ -1246,7 +1246,9 @@ mod tests {
             .nodes
             .iter()
             .filter_map(|n| match n {
-                Node::SectionReference(t) => numbering.section_link(t).map(|(c, a, t)| format!("{c} {a} {t}")),
+                Node::SectionReference(t) => numbering
+                    .section_link(t)
+                    .map(|(c, a, t)| format!("{c} {a} {t}")),
                 _ => None,
             })
             .collect();
@@ -1290,7 +1292,11 @@ mod tests {
             markdown: "# A\n\n```amip\nbild {\"datei\":\"bilder/fehlt.png\",\"alt\":\"x\",\"breite\":null}\n```\n".into(),
         }];
         let findings = parse_with_images(&chapters, &expanded, &images).unwrap_err();
-        assert!(findings.0[0].message.contains("gibt es nicht"), "{:?}", findings.0);
+        assert!(
+            findings.0[0].message.contains("gibt es nicht"),
+            "{:?}",
+            findings.0
+        );
     }
 
     #[test]

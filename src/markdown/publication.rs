@@ -55,43 +55,26 @@ impl SignatureBlock {
     }
 }
 
+/// The chapter `unterzeichnung.kapitel` names, as a file stem.
+fn signature_chapter(programme: &Programme) -> Option<String> {
+    let named = programme.unterzeichnung.as_ref()?.kapitel.as_deref()?;
+    let stem = named
+        .trim()
+        .trim_start_matches("content/")
+        .trim_end_matches(".md");
+    Some(stem.rsplit('/').next().unwrap_or(stem).to_string())
+}
+
 /// Appends the signature block to the chapter it closes: the one named in
 /// `unterzeichnung.kapitel`, else the foreword (the unnumbered chapters before the first
-/// numbered one: the last of them), else the last chapter. An unknown chapter name is an
-/// error message for `programm.yaml`.
-pub fn attach_signature(
-    docs: &mut [ChapterDoc],
-    chapters: &[Chapter],
-    programme: &Programme,
-) -> Result<(), String> {
+/// numbered one: the last of them), else the last chapter. A name that is no chapter is
+/// reported by [`problems`]; then no chapter gets the block.
+pub fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
     let Some(block) = SignatureBlock::of(programme) else {
-        return Ok(());
+        return;
     };
-    let named = programme
-        .unterzeichnung
-        .as_ref()
-        .and_then(|s| s.kapitel.as_deref())
-        .map(|k| {
-            k.trim()
-                .trim_start_matches("content/")
-                .trim_end_matches(".md")
-                .to_string()
-        });
-    let position = match &named {
-        Some(stem) => Some(
-            docs.iter()
-                .position(|doc| &doc.stem == stem)
-                .ok_or_else(|| {
-                    format!(
-                        "unterzeichnung.kapitel: ein Kapitel „{stem}“ gibt es nicht (vorhanden: {}).",
-                        chapters
-                            .iter()
-                            .map(|c| c.stem.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })?,
-        ),
+    let position = match signature_chapter(programme) {
+        Some(stem) => docs.iter().position(|doc| doc.stem == stem),
         None => {
             let front = docs.iter().take_while(|doc| !doc.numbered).count();
             front.checked_sub(1).or(docs.len().checked_sub(1))
@@ -100,16 +83,11 @@ pub fn attach_signature(
     if let Some(doc) = position.and_then(|p| docs.get_mut(p)) {
         doc.nodes.push(Node::Signature(block));
     }
-    Ok(())
 }
 
 /// Checks the logo declared in `programm.yaml`: a PNG, JPEG or SVG file below `content/`
 /// with alternative text. Returns the normalised path.
-pub fn check_logo(
-    file: &str,
-    alt: &str,
-    images: &BTreeSet<String>,
-) -> Result<String, String> {
+pub fn check_logo(file: &str, alt: &str, images: &BTreeSet<String>) -> Result<String, String> {
     let path = check_image(file, alt, images).map_err(|message| format!("logo: {message}"))?;
     let extension = path
         .rsplit_once('.')
@@ -123,17 +101,28 @@ pub fn check_logo(
     Ok(path)
 }
 
-/// The publication stage after parsing: attaches the signature and checks the logo. Returns
-/// problems as (key path in `programm.yaml`, message).
-pub fn finish(
-    docs: &mut [ChapterDoc],
+/// Checks what `programm.yaml` says about signature and logo, independent of whether the
+/// chapters parse. Returns problems as (key path in `programm.yaml`, message).
+pub fn problems(
     chapters: &[Chapter],
     programme: &Programme,
     images: &BTreeSet<String>,
 ) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
-    if let Err(message) = attach_signature(docs, chapters, programme) {
-        problems.push(("unterzeichnung.kapitel", message));
+    if let Some(stem) = signature_chapter(programme) {
+        if !chapters.iter().any(|c| c.stem == stem) {
+            problems.push((
+                "unterzeichnung.kapitel",
+                format!(
+                    "unterzeichnung.kapitel: ein Kapitel „{stem}“ gibt es nicht (vorhanden: {}).",
+                    chapters
+                        .iter()
+                        .map(|c| c.stem.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
     }
     if let Some(logo) = &programme.logo {
         if let Err(message) = check_logo(&logo.datei, &logo.alt, images) {

@@ -93,12 +93,18 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
 
 /// Open containers whose closing text depends on how they were opened.
 enum Open {
-    Image { path: String, alt: String },
+    Image {
+        path: String,
+        alt: String,
+    },
     List,
     /// Whether the link is written, and the address to show after an external link.
     Link(bool, Option<LinkAddress>),
     /// `label`: the table stands in a numbered figure with this label.
-    Table { in_head: bool, label: Option<String> },
+    Table {
+        in_head: bool,
+        label: Option<String>,
+    },
     Code(String),
     Skip,
 }
@@ -190,7 +196,10 @@ impl Writer<'_, '_> {
                     self.caption = Some((id.clone(), caption.clone()));
                 }
                 Node::Image(image) => {
-                    self.push(&format!("\n{}\n\n", image_call(&image.path, &image.alt, image.width)));
+                    self.push(&format!(
+                        "\n#{}\n\n",
+                        image_call(&image.path, &image.alt, image.width)
+                    ));
                 }
                 Node::Signature(block) => self.push(&signature(block)),
             }
@@ -569,7 +578,7 @@ fn image_call(path: &str, alt: &str, width: Option<ImageWidth>) -> String {
         Some(ImageWidth::Mm(v)) => format!("{v}mm"),
         Some(ImageWidth::Px(v)) => format!("{}pt", v * 0.75),
     };
-    format!("#amip-bild({}, {}, {width})", string(path), string(alt))
+    format!("amip-bild({}, {}, {width})", string(path), string(alt))
 }
 
 /// The signature block in Typst, kept on one page; a draft shows the note instead.
@@ -734,7 +743,10 @@ mod tests {
         );
         assert!(out.contains("= 1 Titel <titel>"), "{out}");
         assert!(out.contains("== \\1.1 Teil <teil>"), "{out}");
-        assert!(out.contains("== \\1.2 Zweiter Teil\n"), "no label for an invalid name: {out}");
+        assert!(
+            out.contains("== \\1.2 Zweiter Teil\n"),
+            "no label for an invalid name: {out}"
+        );
         assert!(out.contains("#link(<teil>)[Abschnitt\u{a0}1.1]"), "{out}");
         assert!(out.contains("#link(<titel>)[Kapitel\u{a0}1]"), "{out}");
         assert!(out.contains("#link(<teil>)[hin]"), "{out}");
@@ -748,14 +760,26 @@ mod tests {
             "# T\n\n[Statistik](https://statistik.arbeitsagentur.de/) und <https://example.org>.\n\nA[^1]\n\n[^1]: Siehe [BA](https://ba.de).\n",
         );
         assert!(out.contains("#link(\"https://statistik.arbeitsagentur.de/\")[Statistik]#footnote[#link(\"https://statistik.arbeitsagentur.de/\")[https:\\/\\/statistik.arbeitsagentur.de\\/]]"), "{out}");
-        assert_eq!(out.matches("example.org\")").count(), 1, "an address shown as text gets no footnote: {out}");
-        assert!(out.contains("#link(\"https://ba.de\")[BA] \\(#link(\"https://ba.de\")"), "in a footnote: in parentheses: {out}");
+        assert_eq!(
+            out.matches("example.org\")").count(),
+            1,
+            "an address shown as text gets no footnote: {out}"
+        );
+        assert!(
+            out.contains("#link(\"https://ba.de\")[BA] \\(#link(\"https://ba.de\")"),
+            "in a footnote: in parentheses: {out}"
+        );
     }
 
     #[test]
     fn captioned_markdown_tables_are_numbered_figures() {
         let out = typst_of("# T\n\nTabelle: Leistungen\n\n| A | B |\n|---|---|\n| 1 | 2 |\n");
-        assert!(out.contains("#figure(\n  kind: table,\n  caption: [Leistungen],\n  table(\n  columns: 2,"), "{out}");
+        assert!(
+            out.contains(
+                "#figure(\n  kind: table,\n  caption: [Leistungen],\n  table(\n  columns: 2,"
+            ),
+            "{out}"
+        );
         assert!(out.contains("),\n) <tab-01-a-1>"), "{out}");
         assert!(!out.contains("Tabelle:"), "{out}");
     }
