@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{amip, describe, example_copy, pdf_text, require_typst};
+use common::{amip, describe, example_copy, html_pages, pdf_text, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 const NBSP: char = '\u{a0}';
@@ -46,16 +46,6 @@ fn ids(html: &str) -> BTreeMap<String, usize> {
         }
     }
     ids
-}
-
-fn html_pages(site: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = fs::read_dir(site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".html"))
-        .collect();
-    pages.sort();
-    pages
 }
 
 #[test]

@@ -973,6 +973,17 @@ mod tests {
         }
     }
 
+    /// All text events of a parsed chapter, joined.
+    fn text_of(doc: &ChapterDoc) -> String {
+        doc.nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Event(Event::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn parse_one(markdown: &str) -> ChapterDoc {
         let chapters = vec![chapter("content/01-a.md", true)];
         let expanded = vec![Expanded {
@@ -995,14 +1006,7 @@ mod tests {
     #[test]
     fn quotes_work_across_emphasis() {
         let doc = parse_one("# T\n\nDie Kennzahl \"*Integrationsquote*\" zählt.\n");
-        let text: String = doc
-            .nodes
-            .iter()
-            .filter_map(|n| match n {
-                Node::Event(Event::Text(t)) => Some(t.to_string()),
-                _ => None,
-            })
-            .collect();
+        let text = text_of(&doc);
         assert!(text.contains("„Integrationsquote“"), "{text}");
     }
 
@@ -1119,14 +1123,7 @@ mod tests {
             .nodes
             .iter()
             .any(|n| matches!(n, Node::Event(Event::Html(_) | Event::InlineHtml(_)))));
-        let text: String = doc
-            .nodes
-            .iter()
-            .filter_map(|n| match n {
-                Node::Event(Event::Text(t)) => Some(t.to_string()),
-                _ => None,
-            })
-            .collect();
+        let text = text_of(&doc);
         assert!(text.contains("<script>alert(1)</script>"));
         assert!(text.contains("<b>"));
         assert!(!text.contains("Notiz"));
@@ -1188,14 +1185,7 @@ mod tests {
         // Only before a number: "Nr. eins" and "§ und" keep their spaces.
         assert_eq!(protect_spaces("Nr. eins, Abs. zwei"), "Nr. eins, Abs. zwei");
         let doc = parse_one("# T\n\nNach § 16i SGB II.\n");
-        let text: String = doc
-            .nodes
-            .iter()
-            .filter_map(|n| match n {
-                Node::Event(Event::Text(t)) => Some(t.to_string()),
-                _ => None,
-            })
-            .collect();
+        let text = text_of(&doc);
         assert!(text.contains("§\u{a0}16i SGB\u{a0}II"), "{text:?}");
     }
 

@@ -3,19 +3,13 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const site = resolve(process.argv[2] ?? ".");
 const out = resolve(process.argv[3] ?? "ansicht");
 mkdirSync(out, { recursive: true });
 const pages = readdirSync(site).filter((f) => f.endsWith(".html")).sort();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 for (const name of pages) {
   for (const width of [1280, 320]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });

@@ -104,3 +104,14 @@ pub fn describe(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// The HTML pages of a built site, sorted by name.
+pub fn html_pages(site: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = fs::read_dir(site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    pages.sort();
+    pages
+}
