@@ -41,9 +41,9 @@ pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
     findings.extend(crate::render::glyphs::check(project));
     for rel in &project.unused_files {
         findings.push(
-            Finding::error(format!(
-                "die Datei wird nicht verwendet: amip liest in content/ nur Kapitel (*.md) und Bilder (PNG, JPEG, GIF, SVG, WebP)."
-            ))
+            Finding::error(
+                "die Datei wird nicht verwendet: amip liest in content/ nur Kapitel (*.md) und Bilder (PNG, JPEG, GIF, SVG, WebP).",
+            )
             .warning()
             .in_file(rel)
             .with_help("Legen Sie Notizen und Entwürfe außerhalb von content/ ab oder machen Sie daraus ein Kapitel (*.md)."),

@@ -346,9 +346,9 @@ fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
         if let Some(chapter) = split_chapter(&rel, &text, findings) {
             if chapter.stem == "index" {
                 findings.push(
-                    Finding::error(format!(
-                        "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis."
-                    ))
+                    Finding::error(
+                        "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis.",
+                    )
                     .in_file(&rel)
                     .with_help("Benennen Sie die Datei um, z. B. in content/00-einleitung.md (ein Vorwort mit „nummeriert: false“ erscheint auf der Startseite)."),
                 );
