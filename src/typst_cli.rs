@@ -374,6 +374,9 @@ pub fn translate_message(message: &str) -> String {
             );
         }
     }
+    if let Some(name) = message.strip_prefix("unknown variable: ") {
+        return format!("unbekannter Name „{name}“ (Tippfehler in der Vorlage?).");
+    }
     if let Some(rest) = message.strip_prefix("file not found") {
         return format!(
             "eine Datei fehlt{}.",
@@ -435,6 +438,10 @@ mod tests {
         assert!(translate_message("maximum show rule depth exceeded").contains("verschachtelt"));
         let label = translate_message("label `<oben>` does not exist in the document");
         assert!(label.contains("„oben“"), "{label}");
+        assert_eq!(
+            translate_message("unknown variable: outlinee"),
+            "unbekannter Name „outlinee“ (Tippfehler in der Vorlage?)."
+        );
     }
 
     #[test]
