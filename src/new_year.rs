@@ -115,22 +115,12 @@ fn value_spans(text: &str) -> Result<IndexMap<String, ValueSpan>, String> {
             None => Some(String::new()),
         };
         match event {
-            Event::Scalar(value, ..) => match (value_path, stack.last_mut()) {
-                (None, Some(Frame::Map { key, .. })) => *key = Some(value.to_string()),
-                (Some(path), _) => record(
-                    &mut spans,
-                    &mut open,
-                    path,
-                    ValueSpan {
-                        start: byte(&span.start),
-                        end: byte(&span.end),
-                        flow_map: false,
-                        collection: false,
-                    },
-                ),
-                (None, _) => {}
-            },
-            Event::Alias(_) => {
+            Event::Scalar(value, ..) if value_path.is_none() => {
+                if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                    *key = Some(value.to_string());
+                }
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
                 if let Some(path) = value_path {
                     record(
                         &mut spans,

@@ -356,30 +356,46 @@ fn parse_chapter(
     while let Some(event) = events.get(index) {
         index += 1;
         // Deep nesting makes typst give up (and helps no reader): one finding per deep run.
-        match event {
+        let deeper = match event {
             Event::Start(Tag::BlockQuote(_)) => {
                 quote_depth += 1;
-                if quote_depth == MAX_QUOTE_DEPTH + 1 {
-                    findings.push(places.error(format!(
-                        "Zitate sind hier mehr als {MAX_QUOTE_DEPTH}-fach ineinander verschachtelt (> > …)."
-                    ), here(index)).with_help(format!(
-                        "Verschachteln Sie Zitate höchstens {MAX_QUOTE_DEPTH}-fach; meist genügt eine Ebene."
-                    )));
-                }
+                (quote_depth == MAX_QUOTE_DEPTH + 1).then_some((
+                    "Zitate",
+                    MAX_QUOTE_DEPTH,
+                    " (> > …)",
+                    "meist genügt eine Ebene",
+                ))
             }
-            Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
             Event::Start(Tag::List(_)) => {
                 list_depth += 1;
-                if list_depth == MAX_LIST_DEPTH + 1 {
-                    findings.push(places.error(format!(
-                        "Listen sind hier mehr als {MAX_LIST_DEPTH}-fach ineinander verschachtelt."
-                    ), here(index)).with_help(format!(
-                        "Verschachteln Sie Listen höchstens {MAX_LIST_DEPTH}-fach; gliedern Sie tiefere Ebenen als eigene Abschnitte."
-                    )));
-                }
+                (list_depth == MAX_LIST_DEPTH + 1).then_some((
+                    "Listen",
+                    MAX_LIST_DEPTH,
+                    "",
+                    "gliedern Sie tiefere Ebenen als eigene Abschnitte",
+                ))
             }
-            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
-            _ => {}
+            Event::End(TagEnd::BlockQuote(_)) => {
+                quote_depth = quote_depth.saturating_sub(1);
+                None
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                None
+            }
+            _ => None,
+        };
+        if let Some((what, limit, example, advice)) = deeper {
+            findings.push(
+                places
+                    .error(
+                        format!("{what} sind hier mehr als {limit}-fach ineinander verschachtelt{example}."),
+                        here(index),
+                    )
+                    .with_help(format!(
+                        "Verschachteln Sie {what} höchstens {limit}-fach; {advice}."
+                    )),
+            );
         }
         match event {
             Event::Start(Tag::Heading {
