@@ -563,11 +563,8 @@ fn template_finding(err: &TeraError, chapter: &crate::model::Chapter) -> Finding
 }
 
 fn full_source(chapter: &crate::model::Chapter) -> String {
-    // Front matter is not part of the template; pad with one newline per front-matter line,
-    // so lines and byte offsets (shifted by the padding) match the file.
-    let mut text = "\n".repeat(chapter.body_line_offset);
-    text.push_str(&chapter.body);
-    text
+    // Front matter is not part of the template (see `Chapter::padded_source`).
+    chapter.padded_source()
 }
 
 /// The first `{{`, `{%` or `{#` that is never closed, as a byte offset into `body`.

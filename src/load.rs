@@ -87,6 +87,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             checks,
             sources,
             data_files,
+            unused_files: unused_content(root),
         }),
         _ => Err(findings),
     }
@@ -327,20 +328,43 @@ fn insert_at(
     }
 }
 
+/// Chapters are all `*.md` files below `content/`, subfolders included, in path order
+/// (`content/07-a.md`, `content/teil/08-b.md`, …).
 fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
-    let files = sorted_files(root, "content", &["md"], 1);
+    let files = sorted_files(root, "content", &["md"], usize::MAX);
     if files.is_empty() {
         findings.push(
             Finding::error("Der Ordner content/ enthält keine Kapitel (Dateien *.md).")
                 .with_help("Legen Sie z. B. content/01-einleitung.md an."),
         );
     }
-    let mut chapters = Vec::new();
+    let mut chapters: Vec<Chapter> = Vec::new();
     for rel in files {
         let Some(text) = read_text(root, &rel, findings) else {
             continue;
         };
         if let Some(chapter) = split_chapter(&rel, &text, findings) {
+            if chapter.stem == "index" {
+                findings.push(
+                    Finding::error(
+                        "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis.",
+                    )
+                    .in_file(&rel)
+                    .with_help("Benennen Sie die Datei um, z. B. in content/00-einleitung.md (ein Vorwort mit „nummeriert: false“ erscheint auf der Startseite)."),
+                );
+                continue;
+            }
+            if let Some(other) = chapters.iter().find(|c| c.stem == chapter.stem) {
+                findings.push(
+                    Finding::error(format!(
+                        "{rel} und {} ergeben dieselbe Seite „{}.html“.",
+                        other.file, chapter.stem
+                    ))
+                    .in_file(&rel)
+                    .with_help("Benennen Sie eine der beiden Dateien um."),
+                );
+                continue;
+            }
             chapters.push(chapter);
         }
     }
@@ -350,12 +374,12 @@ fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
 /// Splits a chapter file into front matter and body.
 pub fn split_chapter(rel: &str, text: &str, findings: &mut Findings) -> Option<Chapter> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The page name: `content/teil/07-a.md` becomes `teil-07-a`.
     let stem = rel
-        .rsplit('/')
-        .next()
+        .strip_prefix("content/")
         .unwrap_or(rel)
         .trim_end_matches(".md")
-        .to_string();
+        .replace('/', "-");
     let (front, body, offset) = match front_matter(text) {
         Some((yaml, body, offset)) => {
             let front = if yaml.trim().is_empty() {
@@ -412,6 +436,25 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
         }
     }
     images
+}
+
+/// Files below `content/` that amip reads neither as chapter nor as image (hidden files and
+/// editor backups aside).
+fn unused_content(root: &Path) -> Vec<String> {
+    sorted_files(root, "content", &[], usize::MAX)
+        .into_iter()
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let ext = name
+                .rsplit_once('.')
+                .map(|(_, ext)| ext.to_string())
+                .unwrap_or_default();
+            !(ext == "md"
+                || crate::markdown::IMAGE_EXTENSIONS.contains(&ext.as_str())
+                || name.ends_with('~')
+                || name.starts_with('#'))
+        })
+        .collect()
 }
 
 fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {

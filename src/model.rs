@@ -36,6 +36,8 @@ pub struct Project {
     pub sources: IndexMap<String, String>,
     /// Data sets: context key path (`budget`, `statistik.elb`) → file (`data/budget.yaml`).
     pub data_files: IndexMap<String, String>,
+    /// Files below `content/` that are neither chapters nor images (named in a warning).
+    pub unused_files: Vec<String>,
 }
 
 impl Project {
@@ -311,6 +313,16 @@ pub struct Chapter {
     pub body: String,
     /// Number of lines before `body` in the file, to map errors back to file lines.
     pub body_line_offset: usize,
+}
+
+impl Chapter {
+    /// The body with one empty line per front-matter line before it, so that lines and byte
+    /// offsets of findings match the file.
+    pub fn padded_source(&self) -> String {
+        let mut text = "\n".repeat(self.body_line_offset);
+        text.push_str(&self.body);
+        text
+    }
 }
 
 /// The kinds of chart amip draws.

@@ -341,6 +341,76 @@ impl Drop for TypstRun {
     }
 }
 
+/// typst's English message in German; messages amip does not know are quoted as they are.
+pub fn translate_message(message: &str) -> String {
+    let quoted = |text: &str| {
+        text.trim_matches(|c| c == '`' || c == '"' || c == '<' || c == '>')
+            .to_string()
+    };
+    if let Some(rest) = message.split("the text ").nth(1) {
+        if let Some((text, _)) = rest.split_once(" could not be displayed") {
+            let text = quoted(text);
+            let codes: Vec<String> = text
+                .chars()
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
+            return format!(
+                "das Zeichen „{text}“ ({}) kann im PDF nicht dargestellt werden; die Schrift enthält es nicht. Ersetzen Sie es durch Text.",
+                codes.join(", ")
+            );
+        }
+    }
+    if message.contains("maximum show rule depth exceeded")
+        || message.contains("maximum layout depth exceeded")
+        || message.contains("maximum function call depth exceeded")
+    {
+        return "der Text ist zu tief verschachtelt (Zitate, Listen oder Hervorhebungen ineinander). Verringern Sie die Verschachtelung.".into();
+    }
+    if let Some(rest) = message.strip_prefix("label ") {
+        if let Some((label, _)) = rest.split_once(" does not exist") {
+            return format!(
+                "ein Link oder Verweis zeigt auf den Anker „{}“, den es im PDF nicht gibt.",
+                quoted(label)
+            );
+        }
+    }
+    if let Some(name) = message.strip_prefix("unknown variable: ") {
+        return format!("unbekannter Name „{name}“ (Tippfehler in der Vorlage?).");
+    }
+    if let Some(rest) = message.strip_prefix("file not found") {
+        return format!(
+            "eine Datei fehlt{}.",
+            rest.replace("searched at", "gesucht unter")
+        );
+    }
+    format!("typst meldet (nicht übersetzt): „{message}“")
+}
+
+/// The 1-based line of `source` (a chapter) that shares the most words with `typst_line`
+/// (a line of the generated Typst document), to point a typst error at the author's text.
+pub fn matching_line(typst_line: &str, source: &str) -> Option<usize> {
+    fn words(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 3)
+            .collect()
+    }
+    let wanted = words(typst_line);
+    if wanted.is_empty() {
+        return None;
+    }
+    source
+        .lines()
+        .enumerate()
+        .map(|(index, line)| {
+            let have = words(line);
+            (wanted.iter().filter(|w| have.contains(w)).count(), index)
+        })
+        .filter(|(shared, _)| *shared > 0)
+        // The most shared words; on a tie the earliest line.
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, index)| index + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +427,28 @@ mod tests {
         assert_eq!(diagnostics[0].message, "unknown variable: x");
         assert_eq!(diagnostics[1].file, "");
         assert_eq!(diagnostics[1].message, "failed to load file");
+    }
+
+    #[test]
+    fn typst_messages_are_german() {
+        let glyph = translate_message(
+            "PDF/A-2a, PDF/UA-1 error: the text `\"中\"` could not be displayed with font `\"DejaVu Sans\"`",
+        );
+        assert!(glyph.contains("„中“ (U+4E2D)"), "{glyph}");
+        assert!(translate_message("maximum show rule depth exceeded").contains("verschachtelt"));
+        let label = translate_message("label `<oben>` does not exist in the document");
+        assert!(label.contains("„oben“"), "{label}");
+        assert_eq!(
+            translate_message("unknown variable: outlinee"),
+            "unbekannter Name „outlinee“ (Tippfehler in der Vorlage?)."
+        );
+    }
+
+    #[test]
+    fn a_typst_line_finds_its_chapter_line() {
+        let source = "# Titel\n\nErster Absatz mit Wörtern.\n\nZweiter Absatz hier.\n";
+        assert_eq!(matching_line("Zweiter Absatz hier\\.", source), Some(5));
+        assert_eq!(matching_line("#x", source), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
 pub mod html;
+mod places;
 pub mod publication;
 pub mod typst;
 
@@ -25,6 +26,7 @@ use crate::expand::{
     REFERENCE_SCHEME, SECTION_KEYWORD,
 };
 use crate::model::{slugify, Chapter};
+use places::SourceMap;
 
 /// One item of a parsed chapter.
 #[derive(Debug, Clone, PartialEq)]
@@ -318,6 +320,7 @@ pub fn parse_with_images(
     let mut numbering = Numbering::default();
     let mut used_ids = UsedIds::default();
     let mut docs = Vec::new();
+    let mut all_spots = Vec::new();
     let mut chapter_number = 0usize;
     for (doc_index, item) in expanded.iter().enumerate() {
         let Some(chapter) = chapters.get(item.chapter) else {
@@ -328,7 +331,7 @@ pub fn parse_with_images(
             chapter_number += 1;
         }
         let number = numbered.then_some(chapter_number);
-        let doc = parse_chapter(
+        let (doc, chapter_spots) = parse_chapter(
             chapter,
             &item.markdown,
             doc_index,
@@ -337,35 +340,25 @@ pub fn parse_with_images(
             &mut used_ids,
             &mut findings,
         );
-        for node in &doc.nodes {
-            let placed = match node {
-                Node::Placed(kind, id) => Some((kind, id)),
-                Node::TableCaption(id, _) => Some((&Placed::Table, id)),
-                _ => None,
+        for (kind, id, spot) in &chapter_spots.placements {
+            let map = match kind {
+                Placed::Table => &mut numbering.tables,
+                Placed::Figure => &mut numbering.figures,
             };
-            if let Some((kind, id)) = placed {
-                let map = match kind {
-                    Placed::Table => &mut numbering.tables,
-                    Placed::Figure => &mut numbering.figures,
-                };
-                if map.contains_key(id) {
-                    findings.push(
-                        Finding::error(format!(
-                            "{} „{id}“ ist mehrfach eingefügt; jede Tabelle und Abbildung steht nur an einer Stelle.",
-                            if *kind == Placed::Table { "Die Tabelle" } else { "Die Abbildung" }
-                        ))
-                        .in_file(&chapter.file),
-                    );
-                } else {
-                    let number = map.len() + 1;
-                    map.insert(
-                        id.clone(),
-                        Place {
-                            number,
-                            chapter: doc_index,
-                        },
-                    );
-                }
+            if map.contains_key(id) {
+                findings.push(error_at(chapter, *spot, format!(
+                    "{} „{id}“ ist mehrfach eingefügt; jede Tabelle und Abbildung steht nur an einer Stelle.",
+                    if *kind == Placed::Table { "Die Tabelle" } else { "Die Abbildung" }
+                )));
+            } else {
+                let number = map.len() + 1;
+                map.insert(
+                    id.clone(),
+                    Place {
+                        number,
+                        chapter: doc_index,
+                    },
+                );
             }
         }
         for heading in &doc.headings {
@@ -376,50 +369,49 @@ pub fn parse_with_images(
         }
         numbering.chapters.insert(doc.stem.clone(), doc_index);
         docs.push(doc);
+        all_spots.push((chapter, chapter_spots));
     }
-    for (doc, item) in docs.iter().zip(expanded) {
-        for node in &doc.nodes {
-            if let Node::SectionReference(target) = node {
-                if numbering.section_link(target).is_none() {
-                    let file = chapters
-                        .get(item.chapter)
-                        .map(|c| c.file.clone())
-                        .unwrap_or_default();
-                    let message = match target {
-                        SectionTarget::Chapter(stem) => format!(
-                            "{file}: Verweis auf das Kapitel „{stem}“, das keine Überschrift hat."
-                        ),
-                        SectionTarget::Section(anchor) => format!(
-                            "{file}: Verweis auf den Abschnitt „{anchor}“: keine Überschrift hat diesen Anker."
-                        ),
-                    };
-                    findings.push(Finding::error(message).in_file(file).with_help(
-                        "Der Anker einer Überschrift ist ihr Text in Kleinbuchstaben mit Bindestrichen (## Eingliederungsleistungen → eingliederungsleistungen) oder das, was in {#anker} hinter ihr steht.",
-                    ));
-                }
+    for (chapter, spots) in &all_spots {
+        for (target, spot) in &spots.sections {
+            if numbering.section_link(target).is_none() {
+                let message = match target {
+                    SectionTarget::Chapter(stem) => {
+                        format!("Verweis auf das Kapitel „{stem}“, das keine Überschrift hat.")
+                    }
+                    SectionTarget::Section(anchor) => format!(
+                        "Verweis auf den Abschnitt „{anchor}“: keine Überschrift hat diesen Anker."
+                    ),
+                };
+                findings.push(error_at(chapter, *spot, message).with_help(
+                    "Der Anker einer Überschrift ist ihr Text in Kleinbuchstaben mit Bindestrichen (## Eingliederungsleistungen → eingliederungsleistungen) oder das, was in {#anker} hinter ihr steht.",
+                ));
             }
-            if let Node::Reference(kind, id) = node {
-                if numbering.get(*kind, id).is_none() {
-                    let file = chapters
-                        .get(item.chapter)
-                        .map(|c| c.file.clone())
-                        .unwrap_or_default();
-                    findings.push(
-                        Finding::error(format!(
+        }
+        for (url, spot) in &spots.links {
+            if let Some(problem) = link_problem(url, &numbering.anchors) {
+                findings.push(error_at(chapter, *spot, problem));
+            }
+        }
+        for (kind, id, spot) in &spots.references {
+            if numbering.get(*kind, id).is_none() {
+                findings.push(
+                    error_at(
+                        chapter,
+                        *spot,
+                        format!(
                             "Verweis auf {} „{id}“, die nirgends eingefügt ist.",
                             if *kind == Placed::Table {
                                 "die Tabelle"
                             } else {
                                 "die Abbildung"
                             }
-                        ))
-                        .in_file(file)
-                        .with_help(format!(
-                            "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
-                            kind.keyword()
-                        )),
-                    );
-                }
+                        ),
+                    )
+                    .with_help(format!(
+                        "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
+                        kind.keyword()
+                    )),
+                );
             }
         }
     }
@@ -439,10 +431,21 @@ fn parse_chapter(
     images: &BTreeSet<String>,
     used_ids: &mut UsedIds,
     findings: &mut Findings,
-) -> ChapterDoc {
-    let events: Vec<Event<'static>> = Parser::new_ext(markdown, options())
-        .map(Event::into_static)
-        .collect();
+) -> (ChapterDoc, Spots) {
+    let (events, ranges): (Vec<Event<'static>>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .map(|(event, range)| (event.into_static(), range))
+            .unzip();
+    let places = SourceMap::new(chapter, markdown);
+    // The range of the event at `index - 1` (the one just taken).
+    let here = |index: usize| {
+        index
+            .checked_sub(1)
+            .and_then(|i| ranges.get(i))
+            .cloned()
+            .unwrap_or(0..0)
+    };
     let mut nodes = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut counters = [0usize; 6];
@@ -450,6 +453,8 @@ fn parse_chapter(
     let mut index = 0;
     let mut in_code = false;
     let mut table_count = 0usize;
+    let mut spots = Spots::default();
+    let (mut quote_depth, mut list_depth) = (0usize, 0usize);
 
     if let Some(title) = &chapter.front.titel {
         // The title comes from front matter: write the level-1 heading here.
@@ -476,6 +481,48 @@ fn parse_chapter(
 
     while let Some(event) = events.get(index) {
         index += 1;
+        // Deep nesting makes typst give up (and helps no reader): one finding per deep run.
+        let deeper = match event {
+            Event::Start(Tag::BlockQuote(_)) => {
+                quote_depth += 1;
+                (quote_depth == MAX_QUOTE_DEPTH + 1).then_some((
+                    "Zitate",
+                    MAX_QUOTE_DEPTH,
+                    " (> > …)",
+                    "meist genügt eine Ebene",
+                ))
+            }
+            Event::Start(Tag::List(_)) => {
+                list_depth += 1;
+                (list_depth == MAX_LIST_DEPTH + 1).then_some((
+                    "Listen",
+                    MAX_LIST_DEPTH,
+                    "",
+                    "gliedern Sie tiefere Ebenen als eigene Abschnitte",
+                ))
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                quote_depth = quote_depth.saturating_sub(1);
+                None
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                None
+            }
+            _ => None,
+        };
+        if let Some((what, limit, example, advice)) = deeper {
+            findings.push(
+                places
+                    .error(
+                        format!("{what} sind hier mehr als {limit}-fach ineinander verschachtelt{example}."),
+                        here(index),
+                    )
+                    .with_help(format!(
+                        "Verschachteln Sie {what} höchstens {limit}-fach; {advice}."
+                    )),
+            );
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -483,6 +530,7 @@ fn parse_chapter(
                 classes,
                 attrs,
             }) => {
+                let at = here(index);
                 let level_number = heading_level(*level);
                 // Collect the heading's inline events up to its end.
                 let mut inner = Vec::new();
@@ -491,37 +539,35 @@ fn parse_chapter(
                     if matches!(next, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
+                    if let Event::Start(Tag::Link { dest_url, .. }) = next {
+                        spots
+                            .links
+                            .push((dest_url.to_string(), places.place(here(index))));
+                    }
                     inner.push(next.clone());
                 }
                 let text = plain_text(&inner);
                 if level_number == 1 && !headings.is_empty() {
                     findings.push(
-                        Finding::error(format!(
-                            "{}: mehr als eine Überschrift der Ebene 1 („# {text}“); jedes Kapitel hat genau einen Titel, Abschnitte beginnen mit ##.",
-                            chapter.file
-                        ))
-                        .in_file(&chapter.file),
+                        places.error(format!(
+                            "mehr als eine Überschrift der Ebene 1 („# {text}“); jedes Kapitel hat genau einen Titel, Abschnitte beginnen mit ##."
+                        ), at.clone()),
                     );
                 }
                 if headings.is_empty() && level_number != 1 {
-                    findings.push(
-                        Finding::error(format!(
-                            "{}: das Kapitel beginnt nicht mit einer Überschrift der Ebene 1 (# Titel).",
-                            chapter.file
-                        ))
-                        .in_file(&chapter.file),
-                    );
+                    findings.push(places.error(
+                        "das Kapitel beginnt nicht mit einer Überschrift der Ebene 1 (# Titel).",
+                        at.clone(),
+                    ));
                 }
                 if let Some(previous) = headings.last() {
                     if level_number > previous.level + 1 {
                         findings.push(
-                            Finding::error(format!(
-                                "{}: die Überschrift „{text}“ (Ebene {level_number}) überspringt eine Ebene; nach Ebene {} folgt höchstens Ebene {}.",
-                                chapter.file,
+                            places.error(format!(
+                                "die Überschrift „{text}“ (Ebene {level_number}) überspringt eine Ebene; nach Ebene {} folgt höchstens Ebene {}.",
                                 previous.level,
                                 previous.level + 1
-                            ))
-                            .in_file(&chapter.file)
+                            ), at.clone())
                             .with_help("Barrierefreie Dokumente (PDF/UA, WCAG) verlangen eine lückenlose Gliederung: # Kapitel, ## Abschnitt, ### Unterabschnitt."),
                         );
                     }
@@ -573,6 +619,7 @@ fn parse_chapter(
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
                 if lang.as_ref() == PLACEHOLDER_LANG =>
             {
+                let at = here(index);
                 let mut body = String::new();
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -594,36 +641,31 @@ fn parse_chapter(
                                 alt: protect_spaces(&convert_quotes_plain(&call.alt)),
                                 width: call.breite,
                             })),
-                            Err(message) => findings.push(
-                                Finding::error(format!("{}: {message}", chapter.file))
-                                    .in_file(&chapter.file),
-                            ),
+                            Err(message) => findings.push(places.error(message, at)),
                         },
-                        Err(_) => findings.push(
-                            Finding::error(format!(
-                                "{}: unverständlicher amip-Platzhalter „{}“",
-                                chapter.file,
-                                body.trim()
-                            ))
-                            .in_file(&chapter.file),
-                        ),
+                        Err(_) => findings.push(places.error(
+                            format!("unverständlicher amip-Platzhalter „{}“", body.trim()),
+                            at,
+                        )),
                     }
                     continue;
                 }
                 let mut words = body.split_whitespace();
                 match (words.next().and_then(Placed::from_keyword), words.next()) {
-                    (Some(kind), Some(id)) => nodes.push(Node::Placed(kind, id.to_string())),
-                    _ => findings.push(
-                        Finding::error(format!(
-                            "{}: unverständlicher amip-Platzhalter „{}“",
-                            chapter.file,
-                            body.trim()
-                        ))
-                        .in_file(&chapter.file),
-                    ),
+                    (Some(kind), Some(id)) => {
+                        spots
+                            .placements
+                            .push((kind, id.to_string(), places.place(at)));
+                        nodes.push(Node::Placed(kind, id.to_string()));
+                    }
+                    _ => findings.push(places.error(
+                        format!("unverständlicher amip-Platzhalter „{}“", body.trim()),
+                        at,
+                    )),
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(REFERENCE_SCHEME) => {
+                let at = here(index);
                 let mut depth = 1;
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -646,10 +688,16 @@ fn parse_chapter(
                         _ => None,
                     };
                     if let Some(section) = section {
+                        spots
+                            .sections
+                            .push((section.clone(), places.place(at.clone())));
                         nodes.push(Node::SectionReference(section));
                         quotes.last = Some('0');
                     }
                     if let Some(kind) = Placed::from_keyword(kind) {
+                        spots
+                            .references
+                            .push((kind, id.to_string(), places.place(at)));
                         nodes.push(Node::Reference(kind, id.to_string()));
                         quotes.last = Some('0');
                     }
@@ -677,8 +725,12 @@ fn parse_chapter(
             Event::Start(Tag::Paragraph) if table_caption(&events, index).is_some() => {
                 if let Some((caption, next)) = table_caption(&events, index) {
                     table_count += 1;
+                    let id = format!("{}#{table_count}", chapter.stem);
+                    spots
+                        .placements
+                        .push((Placed::Table, id.clone(), places.place(here(index))));
                     nodes.push(Node::TableCaption(
-                        format!("{}#{table_count}", chapter.stem),
+                        id,
                         protect_spaces(&convert_quotes_plain(&caption)),
                     ));
                     index = next;
@@ -700,6 +752,7 @@ fn parse_chapter(
                 title,
                 id,
             }) => {
+                let at = here(index);
                 let mut inner = Vec::new();
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -722,30 +775,80 @@ fn parse_chapter(
                         ))));
                         nodes.push(Node::Event(Event::End(TagEnd::Image)));
                     }
-                    Err(message) => findings.push(
-                        Finding::error(format!("{}: {message}", chapter.file))
-                            .in_file(&chapter.file),
-                    ),
+                    Err(message) => findings.push(places.error(message, at)),
                 }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                spots
+                    .links
+                    .push((dest_url.to_string(), places.place(here(index))));
+                push_inline(&mut nodes, event.clone(), &mut quotes);
             }
             other => push_inline(&mut nodes, other.clone(), &mut quotes),
         }
     }
     if headings.is_empty() {
         findings.push(
-            Finding::error(format!(
-                "{}: das Kapitel hat keinen Titel; beginnen Sie es mit „# Titel“ oder geben Sie titel: im Vorspann an.",
-                chapter.file
-            ))
-            .in_file(&chapter.file),
+            places
+                .error(
+                    "das Kapitel hat keinen Titel; beginnen Sie es mit „# Titel“ oder geben Sie titel: im Vorspann an.",
+                    0..0,
+                )
+                .with_help("Die erste Zeile nach dem Vorspann ist z. B. „# Ziele“."),
         );
     }
-    ChapterDoc {
-        chapter: doc_index,
-        stem: chapter.stem.clone(),
-        numbered: number.is_some(),
-        headings,
-        nodes,
+    (
+        ChapterDoc {
+            chapter: doc_index,
+            stem: chapter.stem.clone(),
+            numbered: number.is_some(),
+            headings,
+            nodes,
+        },
+        spots,
+    )
+}
+
+/// Block quotes deeper than this are an error (typst's layout gives up far deeper, and no
+/// programme needs more).
+pub const MAX_QUOTE_DEPTH: usize = 5;
+/// Lists deeper than this are an error.
+pub const MAX_LIST_DEPTH: usize = 8;
+
+/// (line, column) in a chapter file.
+type Spot = (usize, usize);
+
+/// Where a chapter places tables and figures, refers to them and links, for findings that
+/// can only be made once all chapters are parsed.
+#[derive(Default)]
+struct Spots {
+    placements: Vec<(Placed, String, Spot)>,
+    sections: Vec<(SectionTarget, Spot)>,
+    references: Vec<(Placed, String, Spot)>,
+    links: Vec<(String, Spot)>,
+}
+
+/// An error at `spot` of `chapter`'s file.
+fn error_at(chapter: &Chapter, spot: Spot, message: impl Into<String>) -> Finding {
+    Finding::error(message)
+        .in_file(&chapter.file)
+        .at(&chapter.padded_source(), spot.0, spot.1)
+}
+
+/// A link that leads nowhere: a fragment no heading has, or a file instead of an anchor.
+fn link_problem(url: &str, anchors: &BTreeMap<String, usize>) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if url.is_empty() || lower.contains("://") || lower.starts_with("mailto:") {
+        return None;
+    }
+    match url.split_once('#') {
+        Some((_, fragment)) if !anchors.contains_key(fragment) => Some(format!(
+            "der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
+        )),
     }
 }
 

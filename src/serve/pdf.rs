@@ -229,7 +229,7 @@ impl Runner {
         ) {
             Err(err) => return PdfOutcome::Unavailable(err.to_string()),
             Ok(Err(diagnostics)) => {
-                return PdfOutcome::Failed(typst_findings(&diagnostics, &document))
+                return PdfOutcome::Failed(typst_findings(&diagnostics, &document, &job.project))
             }
             Ok(Ok(())) => {}
         }
