@@ -199,7 +199,13 @@ pub fn prepare_cached(
     for (path, message) in
         markdown::publication::problems(&project.chapters, &project.programme, &images)
     {
-        findings.push(project.finding_at_path_in(load::PROGRAMME_FILE, path, message));
+        let finding = project.finding_at_path_in(load::PROGRAMME_FILE, path, message);
+        // A signature chapter that no longer exists falls back to the foreword: a warning.
+        findings.push(if path == markdown::publication::SIGNATURE_CHAPTER_KEY {
+            finding.warning()
+        } else {
+            finding
+        });
     }
     let parsed = parsed.map(|(mut docs, numbering)| {
         markdown::publication::attach_signature(&mut docs, &project.programme);
@@ -402,14 +408,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
             &prepared.charts,
         ) {
             Ok(rendered) => {
-                let images = project
-                    .images
-                    .iter()
-                    .map(|(r, b)| (r.clone(), b.as_slice()));
-                let files: Vec<_> = pdf::build_files(&rendered, &prepared.svgs)
-                    .into_iter()
-                    .chain(images)
-                    .collect();
+                let files = pdf::build_files(&rendered, &prepared.svgs, &project.images);
                 write_all(&staging, &output_dir, "typst", &files)?;
                 timings.lap("Typst-Quelle");
                 let typst = match typst_lookup.and_then(|lookup| lookup.join().ok()).flatten() {

@@ -418,7 +418,8 @@ fn unknown_signature_chapter_logo_and_section_are_german_errors() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let text = describe(&output);
     for expected in [
-        "unterzeichnung.kapitel: ein Kapitel „09-gibt-es-nicht“ gibt es nicht",
+        "unterzeichnung.kapitel: ein Kapitel „09-gibt-es-nicht“ gibt es nicht; die Unterschrift steht deshalb am Ende des Vorworts",
+        "⚠",
         "logo: das Bild „content/bilder/fehlt.svg“ gibt es nicht",
         "Verweis auf den Abschnitt „gibt-es-auch-nicht“",
         "data/programm.yaml",

@@ -306,7 +306,12 @@ fn empty_content_folder() {
     fails_keeping_output(
         |p| {
             for entry in fs::read_dir(p.join("content")).unwrap() {
-                fs::remove_file(entry.unwrap().path()).unwrap();
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    fs::remove_dir_all(path).unwrap();
+                } else {
+                    fs::remove_file(path).unwrap();
+                }
             }
         },
         &["Der Ordner content/ enthält keine Kapitel"],
@@ -616,7 +621,7 @@ fn local_images_are_copied_into_both_outputs() {
     )
     .unwrap();
     assert!(
-        html.contains("<img src=\"bilder/logo.svg\" alt=\"Logo des Jobcenters\""),
+        html.contains("<img class=\"bild\" src=\"bilder/logo.svg\" alt=\"Logo des Jobcenters\""),
         "{html}"
     );
     assert!(project.path().join("output/html/bilder/logo.svg").is_file());

@@ -304,8 +304,8 @@ fn serve_shows_a_chapter_edit_and_sends_reload() {
     assert_ne!(next, generation);
     let rebuilt = server.wait_for_line("content/03-ziele.md geändert", EVENT_LIMIT);
     assert!(
-        rebuilt.contains("1 Datei geschrieben") && !rebuilt.contains("Abbildung"),
-        "a chapter edit writes one page and draws no chart: {rebuilt}"
+        rebuilt.contains("2 Dateien geschrieben") && !rebuilt.contains("Abbildung"),
+        "a chapter edit writes its page and the one-page view, and draws no chart: {rebuilt}"
     );
     let chapter = server.get("/03-ziele.html").text();
     assert!(

@@ -20,6 +20,9 @@ pub struct SignatureBlock {
     pub draft: bool,
 }
 
+/// Key path in `programm.yaml` of the chapter the signature closes.
+pub const SIGNATURE_CHAPTER_KEY: &str = "unterzeichnung.kapitel";
+
 /// What a draft shows instead of the signature.
 pub const UNSIGNED: &str = "Entwurf – noch nicht unterzeichnet";
 
@@ -67,19 +70,19 @@ fn signature_chapter(programme: &Programme) -> Option<String> {
 
 /// Appends the signature block to the chapter it closes: the one named in
 /// `unterzeichnung.kapitel`, else the foreword (the unnumbered chapters before the first
-/// numbered one: the last of them), else the last chapter. A name that is no chapter is
-/// reported by [`problems`]; then no chapter gets the block.
+/// numbered one: the last of them), else the last chapter. A name that is no chapter (say,
+/// after a chapter was renamed) is a warning from [`problems`]; the block then closes the
+/// foreword as if no chapter were named.
 pub fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
     let Some(block) = SignatureBlock::of(programme) else {
         return;
     };
-    let position = match signature_chapter(programme) {
-        Some(stem) => docs.iter().position(|doc| doc.stem == stem),
-        None => {
-            let front = docs.iter().take_while(|doc| !doc.numbered).count();
-            front.checked_sub(1).or(docs.len().checked_sub(1))
-        }
-    };
+    let named =
+        signature_chapter(programme).and_then(|stem| docs.iter().position(|doc| doc.stem == stem));
+    let position = named.or_else(|| {
+        let front = docs.iter().take_while(|doc| !doc.numbered).count();
+        front.checked_sub(1).or(docs.len().checked_sub(1))
+    });
     if let Some(doc) = position.and_then(|p| docs.get_mut(p)) {
         doc.nodes.push(Node::Signature(block));
     }
@@ -112,9 +115,9 @@ pub fn problems(
     if let Some(stem) = signature_chapter(programme) {
         if !chapters.iter().any(|c| c.stem == stem) {
             problems.push((
-                "unterzeichnung.kapitel",
+                SIGNATURE_CHAPTER_KEY,
                 format!(
-                    "unterzeichnung.kapitel: ein Kapitel „{stem}“ gibt es nicht (vorhanden: {}).",
+                    "unterzeichnung.kapitel: ein Kapitel „{stem}“ gibt es nicht; die Unterschrift steht deshalb am Ende des Vorworts (vorhanden: {}).",
                     chapters
                         .iter()
                         .map(|c| c.stem.as_str())

@@ -26,10 +26,13 @@ pub struct TypstDocument {
     pub chapter_lines: Vec<(usize, String)>,
 }
 
-/// The files of the Typst build folder (relative path, bytes), fonts included.
+/// The files of the Typst build folder (relative path, bytes): fonts included, and the
+/// project's images (logo, pictures in chapters) under their paths below `content/`, so that
+/// `amip build` and the preview of `amip serve` give typst the same folder.
 pub fn build_files<'a>(
     document: &'a TypstDocument,
     svgs: &'a IndexMap<String, String>,
+    images: &'a IndexMap<String, Vec<u8>>,
 ) -> Vec<(String, &'a [u8])> {
     let mut files = vec![("main.typ".to_string(), document.main.as_bytes())];
     for (id, svg) in svgs {
@@ -38,6 +41,11 @@ pub fn build_files<'a>(
     for (name, bytes) in fonts() {
         files.push((format!("{FONT_DIR}/{name}"), bytes));
     }
+    files.extend(
+        images
+            .iter()
+            .map(|(rel, bytes)| (rel.clone(), bytes.as_slice())),
+    );
     files
 }
 

@@ -196,7 +196,7 @@ impl Runner {
             Ok(document) => document,
             Err(findings) => return PdfOutcome::Failed(findings),
         };
-        let files = pdf::build_files(&document, &prepared.svgs);
+        let files = pdf::build_files(&document, &prepared.svgs, &job.project.images);
         let input: Vec<(String, Vec<u8>)> = files
             .iter()
             .filter(|(rel, _)| !rel.starts_with(pdf::FONT_DIR))

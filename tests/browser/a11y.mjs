@@ -56,11 +56,12 @@ const structure = () => {
   return { failures, figures: figures.length, tables: document.querySelectorAll("main table").length };
 };
 
-// Numbered once (issue 15): amip writes the numbers ("1.1 …") itself, so no list item whose
-// text starts with a number may show a list marker of its own.
+// Numbered once (issue 15): amip writes the numbers ("1.1 …") itself, so no item of an
+// ordered list whose text starts with a number may show a list marker of its own. (Bullets of
+// a Markdown list before "2019 …" are the author's and stay.)
 const listMarkers = () => {
   const failures = [];
-  for (const li of document.querySelectorAll("li")) {
+  for (const li of document.querySelectorAll("ol > li")) {
     const text = li.textContent.trim();
     if (!/^[0-9]/.test(text)) continue;
     const style = getComputedStyle(li);
