@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
-use crate::output::{link_tree, Staging};
+use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
 
@@ -324,6 +324,10 @@ pub fn prepare_checked(
 
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
+    // One build at a time per project; then clear what killed builds left behind.
+    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))
+        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    let leftovers = clean_leftovers(root, &root.join("output"));
     let mut timings = Timings::start();
     // Asking typst for its version takes a few milliseconds: do it while the project loads.
     let typst_lookup = options
@@ -334,7 +338,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let check_options = crate::check::CheckOptions {
         final_version: options.final_version,
     };
-    let (prepared, findings) = prepare_checked(
+    let (prepared, mut findings) = prepare_checked(
         &project,
         check_options,
         &mut timings,
@@ -440,10 +444,13 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         link_tree(&pdf_path, &staging.path().join("html").join(&pdf_name))
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
-    staging.commit(&output_dir).map_err(io(format!(
+    let note = staging.commit(&output_dir).map_err(io(format!(
         "Der Ausgabeordner {} kann nicht ersetzt werden",
         output_dir.display()
     )))?;
+    for note in leftovers.into_iter().chain(note) {
+        findings.push(Finding::error(note).warning());
+    }
     timings.lap("Schreiben");
     Ok(Report {
         pages,

@@ -317,50 +317,64 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
     }
 }
 
-/// Links to `#anker` must reach a heading of the document.
+/// Link schemes authors may use; anything else (`file:`, `javascript:`, `data:`) is refused.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+
+/// The scheme of a URL (`https` of `https://…`), lower-cased, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// Links must have a target: `#anker` of a heading of the document, or a web page, e-mail
+/// address or telephone number.
 fn links(project: &Project, prepared: &Prepared, findings: &mut Findings) {
     for doc in &prepared.docs {
+        let file = project
+            .chapters
+            .get(doc.chapter)
+            .map(|c| c.file.clone())
+            .unwrap_or_default();
         for node in &doc.nodes {
-            if let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+            let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
                 dest_url,
                 ..
             })) = node
-            {
-                let url = dest_url.as_ref();
-                let fragment = if let Some(fragment) = url.strip_prefix('#') {
-                    Some(fragment)
-                } else if !url.contains("://") && !url.starts_with("mailto:") {
-                    url.split_once('#').map(|(_, f)| f)
-                } else {
-                    None
-                };
-                let file = project
-                    .chapters
-                    .get(doc.chapter)
-                    .map(|c| c.file.clone())
-                    .unwrap_or_default();
-                match fragment {
-                    Some(fragment) if !prepared.numbering.anchors.contains_key(fragment) => {
-                        findings.push(
-                            Finding::error(format!(
-                                "{file}: der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
-                            ))
-                            .in_file(file),
-                        );
-                    }
-                    None if !url.contains("://")
-                        && !url.starts_with("mailto:")
-                        && !url.is_empty() =>
+            else {
+                continue;
+            };
+            let url = dest_url.as_ref();
+            let scheme = scheme(url);
+            let problem = if url.trim().is_empty() {
+                Some(format!(
+                    "{file}: ein Link hat kein Ziel (leere Klammern „()“); geben Sie eine Adresse wie https://… oder einen #anker an."
+                ))
+            } else if let Some(scheme) = &scheme {
+                (!LINK_SCHEMES.contains(&scheme.as_str())).then(|| {
+                    format!(
+                        "{file}: der Link „{url}“ ist nicht erlaubt: Links mit „{scheme}:“ funktionieren auf der veröffentlichten Website nicht oder führen Code aus; erlaubt sind https://, http://, mailto: und tel:."
+                    )
+                })
+            } else {
+                match url.split_once('#') {
+                    Some((_, fragment))
+                        if !prepared.numbering.anchors.contains_key(fragment) =>
                     {
-                        findings.push(
-                            Finding::error(format!(
-                                "{file}: der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
-                            ))
-                            .in_file(file),
-                        );
+                        Some(format!(
+                            "{file}: der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
+                        ))
                     }
-                    _ => {}
+                    Some(_) => None,
+                    None => Some(format!(
+                        "{file}: der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
+                    )),
                 }
+            };
+            if let Some(message) = problem {
+                findings.push(Finding::error(message).in_file(file.clone()));
             }
         }
     }

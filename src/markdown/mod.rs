@@ -10,6 +10,7 @@
 //!
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
+pub mod anchors;
 pub mod html;
 pub mod typst;
 
@@ -21,6 +22,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use crate::diagnostic::{Finding, Findings};
 use crate::expand::{Expanded, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
 use crate::model::{slugify, Chapter};
+use anchors::{unique_id, UsedIds};
 
 /// One item of a parsed chapter.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,7 +212,7 @@ pub fn parse_with_images(
 ) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
     let mut findings = Findings::default();
     let mut numbering = Numbering::default();
-    let mut used_ids = UsedIds::default();
+    let mut used_ids = UsedIds::with_reserved();
     let mut docs = Vec::new();
     let mut chapter_number = 0usize;
     for (doc_index, item) in expanded.iter().enumerate() {
@@ -296,6 +298,27 @@ pub fn parse_with_images(
     }
 }
 
+/// Deepest nesting of Markdown elements a chapter may have (lists in lists, quotes in
+/// quotes, emphasis in emphasis). The one limit for every stage: both writers may rely on it.
+pub const MAX_NESTING: usize = 32;
+
+/// The deepest nesting of elements in `events`.
+pub fn nesting_depth(events: &[Event<'_>]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for event in events {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses one chapter; `number` is its chapter number when numbered.
 fn parse_chapter(
     chapter: &Chapter,
@@ -309,6 +332,24 @@ fn parse_chapter(
     let events: Vec<Event<'static>> = Parser::new_ext(markdown, options())
         .map(Event::into_static)
         .collect();
+    if nesting_depth(&events) > MAX_NESTING {
+        findings.push(
+            Finding::error(format!(
+                "{}: der Text ist tiefer als {MAX_NESTING} Ebenen verschachtelt (Listen in Listen, Zitate in Zitaten, Hervorhebungen in Hervorhebungen).",
+                chapter.file
+            ))
+            .in_file(&chapter.file)
+            .with_help("Gliedern Sie den Text flacher: Überschriften statt immer tieferer Listen."),
+        );
+        return ChapterDoc {
+            chapter: doc_index,
+            stem: chapter.stem.clone(),
+            numbered: number.is_some(),
+            headings: Vec::new(),
+            nodes: Vec::new(),
+        };
+    }
+    let events = anchors::namespace_footnotes(events, used_ids);
     let mut nodes = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut counters = [0usize; 6];
@@ -407,7 +448,9 @@ fn parse_chapter(
                         parts.join(".")
                     }
                 });
-                let base = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
+                let base = id
+                    .as_deref()
+                    .map_or_else(|| slugify(&text), anchors::sanitize);
                 let base = if base.is_empty() {
                     format!("abschnitt-{doc_index}")
                 } else {
@@ -633,36 +676,6 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     text
-}
-
-/// Anchors already given out in the document.
-#[derive(Debug, Default)]
-struct UsedIds {
-    used: BTreeSet<String>,
-    /// Per base: the suffix to try next. Every smaller suffix is taken (anchors are never
-    /// given back), so a heading repeated many times ("Ziele") costs no search from 2 each time.
-    next_suffix: BTreeMap<String, usize>,
-}
-
-fn unique_id(base: &str, ids: &mut UsedIds) -> String {
-    // "abb-" and "tab-" are reserved for figures and tables.
-    let base = if base.starts_with("abb-") || base.starts_with("tab-") {
-        format!("k-{base}")
-    } else {
-        base.to_string()
-    };
-    let mut candidate = base.clone();
-    if ids.used.contains(&candidate) {
-        let n = ids.next_suffix.entry(base.clone()).or_insert(2);
-        candidate = format!("{base}-{n}");
-        while ids.used.contains(&candidate) {
-            *n += 1;
-            candidate = format!("{base}-{n}");
-        }
-        *n += 1;
-    }
-    ids.used.insert(candidate.clone());
-    candidate
 }
 
 /// Turns straight double quotes into German ones („…“), tracking the previous character
