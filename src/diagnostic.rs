@@ -252,7 +252,10 @@ mod tests {
             .in_file("data/\u{1b}[2Jx.yaml")
             .at(source, 1, 4);
         let text = render(&[finding], false);
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
         assert!(text.contains("Wert \\u{1b}[2J falsch"), "{text}");
     }
 }

@@ -459,11 +459,7 @@ fn runaway_finding(
     chapter: &crate::model::Chapter,
 ) -> Finding {
     let full = full_source(chapter);
-    let message = format!(
-        "Vorlagenfehler in {}: {}",
-        chapter.file,
-        exceeded.message()
-    );
+    let message = format!("Vorlagenfehler in {}: {}", chapter.file, exceeded.message());
     let span = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             Some(report.span().range.clone())
@@ -471,7 +467,10 @@ fn runaway_finding(
         _ => None,
     };
     let range = span.or_else(|| {
-        let at = chapter.body.find("{% for").or_else(|| chapter.body.find("{%- for"))?;
+        let at = chapter
+            .body
+            .find("{% for")
+            .or_else(|| chapter.body.find("{%- for"))?;
         Some(at..at + 2)
     });
     let finding = Finding::error(message).in_file(&chapter.file);

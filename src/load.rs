@@ -286,9 +286,8 @@ fn sorted_files(
                 Err(_) => Some(format!("{rel} ist eine Verknüpfung ins Leere.")),
             }
         } else if kind.is_dir() {
-            (!extensions.is_empty()).then(|| {
-                format!("{rel} ist ein Ordner, keine Datei; benennen Sie den Ordner um.")
-            })
+            (!extensions.is_empty())
+                .then(|| format!("{rel} ist ein Ordner, keine Datei; benennen Sie den Ordner um."))
         } else {
             Some(format!(
                 "{rel} ist keine gewöhnliche Datei (sondern z. B. eine Pipe oder ein Gerät); amip liest sie nicht."
@@ -375,10 +374,12 @@ fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &
     };
     match value {
         Value::Number(n)
-            if n
-                .as_u64()
+            if n.as_u64()
                 .map(|v| v > MAX_EXACT_INTEGER as u64)
-                .or_else(|| n.as_i64().map(|v| v.unsigned_abs() > MAX_EXACT_INTEGER as u64))
+                .or_else(|| {
+                    n.as_i64()
+                        .map(|v| v.unsigned_abs() > MAX_EXACT_INTEGER as u64)
+                })
                 .unwrap_or_else(|| n.as_f64().is_some_and(|x| x.abs() > MAX_EXACT_INTEGER)) =>
         {
             let finding = Finding::error(format!(

@@ -256,7 +256,10 @@ pub fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(&work) else {
         return Vec::new();
     };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let mut names: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     names.sort();
     let mut notes = Vec::new();
     for name in names {

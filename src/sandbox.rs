@@ -29,8 +29,14 @@ const CONTEXT_DUMP: &str = "__tera_context";
 /// machine, with the reason shown when a template calls them.
 const UNREPEATABLE: [(&str, &str); 3] = [
     ("now", "das Ergebnis hinge vom Zeitpunkt des Builds ab"),
-    ("get_env", "das Ergebnis hinge von den Umgebungsvariablen des Rechners ab"),
-    ("get_random", "das Ergebnis wäre bei jedem Build ein anderes"),
+    (
+        "get_env",
+        "das Ergebnis hinge von den Umgebungsvariablen des Rechners ab",
+    ),
+    (
+        "get_random",
+        "das Ergebnis wäre bei jedem Build ein anderes",
+    ),
 ];
 
 /// Escapes a value for Markdown: every character Markdown could read as markup is written
@@ -313,7 +319,14 @@ mod tests {
         assert_eq!(markdown_escaped("x\n## Neu"), "x \\#\\# Neu");
         assert_eq!(markdown_escaped("- a"), "\\- a");
         assert_eq!(markdown_escaped("9. Dezember 2019"), "9\\. Dezember 2019");
-        for number in ["1.141", "−488.858", "23,4\u{a0}%", "-5", "3.5", "… (derzeit in Abstimmung)"] {
+        for number in [
+            "1.141",
+            "−488.858",
+            "23,4\u{a0}%",
+            "-5",
+            "3.5",
+            "… (derzeit in Abstimmung)",
+        ] {
             assert_eq!(markdown_escaped(number), number);
         }
     }

@@ -301,7 +301,13 @@ pub fn spawn_compile(
             command.env_remove(&name);
         }
     }
-    for proxy in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY"] {
+    for proxy in [
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "ALL_PROXY",
+    ] {
         command.env(proxy, NO_NETWORK_PROXY);
     }
     let child = command
@@ -346,11 +352,10 @@ impl TypstRun {
         };
         let result = child.wait_with_output();
         let _ = std::fs::remove_dir_all(&self.packages);
-        let result = result
-            .map_err(|source| TypstError::Start {
-                path: self.path.clone(),
-                source,
-            })?;
+        let result = result.map_err(|source| TypstError::Start {
+            path: self.path.clone(),
+            source,
+        })?;
         if result.status.success() {
             Ok(Ok(()))
         } else {

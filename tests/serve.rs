@@ -532,7 +532,13 @@ fn serve_checks_the_host_header_on_every_address() {
     let project = example_copy();
     let server = Server::start(
         project.path(),
-        &["--no-pdf", "--bind", "0.0.0.0", "--host", "vorschau.jobcenter.example"],
+        &[
+            "--no-pdf",
+            "--bind",
+            "0.0.0.0",
+            "--host",
+            "vorschau.jobcenter.example",
+        ],
         &[],
     );
     let port = server.port;
@@ -544,7 +550,10 @@ fn serve_checks_the_host_header_on_every_address() {
         "{}",
         refused.text()
     );
-    assert!(!refused.text().contains("Elbe-Elster"), "nothing of the site");
+    assert!(
+        !refused.text().contains("Elbe-Elster"),
+        "nothing of the site"
+    );
     for host in [
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),

@@ -141,7 +141,10 @@ mod tests {
         assert!(template_ids().contains("inhalt"));
         assert!(template_ids().contains("inhaltsverzeichnis"));
         assert_eq!(unique_id("inhalt", &mut ids), "inhalt-2");
-        assert_eq!(unique_id("inhaltsverzeichnis", &mut ids), "inhaltsverzeichnis-2");
+        assert_eq!(
+            unique_id("inhaltsverzeichnis", &mut ids),
+            "inhaltsverzeichnis-2"
+        );
         assert_eq!(ids.footnote("inhalt"), "fn-inhalt");
         assert_eq!(ids.footnote("a b\"c"), "fn-a-b-c");
         assert_eq!(ids.footnote("a-b-c"), "fn-a-b-c-2");

@@ -59,7 +59,9 @@ async fn check_host(State(app): State<Arc<App>>, request: Request, next: Next) -
         .get(header::HOST)
         .map(|h| h.to_str().unwrap_or("\u{fffd}"));
     if !app.hosts.allows(host) {
-        let names: Vec<&str> = std::iter::once("localhost").chain(app.hosts.names()).collect();
+        let names: Vec<&str> = std::iter::once("localhost")
+            .chain(app.hosts.names())
+            .collect();
         let text = format!(
             "Zugriff verweigert.\n\nDie Vorschau antwortet nur unter den Namen und Adressen dieses Rechners ({}). \
              Soll sie unter einem weiteren Namen erreichbar sein, starten Sie sie mit amip serve --host NAME.\n",
