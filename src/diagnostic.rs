@@ -192,7 +192,7 @@ fn shown(finding: &Finding) -> Finding {
     }
     if let Some(source) = &finding.source_code {
         shown.source_code = Some(NamedSource::new(
-            escaped(source.name()).into_owned(),
+            escaped(source.name()),
             masked_same_length(source.inner()).into_owned(),
         ));
     }

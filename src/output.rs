@@ -274,10 +274,11 @@ pub fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
             continue;
         }
         let path = work.join(&name);
-        if name.starts_with("previous-") && fs::symlink_metadata(output).is_err() {
-            if fs::rename(&path, output).is_ok() {
-                continue;
-            }
+        if name.starts_with("previous-")
+            && fs::symlink_metadata(output).is_err()
+            && fs::rename(&path, output).is_ok()
+        {
+            continue;
         }
         if let Err(err) = remove_any(&path) {
             notes.push(format!(
