@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{amip, describe, example_copy, repo, require_typst};
+use common::{amip, describe, example_copy, files_below, repo, require_typst};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -212,18 +212,19 @@ fn no_page_of_any_project_has_a_duplicate_id() {
         ("Beispiel".to_string(), example_copy()),
         ("feindliche Anker".to_string(), hostile_ids_project()),
     ];
-    let fixtures = repo().join("tests/fixtures");
-    if let Ok(entries) = fs::read_dir(&fixtures) {
-        let mut dirs: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
-        dirs.sort();
-        for dir in dirs
-            .into_iter()
-            .filter(|d| d.join("data/programm.yaml").is_file())
-        {
-            let copy = tempfile::tempdir().unwrap();
-            copy_tree(&dir, copy.path());
-            projects.push((dir.display().to_string(), copy));
-        }
+    let mut fixtures: Vec<String> = fs::read_dir(repo().join("tests/fixtures"))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|d| d.join("data/programm.yaml").is_file())
+                .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    fixtures.sort();
+    for name in fixtures {
+        let copy = common::fixture_copy(&name);
+        projects.push((format!("tests/fixtures/{name}"), copy));
     }
     let mut problems = Vec::new();
     for (name, project) in &projects {
@@ -258,19 +259,6 @@ fn no_page_of_any_project_has_a_duplicate_id() {
         chapter.contains("id=\"k-fn-inhalt\""),
         "headings keep out of fn-"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 // --- 3. No control characters on the terminal -------------------------------------------
@@ -349,26 +337,6 @@ fn work_leftovers(project: &Path) -> Vec<String> {
         }
         Err(_) => Vec::new(),
     }
-}
-
-/// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
 }
 
 #[test]
@@ -468,7 +436,7 @@ fn an_output_that_cannot_be_replaced_stays_byte_identical() {
     set_mode(project.path(), 0o755);
     let first = amip(project.path(), &["build", "--html"]);
     assert!(first.status.success(), "{}", describe(&first));
-    let before = snapshot(&project.path().join("output"));
+    let before = files_below(&project.path().join("output"));
     edit(
         project.path(),
         "content/01-grundsicherung.md",
@@ -483,7 +451,7 @@ fn an_output_that_cannot_be_replaced_stays_byte_identical() {
     let text = stderr(&second);
     assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
     assert!(text.contains("output/ ist unverändert"), "{text}");
-    assert_eq!(snapshot(&output_dir), before, "output byte-identical");
+    assert_eq!(files_below(&output_dir), before, "output byte-identical");
 }
 
 #[test]
@@ -607,7 +575,7 @@ fn killed_builds_leave_the_old_output_and_the_next_build_cleans_up() {
     let project = example_copy();
     let first = amip(project.path(), &["build"]);
     assert!(first.status.success(), "{}", describe(&first));
-    let before = snapshot(&project.path().join("output"));
+    let before = files_below(&project.path().join("output"));
     edit(
         project.path(),
         "content/01-grundsicherung.md",
@@ -617,7 +585,7 @@ fn killed_builds_leave_the_old_output_and_the_next_build_cleans_up() {
     for signal in ["INT", "TERM", "KILL"] {
         kill_while_typst_runs(project.path(), signal);
         assert_eq!(
-            snapshot(&project.path().join("output")),
+            files_below(&project.path().join("output")),
             before,
             "after SIG{signal}: the old output, complete"
         );
