@@ -73,8 +73,7 @@ pub fn markdown_escaped(input: &str) -> String {
     let mut chars = body.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let next_is_blank = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        let list_marker = (at == 0 && matches!(c, '-' | '+' | '=') && next_is_blank)
-            || (at == 0 && c == '=')
+        let list_marker = (at == 0 && (c == '=' || (matches!(c, '-' | '+') && next_is_blank)))
             || (digits > 0 && at == digits && matches!(c, '.' | ')') && next_is_blank);
         if list_marker
             || matches!(
