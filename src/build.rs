@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
-use crate::output::{link_tree, Staging};
+use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
 
@@ -278,6 +278,8 @@ pub struct Report {
     pub timings: Timings,
     /// Findings that do not block the build.
     pub warnings: Findings,
+    /// What replacing `output/` left to tell (old output that could not be removed).
+    commit_note: Option<String>,
 }
 
 /// Checks the project by building it – website and PDF, typst included – into a temporary
@@ -351,7 +353,15 @@ enum Target {
 
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
-    run(root, options, Target::Output)
+    // One build at a time per project; then clear what killed builds left behind.
+    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))
+        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    let leftovers = clean_leftovers(root, &root.join("output"));
+    let mut report = run(root, options, Target::Output)?;
+    for note in leftovers.into_iter().chain(report.commit_note.take()) {
+        report.warnings.push(Finding::error(note).warning());
+    }
+    Ok(report)
 }
 
 fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, BuildError> {
@@ -481,8 +491,9 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
     // A check stops here: the staging folder and the temporary folder are removed.
+    let mut commit_note = None;
     if target == Target::Output {
-        staging.commit(&output_dir).map_err(io(format!(
+        commit_note = staging.commit(&output_dir).map_err(io(format!(
             "Der Ausgabeordner {} kann nicht ersetzt werden",
             output_dir.display()
         )))?;
@@ -496,6 +507,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         pdf_built,
         timings,
         warnings: findings,
+        commit_note,
     })
 }
 

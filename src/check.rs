@@ -433,7 +433,6 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
     }
 }
 
-/// Links to `#anker` must reach a heading of the document.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,8 +60,10 @@ impl Placed {
 /// Builds the tera instance for chapters, with all filters and functions.
 pub fn chapter_tera(project: &Project) -> Tera {
     let mut tera = Tera::new();
-    // Chapters are Markdown: no HTML escaping here, the writers escape for their output.
-    tera.autoescape_on(Vec::<&str>::new());
+    // Chapters are Markdown: values are escaped for Markdown, the writers escape for their
+    // output; amip's placeholders are marked safe.
+    crate::sandbox::escape_chapters_for_markdown(&mut tera);
+    crate::sandbox::guard(&mut tera);
     let style: PercentStyle = project.programme.prozent.into();
     register_format_filters(&mut tera, style);
 
@@ -70,26 +72,26 @@ pub fn chapter_tera(project: &Project) -> Tera {
     {
         let tables = Arc::clone(&tables);
         tera.register_function("tabelle", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Table, &tables, &kwargs)
+            placeholder(Placed::Table, &tables, &kwargs).map(|s| Value::safe_string(&s))
         });
     }
     {
         let charts = Arc::clone(&charts);
         tera.register_function("abbildung", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Figure, &charts, &kwargs)
+            placeholder(Placed::Figure, &charts, &kwargs).map(|s| Value::safe_string(&s))
         });
     }
     let stems: Arc<Vec<String>> =
         Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
-    tera.register_function(
-        "verweis",
-        move |kwargs: Kwargs, _: &State| match section_reference(&stems, &kwargs)? {
-            Some(markdown) => Ok(markdown),
-            None => reference(&tables, &charts, &kwargs),
-        },
-    );
+    tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
+        let markdown = match section_reference(&stems, &kwargs)? {
+            Some(markdown) => markdown,
+            None => reference(&tables, &charts, &kwargs)?,
+        };
+        Ok::<Value, TeraError>(Value::safe_string(&markdown))
+    });
     tera.register_function("bild", |kwargs: Kwargs, _: &State| {
-        image_placeholder(&kwargs)
+        image_placeholder(&kwargs).map(|s| Value::safe_string(&s))
     });
     tera
 }
@@ -471,6 +473,21 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
                     .map(|chapter| (chapter.file.as_str(), chapter.body.as_str())),
             )
             .is_ok();
+    for chapter in &project.chapters {
+        if let Some(offset) = crate::sandbox::context_dump(&chapter.body) {
+            let full = full_source(chapter);
+            let start = chapter.body_line_offset + offset;
+            findings.push(
+                Finding::error(format!(
+                    "Vorlagenfehler in {}: {}",
+                    chapter.file,
+                    crate::sandbox::context_dump_message()
+                ))
+                .in_file(&chapter.file)
+                .at_range(&full, start..start + "__tera_context".len()),
+            );
+        }
+    }
     for chapter in project.chapters.iter().filter(|_| !batch_ok) {
         if let Some((offset, close)) = unclosed_tag(&chapter.body) {
             let full = full_source(chapter);
@@ -493,10 +510,10 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
         return Err(findings);
     }
     // Chapters are independent: render them on all cores, collected in chapter order.
-    let rendered: Vec<Result<String, TeraError>> = project
+    let rendered: Vec<Result<String, crate::sandbox::RenderError>> = project
         .chapters
         .par_iter()
-        .map(|chapter| tera.render(&chapter.file, &context))
+        .map(|chapter| crate::sandbox::render_bounded(&tera, &chapter.file, &context))
         .collect();
     let mut expanded = Vec::new();
     for ((index, chapter), result) in project.chapters.iter().enumerate().zip(rendered) {
@@ -505,7 +522,12 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
                 chapter: index,
                 markdown,
             }),
-            Err(err) => findings.push(template_finding(&err, chapter)),
+            Err(crate::sandbox::RenderError::Template(err)) => {
+                findings.push(template_finding(&err, chapter))
+            }
+            Err(crate::sandbox::RenderError::Exceeded(exceeded, err)) => {
+                findings.push(runaway_finding(exceeded, &err, chapter))
+            }
         }
     }
     if findings.has_errors() {
@@ -559,6 +581,38 @@ fn template_finding(err: &TeraError, chapter: &crate::model::Chapter) -> Finding
         }
         (None, Some((line, column))) => finding.at(&full, line + chapter.body_line_offset, column),
         (None, None) => finding,
+    }
+}
+
+/// A template that ran out of a budget: the place of tera's error when it has one (a
+/// `range()` call), else the chapter's first loop.
+fn runaway_finding(
+    exceeded: crate::sandbox::Exceeded,
+    err: &TeraError,
+    chapter: &crate::model::Chapter,
+) -> Finding {
+    let full = full_source(chapter);
+    let message = format!("Vorlagenfehler in {}: {}", chapter.file, exceeded.message());
+    let span = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            Some(report.span().range.clone())
+        }
+        _ => None,
+    };
+    let range = span.or_else(|| {
+        let at = chapter
+            .body
+            .find("{% for")
+            .or_else(|| chapter.body.find("{%- for"))?;
+        Some(at..at + 2)
+    });
+    let finding = Finding::error(message).in_file(&chapter.file);
+    match range {
+        Some(range) => {
+            let padding = chapter.body_line_offset;
+            finding.at_range(&full, padding + range.start..padding + range.end)
+        }
+        None => finding,
     }
 }
 

@@ -90,7 +90,7 @@ enum Command {
     /// Vorschau mit automatischem Neuladen: erstellt die Website bei jeder Änderung neu
     #[command(
         help_template = SUB_HELP_TEMPLATE,
-        override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--open] [--no-pdf]"
+        override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--host NAME] [--open] [--no-pdf]"
     )]
     Serve(cmd::serve::Args),
 }

@@ -274,6 +274,7 @@ pub fn compile(
 pub struct TypstRun {
     child: Option<std::process::Child>,
     path: String,
+    packages: std::path::PathBuf,
 }
 
 /// Starts `typst compile` like [`compile`] and returns at once, so other work can go on
@@ -285,7 +286,31 @@ pub fn spawn_compile(
     timestamp: i64,
     font_dir: &str,
 ) -> Result<TypstRun, TypstError> {
-    let child = Command::new(typst)
+    // Confinement: packages only from an empty folder inside the build folder (no
+    // `@local/…` from the user's home, no cached `@preview/…`), and downloads fail at once
+    // through an unreachable proxy, so only the project's own files are reachable.
+    let packages = dir.join(PACKAGE_DIR);
+    std::fs::create_dir_all(&packages).map_err(|source| TypstError::Start {
+        path: packages.display().to_string(),
+        source,
+    })?;
+    let mut command = Command::new(typst);
+    for (name, _) in std::env::vars_os() {
+        let upper = name.to_string_lossy().to_ascii_uppercase();
+        if upper.starts_with("TYPST_") || upper.ends_with("_PROXY") {
+            command.env_remove(&name);
+        }
+    }
+    for proxy in [
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "ALL_PROXY",
+    ] {
+        command.env(proxy, NO_NETWORK_PROXY);
+    }
+    let child = command
         .current_dir(dir)
         .arg("compile")
         .arg("main.typ")
@@ -296,6 +321,8 @@ pub fn spawn_compile(
         .args(["--creation-timestamp", &timestamp.to_string()])
         .args(["--pdf-standard", "ua-1,a-2a"])
         .args(["--diagnostic-format", "short"])
+        .args(["--package-path", PACKAGE_DIR])
+        .args(["--package-cache-path", PACKAGE_DIR])
         .env_remove("SOURCE_DATE_EPOCH")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -308,8 +335,14 @@ pub fn spawn_compile(
     Ok(TypstRun {
         child: Some(child),
         path: typst.display().to_string(),
+        packages,
     })
 }
+
+/// The empty package folder typst is given, inside the folder it runs in (removed after).
+pub const PACKAGE_DIR: &str = ".typst-pakete";
+/// A proxy nobody listens on: typst's package downloads fail at once instead of reaching out.
+const NO_NETWORK_PROXY: &str = "http://127.0.0.1:9";
 
 impl TypstRun {
     /// Waits for typst; `Ok(Err(diagnostics))` when it reported errors.
@@ -317,12 +350,12 @@ impl TypstRun {
         let Some(child) = self.child.take() else {
             return Ok(Ok(()));
         };
-        let result = child
-            .wait_with_output()
-            .map_err(|source| TypstError::Start {
-                path: self.path.clone(),
-                source,
-            })?;
+        let result = child.wait_with_output();
+        let _ = std::fs::remove_dir_all(&self.packages);
+        let result = result.map_err(|source| TypstError::Start {
+            path: self.path.clone(),
+            source,
+        })?;
         if result.status.success() {
             Ok(Ok(()))
         } else {
@@ -338,6 +371,7 @@ impl Drop for TypstRun {
             let _ = child.kill();
             let _ = child.wait();
         }
+        let _ = std::fs::remove_dir_all(&self.packages);
     }
 }
 

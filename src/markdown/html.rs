@@ -217,7 +217,7 @@ impl Writer<'_, '_> {
         }
         let next = self.notes.len() + 1;
         let number = *self.notes.entry(label.to_string()).or_insert(next);
-        let (note_id, ref_id) = footnote_ids(&self.doc.stem, number);
+        let (note_id, ref_id) = footnote_ids(label);
         let count = self.references.entry(label.to_string()).or_insert(0);
         *count += 1;
         let ref_id = if *count == 1 {
@@ -242,7 +242,7 @@ impl Writer<'_, '_> {
             position += 1;
             let body = self.definitions.get(&label).cloned().unwrap_or_default();
             let mut events = self.events(&body);
-            let (note_id, ref_id) = footnote_ids(&self.doc.stem, number);
+            let (note_id, ref_id) = footnote_ids(&label);
             let number_html = Event::InlineHtml(CowStr::from(format!(
                 "<span class=\"fussnote-nr\">{number}</span> "
             )));
@@ -606,19 +606,19 @@ mod tests {
             "definitions vanish from the text: {text}"
         );
         assert!(!text.contains("Zweite"), "{text}");
-        assert!(text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1\" role=\"doc-noteref\">1</a>"));
-        assert!(text.contains("<a href=\"#fn-00-2\" id=\"fnref-00-2\" role=\"doc-noteref\">2</a>"));
+        assert!(text.contains("<a href=\"#fn-b\" id=\"fn-b_ref\" role=\"doc-noteref\">1</a>"));
+        assert!(text.contains("<a href=\"#fn-a\" id=\"fn-a_ref\" role=\"doc-noteref\">2</a>"));
         assert!(
-            text.contains("<a href=\"#fn-00-1\" id=\"fnref-00-1-2\" role=\"doc-noteref\">1</a>"),
+            text.contains("<a href=\"#fn-b\" id=\"fn-b_ref-2\" role=\"doc-noteref\">1</a>"),
             "a second reference gets its own id: {text}"
         );
-        let first = notes.find("id=\"fn-00-1\"").unwrap();
-        let second = notes.find("id=\"fn-00-2\"").unwrap();
-        let third = notes.find("id=\"fn-00-3\"").unwrap();
+        let first = notes.find("id=\"fn-b\"").unwrap();
+        let second = notes.find("id=\"fn-a\"").unwrap();
+        let third = notes.find("id=\"fn-c\"").unwrap();
         assert!(first < second && second < third, "{notes}");
-        assert!(notes.contains("<div id=\"fn-00-1\" role=\"doc-footnote\">\n<p><span class=\"fussnote-nr\">1</span> Zweite, mit <sup class=\"fussnote-ref\"><a href=\"#fn-00-3\""), "{notes}");
+        assert!(notes.contains("<div id=\"fn-b\" role=\"doc-footnote\">\n<p><span class=\"fussnote-nr\">1</span> Zweite, mit <sup class=\"fussnote-ref\"><a href=\"#fn-c\""), "{notes}");
         assert!(
-            notes.contains("<em>Erste</em>. <a href=\"#fnref-00-2\" role=\"doc-backlink\""),
+            notes.contains("<em>Erste</em>. <a href=\"#fn-a_ref\" role=\"doc-backlink\""),
             "{notes}"
         );
     }

@@ -10,6 +10,7 @@
 //!
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
+pub mod anchors;
 pub mod html;
 mod places;
 pub mod publication;
@@ -26,6 +27,7 @@ use crate::expand::{
     REFERENCE_SCHEME, SECTION_KEYWORD,
 };
 use crate::model::{slugify, Chapter};
+use anchors::{unique_id, UsedIds};
 use places::SourceMap;
 
 /// One item of a parsed chapter.
@@ -182,14 +184,11 @@ impl Numbering {
     }
 }
 
-/// Footnote ids on the website: (note id, id of the reference). Prefixed and sanitised, and
-/// unique on every page, the one-page view included, because they carry the chapter.
-pub fn footnote_ids(stem: &str, number: usize) -> (String, String) {
-    let chapter = slugify(stem);
-    (
-        format!("fn-{chapter}-{number}"),
-        format!("fnref-{chapter}-{number}"),
-    )
+/// Footnote ids on the website: (note id, id of the reference). The label already is the
+/// footnote's document-wide id (`fn-quelle`, see [`anchors`]); the reference adds `_ref`,
+/// which no slug contains, so it clashes with no other id, on the one-page view neither.
+pub fn footnote_ids(label: &str) -> (String, String) {
+    (label.to_string(), format!("{label}_ref"))
 }
 
 /// The footnote definitions of a chapter by label: each body without its start and end.
@@ -318,7 +317,7 @@ pub fn parse_with_images(
 ) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
     let mut findings = Findings::default();
     let mut numbering = Numbering::default();
-    let mut used_ids = UsedIds::default();
+    let mut used_ids = UsedIds::with_reserved();
     let mut docs = Vec::new();
     let mut all_spots = Vec::new();
     let mut chapter_number = 0usize;
@@ -422,6 +421,27 @@ pub fn parse_with_images(
     }
 }
 
+/// Deepest nesting of Markdown elements a chapter may have (lists in lists, quotes in
+/// quotes, emphasis in emphasis). The one limit for every stage: both writers may rely on it.
+pub const MAX_NESTING: usize = 32;
+
+/// The deepest nesting of elements in `events`.
+pub fn nesting_depth(events: &[Event<'_>]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for event in events {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses one chapter; `number` is its chapter number when numbered.
 fn parse_chapter(
     chapter: &Chapter,
@@ -446,6 +466,26 @@ fn parse_chapter(
             .cloned()
             .unwrap_or(0..0)
     };
+    if nesting_depth(&events) > MAX_NESTING {
+        findings.push(
+            Finding::error(format!(
+                "{}: der Text ist tiefer als {MAX_NESTING} Ebenen verschachtelt (Listen in Listen, Zitate in Zitaten, Hervorhebungen in Hervorhebungen).",
+                chapter.file
+            ))
+            .in_file(&chapter.file)
+            .with_help("Gliedern Sie den Text flacher: Überschriften statt immer tieferer Listen."),
+        );
+        let doc = ChapterDoc {
+            chapter: doc_index,
+            stem: chapter.stem.clone(),
+            numbered: number.is_some(),
+            headings: Vec::new(),
+            nodes: Vec::new(),
+        };
+        return (doc, Spots::default());
+    }
+    // Renaming footnote labels keeps one event per event, so `ranges` stays aligned.
+    let events = anchors::namespace_footnotes(events, used_ids);
     let mut nodes = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut counters = [0usize; 6];
@@ -588,7 +628,9 @@ fn parse_chapter(
                         parts.join(".")
                     }
                 });
-                let base = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
+                let base = id
+                    .as_deref()
+                    .map_or_else(|| slugify(&text), anchors::sanitize);
                 let base = if base.is_empty() {
                     format!("abschnitt-{doc_index}")
                 } else {
@@ -835,11 +877,33 @@ fn error_at(chapter: &Chapter, spot: Spot, message: impl Into<String>) -> Findin
         .at(&chapter.padded_source(), spot.0, spot.1)
 }
 
-/// A link that leads nowhere: a fragment no heading has, or a file instead of an anchor.
+/// Link schemes authors may use; anything else (`file:`, `javascript:`, `data:`) is refused.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+
+/// The scheme of a URL (`https` of `https://…`), lower-cased, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// What is wrong with a link, if anything: no target, a scheme that does not work on the
+/// published site or runs code, a fragment no heading has, or a file instead of an anchor.
 fn link_problem(url: &str, anchors: &BTreeMap<String, usize>) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    if url.is_empty() || lower.contains("://") || lower.starts_with("mailto:") {
-        return None;
+    if url.trim().is_empty() {
+        return Some(
+            "ein Link hat kein Ziel (leere Klammern „()“); geben Sie eine Adresse wie https://… oder einen #anker an."
+                .to_string(),
+        );
+    }
+    if let Some(scheme) = scheme(url) {
+        return (!LINK_SCHEMES.contains(&scheme.as_str())).then(|| {
+            format!(
+                "der Link „{url}“ ist nicht erlaubt: Links mit „{scheme}:“ funktionieren auf der veröffentlichten Website nicht oder führen Code aus; erlaubt sind https://, http://, mailto: und tel:."
+            )
+        });
     }
     match url.split_once('#') {
         Some((_, fragment)) if !anchors.contains_key(fragment) => Some(format!(
@@ -943,36 +1007,6 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     text
-}
-
-/// Anchors already given out in the document.
-#[derive(Debug, Default)]
-struct UsedIds {
-    used: BTreeSet<String>,
-    /// Per base: the suffix to try next. Every smaller suffix is taken (anchors are never
-    /// given back), so a heading repeated many times ("Ziele") costs no search from 2 each time.
-    next_suffix: BTreeMap<String, usize>,
-}
-
-fn unique_id(base: &str, ids: &mut UsedIds) -> String {
-    // "abb-" and "tab-" are reserved for figures and tables.
-    let base = if base.starts_with("abb-") || base.starts_with("tab-") {
-        format!("k-{base}")
-    } else {
-        base.to_string()
-    };
-    let mut candidate = base.clone();
-    if ids.used.contains(&candidate) {
-        let n = ids.next_suffix.entry(base.clone()).or_insert(2);
-        candidate = format!("{base}-{n}");
-        while ids.used.contains(&candidate) {
-            *n += 1;
-            candidate = format!("{base}-{n}");
-        }
-        *n += 1;
-    }
-    ids.used.insert(candidate.clone());
-    candidate
 }
 
 /// Turns straight double quotes into German ones („…“), tracking the previous character
