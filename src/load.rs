@@ -73,6 +73,12 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
         }
     }
 
+    // The places of every value, for messages at the exact key and checks of the raw text.
+    let sites = sources
+        .iter()
+        .map(|(rel, text)| (rel.clone(), crate::sites::collect(text, yaml_options())))
+        .collect();
+
     match programme {
         Some(programme) if !findings.has_errors() => Ok(Project {
             root: root.to_path_buf(),
@@ -87,6 +93,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             checks,
             sources,
             data_files,
+            sites,
         }),
         _ => Err(findings),
     }
@@ -97,7 +104,11 @@ fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> 
         Ok(bytes) => bytes,
         Err(err) => {
             findings.push(
-                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(rel),
+                Finding::error(format!(
+                    "{rel} kann nicht gelesen werden: {}",
+                    crate::diagnostic::os_message(&err)
+                ))
+                .in_file(rel),
             );
             return None;
         }
@@ -120,7 +131,8 @@ fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> 
     }
 }
 
-fn yaml_options() -> serde_saphyr::Options {
+/// The reader options every YAML file of a project is read with.
+pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     // "NO" stays a string (the Norway problem); only true/false are booleans.
     options.strict_booleans = true;
@@ -279,16 +291,61 @@ fn load_data(
         data_files.insert(set.clone(), rel.clone());
         match value.get("beispielwerte") {
             Some(Value::Bool(true)) => example_sets.push(set.clone()),
-            Some(Value::Array(keys)) => example_sets.extend(
-                keys.iter()
-                    .filter_map(Value::as_str)
-                    .map(|key| format!("{set}.{key}")),
-            ),
+            Some(Value::Array(keys)) => {
+                example_sets.extend(example_keys(&rel, &text_of(sources, &rel), &value, keys, findings)
+                    .into_iter()
+                    .map(|key| format!("{set}.{key}")));
+            }
             _ => {}
         }
         insert_at(&mut context, &key_path, value, &rel, findings);
     }
     (Value::Object(context), example_sets, data_files)
+}
+
+fn text_of(sources: &IndexMap<String, String>, rel: &str) -> String {
+    sources.get(rel).cloned().unwrap_or_default()
+}
+
+/// The key paths a `beispielwerte: [...]` list names; a path that leads nowhere is an error at
+/// its entry.
+fn example_keys(
+    rel: &str,
+    text: &str,
+    value: &Value,
+    keys: &[Value],
+    findings: &mut Findings,
+) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (index, key) in keys.iter().enumerate() {
+        let path = match key {
+            Value::String(text) => text.trim().to_string(),
+            Value::Number(number) => number.to_string(),
+            _ => String::new(),
+        };
+        match crate::data::lookup(value, &path) {
+            Ok(_) if !path.is_empty() => paths.push(path),
+            result => {
+                let reason = match result {
+                    Err(err) => err.to_string(),
+                    Ok(_) => format!("Eintrag {} ist kein Schlüsselpfad", index + 1),
+                };
+                let mut finding = Finding::error(format!(
+                    "beispielwerte: „{path}“ gibt es in {rel} nicht ({reason})."
+                ))
+                .in_file(rel)
+                .with_help(
+                    "Nennen Sie Schlüsselpfade dieser Datei, z. B. beispielwerte: [arbeitslose_jd.2018, kennzahlen.k2].",
+                );
+                let sites = crate::sites::collect(text, yaml_options());
+                if let Some(site) = sites.get(&format!("beispielwerte.{index}")) {
+                    finding = finding.at(text, site.line, site.column);
+                }
+                findings.push(finding);
+            }
+        }
+    }
+    paths
 }
 
 fn insert_at(
@@ -407,7 +464,11 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
                 images.insert(rel.trim_start_matches("content/").to_string(), bytes);
             }
             Err(err) => findings.push(
-                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(&rel),
+                Finding::error(format!(
+                    "{rel} kann nicht gelesen werden: {}",
+                    crate::diagnostic::os_message(&err)
+                ))
+                .in_file(&rel),
             ),
         }
     }
