@@ -880,7 +880,7 @@ fn template_finding(
         .as_ref()
         .and_then(|r| chapter.body.get(r.clone()))
         .unwrap_or_default();
-    let help = help.or_else(|| umlaut_help(source_text, &chapter.body, range.as_ref()));
+    let help = umlaut_help(source_text, &chapter.body, range.as_ref()).or(help);
     let mut finding = Finding::error(format!("Vorlagenfehler in {}: {detail}", chapter.file))
         .in_file(&chapter.file);
     if let Some(help) = help {

@@ -168,7 +168,40 @@ fn translate_yaml_message(message: &str) -> String {
             text = rest;
         }
     }
-    const PHRASES: [(&str, &str); 18] = [
+    const PHRASES: [(&str, &str); 51] = [
+        ("tabs disallowed within this context (block indentation)", "hier steht ein Tabulatorzeichen in der Einrückung; YAML rückt nur mit Leerzeichen ein"),
+        ("tabs disallowed in this context", "hier ist ein Tabulatorzeichen nicht erlaubt; YAML rückt nur mit Leerzeichen ein"),
+        ("tab cannot be used as indentation", "ein Tabulatorzeichen kann nicht einrücken; YAML rückt nur mit Leerzeichen ein"),
+        ("a block scalar content cannot start with a tab", "ein mehrzeiliger Text darf nicht mit einem Tabulatorzeichen beginnen"),
+        ("'-' must be followed by a valid YAML whitespace", "nach „-“ muss ein Leerzeichen folgen"),
+        ("a BOM must not appear inside a document", "mitten in der Datei steht eine Byte-Order-Mark"),
+        ("block sequence entries are not allowed in this context", "hier darf kein Listeneintrag „- …“ stehen (Einrückung prüfen)"),
+        ("comments must be separated from other tokens by whitespace", "vor „#“ gehört ein Leerzeichen"),
+        ("invalid indentation in multiline quoted scalar", "ein mehrzeiliger Text in Anführungszeichen ist falsch eingerückt"),
+        ("invalid indentation", "die Einrückung stimmt nicht"),
+        ("invalid trailing content after single-quoted scalar", "nach dem Text in Anführungszeichen steht noch etwas"),
+        ("misplaced bracket", "hier steht eine Klammer an falscher Stelle"),
+        ("multiple documents not supported here", "eine Datei enthält nur ein YAML-Dokument (kein zweites „---“)"),
+        ("simple key expected ':'", "nach dem Schlüssel fehlt „:“"),
+        ("simple key is no longer valid", "der Schlüssel ist unvollständig (fehlt „:“ in derselben Zeile?)"),
+        ("unclosed quote", "ein Anführungszeichen wird nicht geschlossen"),
+        ("unexpected EOF while parsing a block mapping", "die Datei endet mitten in einer Zuordnung"),
+        ("unexpected EOF while parsing a block sequence", "die Datei endet mitten in einer Liste"),
+        ("unexpected EOF while parsing an implicit flow mapping", "die Datei endet mitten in einer Klammer"),
+        ("unexpected eof", "die Datei endet unerwartet"),
+        ("unexpected character", "unerwartetes Zeichen"),
+        ("while parsing a block mapping, did not find expected key", "hier wird ein Schlüssel erwartet (Einrückung prüfen)"),
+        ("while parsing a flow mapping, did not find expected ',' or '}'", "in der geschweiften Klammer fehlt „,“ oder „}“"),
+        ("while parsing a flow sequence, expected ',' or ']'", "in der eckigen Klammer fehlt „,“ oder „]“"),
+        ("while parsing a node, did not find expected node content", "hier fehlt ein Wert"),
+        ("while parsing node, found unknown anchor", "der Verweis mit * nennt einen Anker (&), den es nicht gibt"),
+        ("wrongly indented line in block scalar", "eine Zeile des mehrzeiligen Texts ist falsch eingerückt"),
+        ("invalid content after document end marker", "nach dem Dokumentende „...“ steht noch etwas"),
+        ("mismatched bracket", "die Klammer passt nicht"),
+        ("closed by", "geschlossen mit"),
+        ("expected whitespace", "hier fehlt ein Leerzeichen"),
+        ("invalid encoding", "die Datei ist nicht in UTF-8 kodiert"),
+        ("the handle wasn't declared", "das Tag-Kürzel ist nicht erklärt"),
         ("value `", "der Wert `"),
         ("unclosed bracket '['", "die eckige Klammer „[“ wird nicht geschlossen"),
         ("unclosed bracket '{'", "die geschweifte Klammer „{“ wird nicht geschlossen"),
@@ -196,7 +229,12 @@ fn translate_yaml_message(message: &str) -> String {
 fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
     let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
     let message = translate_yaml_message(message.lines().next().unwrap_or_default());
-    let finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
+    let mut finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
+    if message.contains("Tabulator") {
+        finding = finding.with_help(
+            "Ersetzen Sie die Tabulatorzeichen durch Leerzeichen (in vielen Editoren: „Einrückung in Leerzeichen umwandeln“).",
+        );
+    }
     match err.location() {
         Some(location) => {
             let line = usize::try_from(location.line()).unwrap_or(1);
