@@ -145,18 +145,14 @@ pub fn prepare_cached(
                 resolved_tables.insert((*id).clone(), table);
             }
             Err(err) => findings.push(
-                crate::numbers::not_a_number_finding(
-                    project,
-                    &err,
-                    &format!("die Tabelle „{id}“"),
-                )
-                .unwrap_or_else(|| {
-                    project.finding_at_path_in(
-                        load::TABLES_FILE,
-                        id,
-                        format!("Tabelle „{id}“: {err}"),
-                    )
-                }),
+                crate::numbers::not_a_number_finding(project, &err, &format!("die Tabelle „{id}“"))
+                    .unwrap_or_else(|| {
+                        project.finding_at_path_in(
+                            load::TABLES_FILE,
+                            id,
+                            format!("Tabelle „{id}“: {err}"),
+                        )
+                    }),
             ),
         }
     }

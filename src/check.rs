@@ -95,7 +95,9 @@ pub fn table_paths(
     let rows: Vec<String> = match &decl.zeilen {
         crate::model::RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
         crate::model::RowsDecl::Path(path) => match data::lookup(data, path) {
-            Ok(Value::Array(items)) => (0..items.len()).map(|i| join(path, &i.to_string())).collect(),
+            Ok(Value::Array(items)) => (0..items.len())
+                .map(|i| join(path, &i.to_string()))
+                .collect(),
             _ => Vec::new(),
         },
     };
@@ -109,7 +111,10 @@ pub fn table_paths(
                 paths.push((join(row, &share.feld), None));
                 paths.push((share.basis.clone(), None));
             }
-            for pair in [&column.differenz, &column.veraenderung].into_iter().flatten() {
+            for pair in [&column.differenz, &column.veraenderung]
+                .into_iter()
+                .flatten()
+            {
                 paths.push((join(row, &pair.von), None));
                 paths.push((join(row, &pair.zu), None));
             }
@@ -192,7 +197,11 @@ fn example_uses(project: &Project, findings: &mut Findings) {
     for set in &project.example_sets {
         let (data_file, data_place) = match project.file_of(set) {
             Some((file, inner)) => {
-                let key = if inner.is_empty() { "beispielwerte" } else { inner };
+                let key = if inner.is_empty() {
+                    "beispielwerte"
+                } else {
+                    inner
+                };
                 let line = project
                     .sites
                     .get(file)
@@ -208,16 +217,23 @@ fn example_uses(project: &Project, findings: &mut Findings) {
         let message = |used: &str| {
             format!("Der Beispielwert „{set}“ ({data_place}) wird {used} verwendet; die Endfassung darf keine Beispielwerte enthalten.")
         };
-        let help = "Tragen Sie die echten Werte ein und entfernen Sie den Eintrag unter beispielwerte:.";
+        let help =
+            "Tragen Sie die echten Werte ein und entfernen Sie den Eintrag unter beispielwerte:.";
         for chapter in &project.chapters {
             for (offset, path) in crate::expand::template_paths(&chapter.body) {
                 if data::overlaps(set, &path) {
                     let line = chapter.body_line_offset
-                        + chapter.body.get(..offset).unwrap_or_default().matches('\n').count()
+                        + chapter
+                            .body
+                            .get(..offset)
+                            .unwrap_or_default()
+                            .matches('\n')
+                            .count()
                         + 1;
-                    let mut finding = Finding::error(message(&format!("in {}:{line}", chapter.file)))
-                        .in_file(&chapter.file)
-                        .with_help(help);
+                    let mut finding =
+                        Finding::error(message(&format!("in {}:{line}", chapter.file)))
+                            .in_file(&chapter.file)
+                            .with_help(help);
                     finding.line = Some(line);
                     findings.push(finding);
                 }
@@ -225,7 +241,10 @@ fn example_uses(project: &Project, findings: &mut Findings) {
         }
         let mut declared = Vec::new();
         for (id, decl) in &project.tables {
-            if table_paths(decl, &project.data).iter().any(|(p, _)| data::overlaps(set, p)) {
+            if table_paths(decl, &project.data)
+                .iter()
+                .any(|(p, _)| data::overlaps(set, p))
+            {
                 declared.push(format!("in der Tabelle „{id}“"));
             }
         }
@@ -236,7 +255,11 @@ fn example_uses(project: &Project, findings: &mut Findings) {
         }
         for used in declared {
             let finding = project.finding_at_path(message(&used), set).with_help(help);
-            let finding = if data_file.is_empty() { finding } else { finding.in_file(&data_file) };
+            let finding = if data_file.is_empty() {
+                finding
+            } else {
+                finding.in_file(&data_file)
+            };
             findings.push(finding);
         }
     }

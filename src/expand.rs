@@ -280,7 +280,9 @@ fn describe(value: &Value) -> String {
 const DATA_MARK: char = '\u{1}';
 
 fn data_error(kind: &str, path: &str, shown: &str) -> TeraError {
-    TeraError::message(format!("{DATA_MARK}{kind}{DATA_MARK}{path}{DATA_MARK}{shown}"))
+    TeraError::message(format!(
+        "{DATA_MARK}{kind}{DATA_MARK}{path}{DATA_MARK}{shown}"
+    ))
 }
 
 /// Applies `f` to a number shown with `digits` decimals; a pending value (none) renders as
@@ -607,7 +609,10 @@ pub fn template_paths(body: &str) -> Vec<(usize, String)> {
                     Some('[') => {
                         // ["key"], ['key'] or [0]
                         let mut j = i + 1;
-                        let quote = chars.get(j).map(|&(_, c)| c).filter(|c| *c == '"' || *c == '\'');
+                        let quote = chars
+                            .get(j)
+                            .map(|&(_, c)| c)
+                            .filter(|c| *c == '"' || *c == '\'');
                         if quote.is_some() {
                             j += 1;
                         }
@@ -851,7 +856,11 @@ fn template_finding(
                     "tausender" => {
                         crate::numbers::thousands_finding(project, written, shown, &used)
                     }
-                    _ => crate::numbers::text_finding(project, written, &format!("der Filter {used}")),
+                    _ => crate::numbers::text_finding(
+                        project,
+                        written,
+                        &format!("der Filter {used}"),
+                    ),
                 };
             }
         }
@@ -905,7 +914,10 @@ fn umlaut_help(
     let at = range?.start;
     // The dotted path around the failing place.
     let is_path = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
-    let start = body.get(..at)?.rfind(|c: char| !is_path(c)).map_or(0, |i| i + 1);
+    let start = body
+        .get(..at)?
+        .rfind(|c: char| !is_path(c))
+        .map_or(0, |i| i + 1);
     let end = body
         .get(at..)?
         .find(|c: char| !is_path(c))
@@ -1099,10 +1111,7 @@ fn translate(text: &str) -> (String, Option<String>) {
                     .replace(&format!("{{t{index}}}"), type_name(part))
                     .replace(&format!("{{{index}}}"), part);
             }
-            return (
-                format!("{prefix}{german}"),
-                phrase.help.map(str::to_string),
-            );
+            return (format!("{prefix}{german}"), phrase.help.map(str::to_string));
         }
     }
     (format!("{prefix}{text}"), None)

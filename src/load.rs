@@ -330,9 +330,11 @@ fn load_data(
         match value.get("beispielwerte") {
             Some(Value::Bool(true)) => example_sets.push(set.clone()),
             Some(Value::Array(keys)) => {
-                example_sets.extend(example_keys(&rel, &text_of(sources, &rel), &value, keys, findings)
-                    .into_iter()
-                    .map(|key| format!("{set}.{key}")));
+                example_sets.extend(
+                    example_keys(&rel, &text_of(sources, &rel), &value, keys, findings)
+                        .into_iter()
+                        .map(|key| format!("{set}.{key}")),
+                );
             }
             _ => {}
         }

@@ -114,7 +114,10 @@ fn main() -> ExitCode {
 /// clap's English complaints about the command line, in German, with what to do.
 fn usage_error(err: &clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         // Help and version texts are German already (see the templates above).
         let _ = err.print();
         return ExitCode::SUCCESS;

@@ -39,13 +39,9 @@ pub struct Traps {
 pub fn looks_like_thousands(raw: &str) -> bool {
     let digits = raw.trim_start_matches(['-', '+']);
     let mut groups = digits.split('.');
-    let first_ok = groups
-        .next()
-        .is_some_and(|g| {
-            (1..=3).contains(&g.len())
-                && !g.starts_with('0')
-                && g.chars().all(|c| c.is_ascii_digit())
-        });
+    let first_ok = groups.next().is_some_and(|g| {
+        (1..=3).contains(&g.len()) && !g.starts_with('0') && g.chars().all(|c| c.is_ascii_digit())
+    });
     let rest: Vec<&str> = groups.collect();
     first_ok
         && !rest.is_empty()
@@ -107,10 +103,16 @@ impl Traps {
                     Value::Number(n) if !quoted => {
                         let Some(n) = n.as_f64() else { continue };
                         if looks_like_thousands(raw) {
-                            traps.thousands.entry(n.to_bits()).or_insert(written(Some(n)));
+                            traps
+                                .thousands
+                                .entry(n.to_bits())
+                                .or_insert(written(Some(n)));
                             traps.by_path.insert(path.clone(), written(Some(n)));
                         } else if is_fraction(raw, n) {
-                            traps.fractions.entry(n.to_bits()).or_insert(written(Some(n)));
+                            traps
+                                .fractions
+                                .entry(n.to_bits())
+                                .or_insert(written(Some(n)));
                             traps.by_path.insert(path.clone(), written(Some(n)));
                         }
                     }
@@ -234,7 +236,14 @@ pub fn not_a_number_finding(
     let traps = Traps::of(project);
     Some(match traps.at(path) {
         Some(written) if written.number.is_none() => text_finding(project, written, used),
-        _ => project.finding_at_value(format!("{used}: {err}"), path),
+        _ => {
+            let mut chars = used.chars();
+            let used: String = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            project.finding_at_value(format!("{used}: {err}"), path)
+        }
     })
 }
 

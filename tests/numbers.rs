@@ -130,7 +130,10 @@ fn thousands_point_in_a_table_or_chart_is_an_error_at_the_data_line() {
 fn a_thousands_point_shown_with_three_decimals_is_fine() {
     let project = example_copy();
     append(project.path(), "data/ziele.yaml", "faktor: 1.250\n");
-    chapter(project.path(), "Faktor {{ ziele.faktor | zahl(stellen=3) }}.");
+    chapter(
+        project.path(),
+        "Faktor {{ ziele.faktor | zahl(stellen=3) }}.",
+    );
     check(project.path(), &[], 0, &[]);
 }
 
@@ -225,7 +228,10 @@ fn fractions_given_to_prozent_warn_at_the_data_line() {
         ],
     );
     assert!(text.contains("data/ziele.yaml:"), "{text}");
-    assert!(!text.contains("ziele.quoten.jc"), "two decimals are no fraction trap: {text}");
+    assert!(
+        !text.contains("ziele.quoten.jc"),
+        "two decimals are no fraction trap: {text}"
+    );
 }
 
 #[test]
@@ -276,7 +282,10 @@ fn example_values_with_nested_paths_mark_tables_and_block_final() {
         project.path(),
         &[],
         1,
-        &["data/elb.yaml:7:27", "beispielwerte: „kennzahlen.k2“ gibt es in data/elb.yaml nicht"],
+        &[
+            "data/elb.yaml:7:27",
+            "beispielwerte: „kennzahlen.k2“ gibt es in data/elb.yaml nicht",
+        ],
     );
 }
 
@@ -336,17 +345,15 @@ fn template_messages_are_german_with_chapter_line() {
             "{{ programm.jobcenter + 1 }}",
             "„+“ braucht auf beiden Seiten eine Zahl, hier stehen Text und eine Zahl.",
         ),
-        ("{{ gibtsnicht }}", "Die Variable „gibtsnicht“ gibt es nicht."),
+        (
+            "{{ gibtsnicht }}",
+            "Die Variable „gibtsnicht“ gibt es nicht.",
+        ),
     ];
     for (template, german) in cases {
         let project = example_copy();
         chapter(project.path(), &format!("Text\n\nWert: {template}"));
-        let text = check(
-            project.path(),
-            &[],
-            1,
-            &["content/09-test.md:5:", german],
-        );
+        let text = check(project.path(), &[], 1, &["content/09-test.md:5:", german]);
         assert_no_english(&text);
     }
 }
@@ -397,7 +404,12 @@ fn sum_checks_over_year_series_with_different_years() {
     );
     assert!(text.contains("data/pruefungen.yaml:"), "{text}");
     // A wrong sum in a common year is still found.
-    edit(project.path(), "data/reihen.yaml", "  2020: 8\n", "  2020: 9\n");
+    edit(
+        project.path(),
+        "data/reihen.yaml",
+        "  2020: 8\n",
+        "  2020: 9\n",
+    );
     check(
         project.path(),
         &[],
@@ -409,7 +421,11 @@ fn sum_checks_over_year_series_with_different_years() {
 #[test]
 fn keys_with_umlauts_are_named_with_brackets() {
     let project = example_copy();
-    append(project.path(), "data/elb.yaml", "geschlecht:\n  männer: 2603\n");
+    append(
+        project.path(),
+        "data/elb.yaml",
+        "geschlecht:\n  männer: 2603\n",
+    );
     chapter(project.path(), "Männer: {{ elb.geschlecht.männer | zahl }}");
     let output = amip(project.path(), &["build", "--html"]);
     if output.status.success() {
@@ -422,7 +438,10 @@ fn keys_with_umlauts_are_named_with_brackets() {
             "{text}"
         );
     }
-    chapter(project.path(), "Männer: {{ elb.geschlecht[\"männer\"] | zahl }}");
+    chapter(
+        project.path(),
+        "Männer: {{ elb.geschlecht[\"männer\"] | zahl }}",
+    );
     let output = amip(project.path(), &["build", "--html"]);
     assert!(output.status.success(), "{}", describe(&output));
 }
@@ -452,9 +471,6 @@ fn unplaced_declarations_warn_and_tables_in_sentences_are_errors() {
         project.path(),
         &[],
         1,
-        &[
-            "content/09-test.md:3:5",
-            "tabelle(…) steht mitten im Text",
-        ],
+        &["content/09-test.md:3:5", "tabelle(…) steht mitten im Text"],
     );
 }
