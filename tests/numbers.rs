@@ -474,3 +474,36 @@ fn unplaced_declarations_warn_and_tables_in_sentences_are_errors() {
         &["content/09-test.md:3:5", "tabelle(…) steht mitten im Text"],
     );
 }
+
+#[test]
+fn errors_after_a_pending_expression_keep_their_line() {
+    let project = example_copy();
+    fs::write(project.path().join("data/offen.yaml"), "a: ~\nb: 5\n").unwrap();
+    chapter(
+        project.path(),
+        "Erst {{ (offen.a - offen.b) | zahl }} und {% if offen.b > 3 %}x{% elif offen.a > 1 %}y{% endif %}.\n\n\
+         {% if offen.b > 9 %}nein{% elif offen.a < 2 %}offen{% else %}z{% endif %}\n\nDann {{ gibtsnicht }}.",
+    );
+    check(
+        project.path(),
+        &[],
+        1,
+        &[
+            "content/09-test.md:7:9",
+            "Die Variable „gibtsnicht“ gibt es nicht.",
+        ],
+    );
+    chapter(
+        project.path(),
+        "Erst {{ (offen.a - offen.b) | zahl }} und {% if offen.b > 3 %}x{% elif offen.a > 1 %}y{% endif %}.\n\n\
+         {% if offen.b > 9 %}nein{% elif offen.a < 2 %}offen{% else %}z{% endif %}",
+    );
+    let build = amip(project.path(), &["build", "--html"]);
+    assert!(build.status.success(), "{}", describe(&build));
+    let html = fs::read_to_string(project.path().join("output/html/09-test.html")).unwrap();
+    assert!(
+        html.contains("Erst … (derzeit in Abstimmung) und x."),
+        "{html}"
+    );
+    assert!(html.contains("<p>… (derzeit in Abstimmung)</p>"), "{html}");
+}
