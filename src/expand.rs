@@ -100,12 +100,20 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
 /// [`register_format_filters`] with the data's number traps: a German `2.760` shown rounded
 /// or a number written as text is reported at its data line.
 pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps: Arc<Traps>) {
-    {
+    // Plain number filters: (name, default decimals, decimals that round a `2.760`, format).
+    type Plain = fn(f64, u8) -> Result<String, format::NotANumber>;
+    let plain: [(&str, u8, Option<u8>, Plain); 3] = [
+        ("zahl", 0, None, format::number),
+        ("euro", 0, None, format::euro),
+        // Millions are always rounded far beyond a thousands point.
+        ("mio_euro", 1, Some(0), format::million_euro),
+    ];
+    for (name, default, rounding, show) in plain {
         let traps = Arc::clone(&traps);
-        tera.register_filter("zahl", move |value: &Value, kwargs: Kwargs, _: &State| {
-            let digits = digits(&kwargs, 0)?;
-            with_number(value, &traps, digits, |n| {
-                format::number(n, digits).map_err(not_a_number)
+        tera.register_filter(name, move |value: &Value, kwargs: Kwargs, _: &State| {
+            let digits = digits(&kwargs, default)?;
+            with_number(value, &traps, rounding.unwrap_or(digits), |n| {
+                show(n, digits).map_err(not_a_number)
             })
         });
     }
@@ -126,27 +134,6 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
                         traps.note_percent(written, shown.clone());
                     }
                     Ok(shown)
-                })
-            },
-        );
-    }
-    {
-        let traps = Arc::clone(&traps);
-        tera.register_filter("euro", move |value: &Value, kwargs: Kwargs, _: &State| {
-            let digits = digits(&kwargs, 0)?;
-            with_number(value, &traps, digits, |n| {
-                format::euro(n, digits).map_err(not_a_number)
-            })
-        });
-    }
-    {
-        let traps = Arc::clone(&traps);
-        tera.register_filter(
-            "mio_euro",
-            move |value: &Value, kwargs: Kwargs, _: &State| {
-                let digits = digits(&kwargs, 1)?;
-                with_number(value, &traps, 0, |n| {
-                    format::million_euro(n, digits).map_err(not_a_number)
                 })
             },
         );
