@@ -148,14 +148,18 @@ pub fn chart_paths(decl: &crate::model::ChartDecl, data: &Value) -> Vec<String> 
 fn number_traps(project: &Project, findings: &mut Findings) {
     use crate::model::ValueFormat;
     let traps = crate::numbers::Traps::of(project);
-    let mut check = |path: &str, format: Option<ValueFormat>, used: String| {
+    // `table`: Some(id) for a table column, None for a chart (which reports text itself).
+    let mut check = |path: &str, format: Option<ValueFormat>, used: String, table: Option<&str>| {
         let Some(written) = traps.at(path) else {
             return;
         };
         let Some(number) = written.number else {
-            // Text such as "1.141" in a number column (charts report it when resolving).
-            if format.is_some_and(|f| f != ValueFormat::Text) && used.contains("Tabelle") {
-                findings.push(crate::numbers::text_finding(project, written, &used));
+            // Text such as "1.141" in a number column of a table.
+            if let (Some(id), Some(format)) = (table, format) {
+                if format != ValueFormat::Text {
+                    let user = format!("die Tabelle „{id}“");
+                    findings.push(crate::numbers::text_finding(project, written, &user));
+                }
             }
             return;
         };
@@ -180,13 +184,18 @@ fn number_traps(project: &Project, findings: &mut Findings) {
     for (id, decl) in &project.tables {
         for (path, format) in table_paths(decl, &project.data) {
             if format.is_some() || traps.at(&path).is_some() {
-                check(&path, format, format!("in der Tabelle „{id}“"));
+                check(&path, format, format!("in der Tabelle „{id}“"), Some(id));
             }
         }
     }
     for (id, decl) in &project.charts {
         for path in chart_paths(decl, &project.data) {
-            check(&path, Some(decl.format), format!("in der Abbildung „{id}“"));
+            check(
+                &path,
+                Some(decl.format),
+                format!("in der Abbildung „{id}“"),
+                None,
+            );
         }
     }
 }
