@@ -1176,6 +1176,51 @@ mod tests {
     }
 
     #[test]
+    fn tera_messages_are_translated_with_their_parts() {
+        let (text, help) =
+            translate("`+` requires both operands to be numbers, found `string` and `i64`");
+        assert_eq!(
+            text,
+            "„+“ braucht auf beiden Seiten eine Zahl, hier stehen Text und eine Zahl."
+        );
+        assert!(help.is_some_and(|h| h.contains('~')));
+        let (text, _) = translate("Filter call 'abs' failed: This filter can only be used on a number, received `string`.");
+        assert_eq!(
+            text,
+            "Filter „abs“: Dieser Filter geht nur mit Zahlen, hier steht Text."
+        );
+        assert_eq!(
+            match_pattern("Field `{}` is not defined", "Field `x` is not defined"),
+            Some(vec!["x".to_string()])
+        );
+        assert_eq!(
+            match_pattern("Field `{}` is not defined", "Field `x` is"),
+            None
+        );
+    }
+
+    #[test]
+    fn edits_map_offsets_back_to_the_chapter() {
+        // "ab{{ x }}cd" → "ab…cd" (7 bytes replaced by 3), then a later edit.
+        let edits = Edits(vec![(2, 7, 3), (6, 2, 5)]);
+        assert_eq!(edits.original(0), 0);
+        assert_eq!(edits.original(3), 2);
+        assert_eq!(edits.original(5), 9);
+        assert_eq!(edits.original(11), 12);
+    }
+
+    #[test]
+    fn template_paths_normalise_brackets() {
+        let paths: Vec<String> = template_paths(
+            "{{ elb.jdw[\"2019\"] | zahl }} {{ anteil(teil=a.b, ganzes=c) }} {{ \"text.x\" }}",
+        )
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+        assert_eq!(paths, vec!["elb.jdw.2019", "zahl", "a.b", "c"]);
+    }
+
+    #[test]
     fn division_by_zero_is_an_error_not_inf() {
         let data = serde_json::json!({"a": 1, "b": 0});
         assert!(render(
