@@ -198,11 +198,21 @@ pub fn number_at(data: &Value, path: &str) -> Result<Option<f64>, DataError> {
     number(lookup(data, path)?, path)
 }
 
-/// Whether `path` points into a data set marked as example values.
+/// Whether `path` uses a value marked as example value: it lies within a marked set, or a
+/// marked key lies within it (a chart of `elb.jdw` uses the marked `elb.jdw.2018`).
 pub fn is_example(example_sets: &[String], path: &str) -> bool {
-    example_sets
-        .iter()
-        .any(|set| path == set || path.starts_with(&format!("{set}.")))
+    example_sets.iter().any(|set| overlaps(set, path))
+}
+
+/// Whether one key path lies within the other (or both are the same).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    within(a, b) || within(b, a)
 }
 
 /// Appends "(Beispielwerte)" to a caption when any of its data is example data.
