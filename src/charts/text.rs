@@ -128,8 +128,7 @@ fn bind(text: &str) -> String {
     for (index, word) in words.iter().enumerate() {
         if index > 0 {
             let previous = words.get(index - 1).copied().unwrap_or_default();
-            let keep = previous == "§"
-                || previous == "§§"
+            let keep = previous.ends_with('§')
                 || (previous == "SGB" && is_book_number(word))
                 || (previous == "Abs." || previous == "Nr.") && word.starts_with(char::is_numeric);
             out.push(if keep { '\u{a0}' } else { ' ' });
