@@ -435,8 +435,11 @@ impl Parts {
         let most_lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         let need = text::lines_height(most_lines) + 6;
         let probe = room(f64::from(need.max(24)));
+        // The turned category title at the side must fit along the plot.
+        let title_need = text::widest(&x_title, LABEL) + 10;
         let (slot, step) = if self.count <= MANY_BANDS {
-            (f64::from(need.max(probe.band).max(24)), 1)
+            let by_title = f64::from(title_need) / self.count.max(1) as f64;
+            (f64::from(need.max(probe.band).max(24)).max(by_title), 1)
         } else {
             let slot = (DENSE_HEIGHT / self.count as f64).max(1.0);
             (slot, thinning(slot, f64::from(need)))

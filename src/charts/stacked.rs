@@ -16,13 +16,14 @@ use crate::model::{Chart, ChartKind, Orientation};
 /// Share of a slot that a stack covers.
 const THICKNESS: f64 = 0.6;
 
-/// Plate and text colour for a label inside a part of colour `fill`: the part's own colour
-/// with white text where that reaches 4.5:1, else a white plate with dark text.
+/// Plate and text colour for a label inside a part of colour `fill`: a white plate with dark
+/// text, which stands out from every series colour and its hatching; should the text colour
+/// ever fall below 4.5:1 on the plate, the part's colour with white text is the fallback.
 pub(super) fn label_colours(fill: Rgb) -> (Rgb, Rgb) {
-    if contrast(fill, PAPER) >= 4.5 {
-        (fill, PAPER)
-    } else {
+    if contrast(TEXT, PAPER) >= 4.5 {
         (PAPER, TEXT)
+    } else {
+        (fill, PAPER)
     }
 }
 
@@ -44,7 +45,8 @@ pub(super) fn draw(chart: &Chart, data: &Data) -> Res<String> {
         Room {
             high: room,
             low: room,
-            band: 24,
+            // Thick enough for a label inside each part.
+            band: 2 * VALUE_H + 10,
         }
     })?;
     let mut svg = Svg::new();
