@@ -34,6 +34,13 @@ pub fn example_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A temporary copy of the test programme `tests/fixtures/<name>` (its content/ and data/).
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
 /// Runs `amip` with `args` in `project`; typst is never installed from a test.
 pub fn amip(project: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_amip"))
