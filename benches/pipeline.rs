@@ -12,8 +12,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 use amip::build::{prepare, Prepared, Timings};
 use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
-use amip::render::{html, pdf};
 use amip::model::{Chart, ChartKind, Orientation, Series, ValueFormat};
+use amip::render::{html, pdf};
 use amip::{charts, check, expand, load};
 
 fn example() -> &'static Path {
@@ -128,7 +128,10 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    for chart in [large_chart(ChartKind::Linie, 10_000), large_chart(ChartKind::Balken, 500)] {
+    for chart in [
+        large_chart(ChartKind::Linie, 10_000),
+        large_chart(ChartKind::Balken, 500),
+    ] {
         group.bench_function(chart.id.clone(), |b| {
             b.iter(|| black_box(charts::render_svg(&chart).expect("the chart draws")))
         });

@@ -309,13 +309,10 @@ fn sort_categories(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    let pick = |list: &[String]| -> Vec<String> {
-        order_of
-            .iter()
-            .filter_map(|(c, _)| list.get(*c).cloned())
-            .collect()
-    };
-    *categories = pick(categories);
+    *categories = order_of
+        .iter()
+        .filter_map(|(c, _)| categories.get(*c).cloned())
+        .collect();
     for s in series.iter_mut() {
         s.values = order_of
             .iter()

@@ -138,9 +138,10 @@ pub(super) fn axis(lo: f64, hi: f64, format: ValueFormat) -> Res<Axis> {
                 format::million_euro(value, step_digits(step / 1_000_000.0))?
             }
             ValueFormat::Euro => format::euro(value, 0)?,
-            ValueFormat::Ganz | ValueFormat::Dezimal1 | ValueFormat::Dezimal2 | ValueFormat::Text => {
-                format::number(value, step_digits(step))?
-            }
+            ValueFormat::Ganz
+            | ValueFormat::Dezimal1
+            | ValueFormat::Dezimal2
+            | ValueFormat::Text => format::number(value, step_digits(step))?,
         };
         ticks.push((value, label));
     }

@@ -92,4 +92,5 @@ fn labels(values: &[Vec<Option<f64>>], format: ValueFormat) -> Res<Vec<Vec<Optio
 }
 
 /// The note under a chart whose values are not all labelled in the graphic.
-pub(super) const IN_TABLE: &str = "Nicht beschriftete Werte stehen in der Tabelle „Daten zur Abbildung“.";
+pub(super) const IN_TABLE: &str =
+    "Nicht beschriftete Werte stehen in der Tabelle „Daten zur Abbildung“.";

@@ -107,7 +107,10 @@ pub(super) fn thinning(slot: f64, need: f64) -> usize {
 /// How category labels are set.
 pub(super) enum Categories {
     /// Horizontal lines per category; only every `step`-th category carries a label.
-    Lines { lines: Vec<Vec<String>>, step: usize },
+    Lines {
+        lines: Vec<Vec<String>>,
+        step: usize,
+    },
     /// Turned by 90° under an upright chart, every `step`-th category.
     Turned { labels: Vec<String>, step: usize },
 }
@@ -192,8 +195,16 @@ impl Frame {
         let horizontal = chart.orientation == Orientation::Waagerecht
             && matches!(kind, ChartKind::Balken | ChartKind::Gestapelt);
         let line_kind = kind == ChartKind::Linie;
-        let y_text = chart.y_title.as_deref().map(text::clean).unwrap_or_default();
-        let x_text = chart.x_title.as_deref().map(text::clean).unwrap_or_default();
+        let y_text = chart
+            .y_title
+            .as_deref()
+            .map(text::clean)
+            .unwrap_or_default();
+        let x_text = chart
+            .x_title
+            .as_deref()
+            .map(text::clean)
+            .unwrap_or_default();
         let series_count = data.values.len();
         let show_legend = series_count > 1 || (series_count == 1 && y_text.is_empty());
         let items: Vec<(String, _)> = if show_legend {
@@ -233,7 +244,13 @@ impl Frame {
             let v = plot.value(*value);
             if plot.horizontal {
                 svg.path(&[(v, plot.top), (v, plot.bottom)], GRID, 1, None);
-                svg.text(label, (v, self.labels_at), LABEL, TEXT, (Align::Middle, Valign::Top));
+                svg.text(
+                    label,
+                    (v, self.labels_at),
+                    LABEL,
+                    TEXT,
+                    (Align::Middle, Valign::Top),
+                );
             } else {
                 svg.path(&[(plot.left, v), (plot.right, v)], GRID, 1, None);
                 svg.text(
@@ -291,7 +308,13 @@ impl Frame {
                         let first = center - text::lines_height(lines.len()) / 2;
                         for (row, line) in lines.iter().enumerate() {
                             let y = first + text::lines_height(row);
-                            svg.text(line, (plot.left - 8, y + 1), LABEL, TEXT, (Align::End, Valign::Top));
+                            svg.text(
+                                line,
+                                (plot.left - 8, y + 1),
+                                LABEL,
+                                TEXT,
+                                (Align::End, Valign::Top),
+                            );
                         }
                     } else {
                         for (row, line) in lines.iter().enumerate() {
@@ -331,7 +354,13 @@ impl Frame {
         let middle = (plot.top + plot.bottom) / 2;
         for (row, line) in side_title.iter().enumerate() {
             let x = MARGIN + LINE / 2 + text::lines_height(row);
-            svg.text_turned(line, (x, middle), LABEL, TEXT, (Align::Middle, Valign::Middle));
+            svg.text_turned(
+                line,
+                (x, middle),
+                LABEL,
+                TEXT,
+                (Align::Middle, Valign::Middle),
+            );
         }
     }
 
@@ -377,8 +406,16 @@ impl Parts {
         let bottom = top + PLOT_HEIGHT;
         let room = room(slot);
         let (lo, hi) = self.range();
-        let high_room = if hi > 0.0 || self.line_kind { room.high } else { 0 };
-        let low_room = if lo < 0.0 || self.line_kind { room.low } else { 0 };
+        let high_room = if hi > 0.0 || self.line_kind {
+            room.high
+        } else {
+            0
+        };
+        let low_room = if lo < 0.0 || self.line_kind {
+            room.low
+        } else {
+            0
+        };
         let labels_at = bottom + 7;
         let x_title = text::wrap(&self.x_text, LABEL, right - left);
         let x_title_top = labels_at + labels_height + 6;

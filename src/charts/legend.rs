@@ -60,7 +60,11 @@ impl Legend {
         let (mut x, mut y, mut row_height) = (0, 0, 0);
         for (index, (label, style)) in texts.into_iter().enumerate() {
             let indent = if style.is_some() { sample + 6 } else { 0 };
-            let room = if columns > 1 { column_width - GAP } else { width } - indent;
+            let room = if columns > 1 {
+                column_width - GAP
+            } else {
+                width
+            } - indent;
             let lines = text::wrap(&label, LABEL, room.max(40));
             let entry_width = indent + text::widest(&lines, LABEL);
             let height = text::lines_height(lines.len()).max(LINE + 1);
@@ -74,12 +78,7 @@ impl Legend {
                 x = 0;
                 row_height = 0;
             }
-            entries.push(Entry {
-                style,
-                lines,
-                x,
-                y,
-            });
+            entries.push(Entry { style, lines, x, y });
             row_height = row_height.max(height);
             x += if columns > 1 {
                 column_width
@@ -87,7 +86,11 @@ impl Legend {
                 entry_width + GAP
             };
         }
-        let height = if entries.is_empty() { 0 } else { y + row_height };
+        let height = if entries.is_empty() {
+            0
+        } else {
+            y + row_height
+        };
         Legend {
             entries,
             height,
@@ -105,7 +108,11 @@ impl Legend {
         self.entries
             .iter()
             .map(|entry| {
-                let indent = if entry.style.is_some() { self.sample + 6 } else { 0 };
+                let indent = if entry.style.is_some() {
+                    self.sample + 6
+                } else {
+                    0
+                };
                 entry.x + indent + text::widest(&entry.lines, LABEL)
             })
             .max()
@@ -124,7 +131,13 @@ impl Legend {
             };
             for (row, line) in entry.lines.iter().enumerate() {
                 let line_y = y + 2 + text::lines_height(row);
-                svg.text(line, (text_x, line_y), LABEL, TEXT, (Align::Start, Valign::Top));
+                svg.text(
+                    line,
+                    (text_x, line_y),
+                    LABEL,
+                    TEXT,
+                    (Align::Start, Valign::Top),
+                );
             }
         }
     }

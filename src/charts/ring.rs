@@ -94,7 +94,11 @@ pub(super) fn draw(chart: &Chart, data: &Data) -> Res<String> {
         side.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.index.cmp(&b.index)));
         side.truncate(per_side);
         for label in &mut side {
-            let name = data.categories.get(label.index).cloned().unwrap_or_default();
+            let name = data
+                .categories
+                .get(label.index)
+                .cloned()
+                .unwrap_or_default();
             let mut lines = text::wrap(&name, LABEL, RING_LABEL_WIDTH);
             lines.push(format::percent(label.share, 1, PercentStyle::Sign)?);
             label.lines = lines;
@@ -249,7 +253,10 @@ fn draw_label(svg: &mut Svg, geometry: Geometry, label: &RingLabel) {
     };
     let line_y = label.y + LINE / 2;
     svg.path(
-        &[geometry.point(RING_OUTER + 3.0, label.angle), (elbow, line_y)],
+        &[
+            geometry.point(RING_OUTER + 3.0, label.angle),
+            (elbow, line_y),
+        ],
         AXIS,
         1,
         None,
@@ -320,7 +327,10 @@ fn ring_stripes(svg: &mut Svg, geometry: Geometry, hatch: Hatch, start: f64, end
             for k in 1..spokes {
                 let angle = start + gap * k as f64;
                 svg.path(
-                    &[geometry.point(RING_INNER, angle), geometry.point(RING_OUTER, angle)],
+                    &[
+                        geometry.point(RING_INNER, angle),
+                        geometry.point(RING_OUTER, angle),
+                    ],
                     PAPER,
                     1,
                     None,
@@ -340,7 +350,13 @@ fn center_text(svg: &mut Svg, geometry: Geometry, note: &str) {
     let lines = text::wrap(note, LABEL, px(2.0 * RING_INNER) - 16);
     let mut y = RING_CY - text::lines_height(lines.len()) / 2;
     for line in &lines {
-        svg.text(line, (geometry.cx, y), LABEL, TEXT, (Align::Middle, Valign::Top));
+        svg.text(
+            line,
+            (geometry.cx, y),
+            LABEL,
+            TEXT,
+            (Align::Middle, Valign::Top),
+        );
         y += LINE;
     }
 }

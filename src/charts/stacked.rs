@@ -166,7 +166,13 @@ fn plated_label(svg: &mut Svg, (x, y): Point, text: &str, width: i32, fill: Rgb)
 
 /// Labels of small parts to the right of an upright stack ending at `edge`, with leaders;
 /// `false` when the gap to the next stack is too narrow.
-fn beside(svg: &mut Svg, frame: &Frame, category: usize, edge: i32, labels: &mut [Outside]) -> bool {
+fn beside(
+    svg: &mut Svg,
+    frame: &Frame,
+    category: usize,
+    edge: i32,
+    labels: &mut [Outside],
+) -> bool {
     let plot = &frame.plot;
     let limit = if category + 1 < plot.count {
         plot.band(category as f64 + 1.0 + (1.0 - THICKNESS) / 2.0) - 4
@@ -192,7 +198,13 @@ fn beside(svg: &mut Svg, frame: &Frame, category: usize, edge: i32, labels: &mut
     for label in labels.iter() {
         let y = label.y - overflow;
         svg.path(&[(edge + 1, label.middle), (edge + 7, y)], AXIS, 1, None);
-        svg.text(&label.text, (edge + 9, y), VALUE, TEXT, (Align::Start, Valign::Middle));
+        svg.text(
+            &label.text,
+            (edge + 9, y),
+            VALUE,
+            TEXT,
+            (Align::Start, Valign::Middle),
+        );
     }
     true
 }
@@ -205,13 +217,25 @@ fn total_label(svg: &mut Svg, plot: &Plot, total: &str, center: i32, end: i32, n
         } else {
             (end + 4, Align::Start)
         };
-        svg.text(total, (x, center), VALUE_BOLD, TEXT, (align, Valign::Middle));
+        svg.text(
+            total,
+            (x, center),
+            VALUE_BOLD,
+            TEXT,
+            (align, Valign::Middle),
+        );
     } else if text::width(total, VALUE_BOLD) + 4 <= super::surface::px(plot.slot()) {
         let (y, valign) = if negative {
             (end + 3, Valign::Top)
         } else {
             (end - 3, Valign::Bottom)
         };
-        svg.text(total, (center, y), VALUE_BOLD, TEXT, (Align::Middle, valign));
+        svg.text(
+            total,
+            (center, y),
+            VALUE_BOLD,
+            TEXT,
+            (Align::Middle, valign),
+        );
     }
 }

@@ -180,7 +180,14 @@ impl Svg {
     }
 
     /// A text; `(x, y)` is the anchor point given by `align` and `valign`.
-    pub(super) fn text(&mut self, text: &str, at: Point, font: Font, fill: Rgb, align: (Align, Valign)) {
+    pub(super) fn text(
+        &mut self,
+        text: &str,
+        at: Point,
+        font: Font,
+        fill: Rgb,
+        align: (Align, Valign),
+    ) {
         self.text_element(text, at, font, fill, align, false);
     }
 
@@ -306,7 +313,12 @@ impl Svg {
                 colour,
             ),
             Marker::Diamond => self.polygon(
-                &[(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)],
+                &[
+                    (x, y - r - 1),
+                    (x + r + 1, y),
+                    (x, y + r + 1),
+                    (x - r - 1, y),
+                ],
                 colour,
             ),
             Marker::Plus => {
@@ -348,7 +360,12 @@ impl Svg {
     /// A legend sample of a series: a line with marker, or a hatched box.
     pub(super) fn sample(&mut self, (x, y): Point, width: i32, style: SeriesStyle, line: bool) {
         if line {
-            self.path(&[(x, y + 8), (x + width, y + 8)], style.colour, 2, style.dash);
+            self.path(
+                &[(x, y + 8), (x + width, y + 8)],
+                style.colour,
+                2,
+                style.dash,
+            );
             self.marker(style.marker, (x + width / 2, y + 8), style.colour);
         } else {
             self.hatched_rect((x, y + 1), (x + width, y + LINE), style);

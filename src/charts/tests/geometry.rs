@@ -8,8 +8,18 @@ use super::super::text::{self, Font};
 #[derive(Debug, Clone)]
 pub(super) enum Shape {
     Text(Label),
-    Rect { x0: f64, y0: f64, x1: f64, y1: f64, fill: Rgb },
-    Line { points: Vec<(f64, f64)>, stroke: Rgb, dash: Option<String> },
+    Rect {
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        fill: Rgb,
+    },
+    Line {
+        points: Vec<(f64, f64)>,
+        stroke: Rgb,
+        dash: Option<String>,
+    },
 }
 
 /// A text element with its box on the canvas.
@@ -148,7 +158,10 @@ pub(super) fn assert_inside(svg: &str) {
     let ((width, height), _) = shapes(svg);
     for label in labels(svg) {
         assert!(
-            label.x0 >= -0.5 && label.y0 >= -0.5 && label.x1 <= width + 0.5 && label.y1 <= height + 0.5,
+            label.x0 >= -0.5
+                && label.y0 >= -0.5
+                && label.x1 <= width + 0.5
+                && label.y1 <= height + 0.5,
             "„{}“ runs outside the canvas {width}×{height}: {label:?}",
             label.text
         );
