@@ -98,8 +98,9 @@ pub(super) fn width(text: &str, font: Font) -> i32 {
         };
         units += f64::from(advance);
     }
-    let pixels = units * font.px / f64::from(metrics.units);
-    super::surface::px(pixels.ceil())
+    let pixels = (units * font.px / f64::from(metrics.units)).ceil();
+    // Finite and non-negative; widths beyond a million pixels are clamped.
+    pixels.clamp(0.0, 1_000_000.0) as i32
 }
 
 /// The widest of several lines.
