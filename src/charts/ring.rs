@@ -78,33 +78,7 @@ pub(super) fn draw(chart: &Chart, data: &Data) -> Res<String> {
     let count = data.categories.len();
     let legend = legend(chart, data, &values, total)?;
     let (segments, candidates) = segments(&values, total);
-    let mut placed: Vec<RingLabel> = Vec::new();
-    for right in [true, false] {
-        let mut side: Vec<RingLabel> = candidates
-            .iter()
-            .filter(|label| label.right == right)
-            .map(|label| RingLabel {
-                lines: Vec::new(),
-                ..*label
-            })
-            .collect();
-        // Each side holds only so many labels: the largest shares win; the legend still
-        // lists every share.
-        let per_side = usize::try_from((RING_AREA - 2 * MARGIN) / (2 * LINE + 4)).unwrap_or(1);
-        side.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.index.cmp(&b.index)));
-        side.truncate(per_side);
-        for label in &mut side {
-            let name = data
-                .categories
-                .get(label.index)
-                .cloned()
-                .unwrap_or_default();
-            let mut lines = text::wrap(&name, LABEL, RING_LABEL_WIDTH);
-            lines.push(format::percent(label.share, 1, PercentStyle::Sign)?);
-            label.lines = lines;
-        }
-        placed.extend(place_ring_labels(side));
-    }
+    let placed = side_labels(data, &candidates)?;
     let widest = placed
         .iter()
         .map(|label| text::widest(&label.lines, LABEL_BOLD))
@@ -139,6 +113,38 @@ pub(super) fn draw(chart: &Chart, data: &Data) -> Res<String> {
     }
     legend.draw(&mut svg, (MARGIN, RING_AREA));
     Ok(svg.finish(geometry.width, height))
+}
+
+/// The labels beside the ring, on both sides, wrapped and placed without overlap.
+fn side_labels(data: &Data, candidates: &[RingLabel]) -> Res<Vec<RingLabel>> {
+    let mut placed: Vec<RingLabel> = Vec::new();
+    for right in [true, false] {
+        let mut side: Vec<RingLabel> = candidates
+            .iter()
+            .filter(|label| label.right == right)
+            .map(|label| RingLabel {
+                lines: Vec::new(),
+                ..*label
+            })
+            .collect();
+        // Each side holds only so many labels: the largest shares win; the legend still
+        // lists every share.
+        let per_side = usize::try_from((RING_AREA - 2 * MARGIN) / (2 * LINE + 4)).unwrap_or(1);
+        side.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.index.cmp(&b.index)));
+        side.truncate(per_side);
+        for label in &mut side {
+            let name = data
+                .categories
+                .get(label.index)
+                .cloned()
+                .unwrap_or_default();
+            let mut lines = text::wrap(&name, LABEL, RING_LABEL_WIDTH);
+            lines.push(format::percent(label.share, 1, PercentStyle::Sign)?);
+            label.lines = lines;
+        }
+        placed.extend(place_ring_labels(side));
+    }
+    Ok(placed)
 }
 
 /// Legend entries "name: value (share)", in two columns when they are short.
