@@ -200,11 +200,21 @@ pub fn number_at(data: &Value, path: &str) -> Result<Option<f64>, DataError> {
     number(lookup(data, path)?, path)
 }
 
-/// Whether `path` points into a data set marked as example values.
+/// Whether `path` uses a value marked as example value: it lies within a marked set, or a
+/// marked key lies within it (a chart of `elb.jdw` uses the marked `elb.jdw.2018`).
 pub fn is_example(example_sets: &[String], path: &str) -> bool {
-    example_sets
-        .iter()
-        .any(|set| path == set || path.starts_with(&format!("{set}.")))
+    example_sets.iter().any(|set| overlaps(set, path))
+}
+
+/// Whether one key path lies within the other (or both are the same).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    within(a, b) || within(b, a)
 }
 
 /// Appends "(Beispielwerte)" to a caption when any of its data is example data.
@@ -228,6 +238,17 @@ pub fn resolve_chart(
     {
         return Err(DataError::Shape(format!(
             "Abbildung „{id}“: „ausrichtung: waagerecht“ gilt nur für „art: balken“ und „art: gestapelt“; löschen Sie die Zeile oder wählen Sie eine dieser Arten"
+        )));
+    }
+    if decl.art == ChartKind::Ring && decl.reihen.len() > 1 {
+        return Err(DataError::Shape(format!(
+            "Abbildung „{id}“: ein Ringdiagramm zeigt genau eine Reihe, angegeben sind {} ({}); zeigen Sie jede Reihe in einer eigenen Abbildung oder wählen Sie art: balken",
+            decl.reihen.len(),
+            decl.reihen
+                .iter()
+                .map(|s| format!("„{}“", s.name))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let mut categories: Option<Vec<String>> = None;

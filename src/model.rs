@@ -36,6 +36,10 @@ pub struct Project {
     pub sources: IndexMap<String, String>,
     /// Data sets: context key path (`budget`, `statistik.elb`) → file (`data/budget.yaml`).
     pub data_files: IndexMap<String, String>,
+    /// Files below `content/` that are neither chapters nor images (named in a warning).
+    pub unused_files: Vec<String>,
+    /// Where each value of each YAML file was written: file → key path → place and raw text.
+    pub sites: IndexMap<String, IndexMap<String, crate::sites::Site>>,
 }
 
 impl Project {
@@ -63,12 +67,39 @@ impl Project {
         message: String,
     ) -> crate::diagnostic::Finding {
         let finding = crate::diagnostic::Finding::error(message).in_file(file);
-        match self
-            .sources
+        let exact = self
+            .sites
             .get(file)
-            .and_then(|text| crate::data::locate(text, inner).map(|place| (text, place)))
-        {
+            .and_then(|sites| sites.get(inner))
+            .map(|site| (site.key_line, site.key_column));
+        match self.sources.get(file).and_then(|text| {
+            exact
+                .or_else(|| crate::data::locate(text, inner))
+                .map(|place| (text, place))
+        }) {
             Some((text, (line, column))) => finding.at(text, line, column),
+            None => finding,
+        }
+    }
+
+    /// The data file, key path within it and place of the value at `path` (`ziele.quote`).
+    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::sites::Site)> {
+        let (file, inner) = self.file_of(path)?;
+        let site = self.sites.get(file)?.get(inner)?;
+        Some((file, site))
+    }
+
+    /// A finding at the value (not the key) of `path` in its data file, or at no place.
+    pub fn finding_at_value(&self, message: String, path: &str) -> crate::diagnostic::Finding {
+        let finding = crate::diagnostic::Finding::error(message);
+        match self.site_of(path) {
+            Some((file, site)) => {
+                let finding = finding.in_file(file);
+                match self.sources.get(file) {
+                    Some(text) => finding.at(text, site.line, site.column),
+                    None => finding,
+                }
+            }
             None => finding,
         }
     }
@@ -295,6 +326,16 @@ pub struct Chapter {
     pub body: String,
     /// Number of lines before `body` in the file, to map errors back to file lines.
     pub body_line_offset: usize,
+}
+
+impl Chapter {
+    /// The body with one empty line per front-matter line before it, so that lines and byte
+    /// offsets of findings match the file.
+    pub fn padded_source(&self) -> String {
+        let mut text = "\n".repeat(self.body_line_offset);
+        text.push_str(&self.body);
+        text
+    }
 }
 
 /// The kinds of chart amip draws.
