@@ -413,8 +413,14 @@ impl ValueFormat {
 pub struct SeriesDecl {
     /// Legend name.
     pub name: String,
-    /// Key path into the data: a map (keys are categories) or a list.
+    /// Key path into the data: a map (keys are categories), a list, or a list of records.
     pub werte: String,
+    /// For records (maps in a list or map): the field holding the value.
+    #[serde(default)]
+    pub feld: Option<String>,
+    /// For records in a list: the field naming each record (the category).
+    #[serde(default)]
+    pub kategorie: Option<String>,
 }
 
 /// Category labels of a chart.
@@ -455,6 +461,33 @@ pub struct ChartDecl {
     /// Optional category labels or key selection.
     #[serde(default)]
     pub kategorien: Option<CategoriesDecl>,
+    /// Direction of the bars (`balken`, `gestapelt`).
+    #[serde(default)]
+    pub ausrichtung: Orientation,
+    /// Order of the categories by the first series' value (stacked: by the total).
+    #[serde(default)]
+    pub sortierung: Option<SortOrder>,
+}
+
+/// Direction of the bars of a bar chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    /// Bars stand upright over the categories.
+    #[default]
+    Senkrecht,
+    /// Bars extend to the right from the category labels, which then have room to wrap.
+    Waagerecht,
+}
+
+/// Order of a chart's categories by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Largest value first.
+    Absteigend,
+    /// Smallest value first.
+    Aufsteigend,
 }
 
 fn default_format() -> ValueFormat {
@@ -567,6 +600,8 @@ pub struct Chart {
     pub y_title: Option<String>,
     /// Value format for labels and axis.
     pub format: ValueFormat,
+    /// Direction of the bars (ignored by line and ring charts).
+    pub orientation: Orientation,
     /// Category labels (x axis, or donut segments).
     pub categories: Vec<String>,
     /// Series; each has one value per category (`None` where pending).
