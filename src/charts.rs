@@ -1588,9 +1588,17 @@ fn ring(chart: &Chart, data: &Data) -> Res<String> {
 
     // Legend entries: name, value and share.
     let mut entries: Vec<String> = Vec::with_capacity(count);
-    for (name, value) in data.categories.iter().zip(&values) {
+    let marks = chart
+        .series
+        .first()
+        .map(|s| s.marks.as_slice())
+        .unwrap_or_default();
+    for (index, (name, value)) in data.categories.iter().zip(&values).enumerate() {
         let text = match value {
-            None => format!("{name}: {}", format::PENDING),
+            None => match marks.get(index).copied().flatten() {
+                Some(mark) => format!("{name}: {}", mark.in_text()),
+                None => format!("{name}: {}", format::PENDING),
+            },
             Some(value) => {
                 let shown = chart.format.number(*value)?;
                 match format::share(*value, total) {
@@ -1940,6 +1948,7 @@ mod tests {
                 .map(|(name, values)| Series {
                     name: name.to_string(),
                     values: values.to_vec(),
+                    marks: Vec::new(),
                 })
                 .collect(),
         }
@@ -2078,6 +2087,7 @@ mod tests {
         percent.series = vec![Series {
             name: "Quote".into(),
             values: vec![Some(12.5), Some(7.25), Some(3.0)],
+            marks: Vec::new(),
         }];
         let all = texts(&check_document(&render_svg(&percent).unwrap())).join("\n");
         assert!(all.contains("12,5\u{a0}%"), "{all}");
@@ -2087,6 +2097,7 @@ mod tests {
         euro.series = vec![Series {
             name: "Budget".into(),
             values: vec![Some(7_053_067.0), Some(8_581_009.0), Some(9_069_867.0)],
+            marks: Vec::new(),
         }];
         let all = texts(&check_document(&render_svg(&euro).unwrap())).join("\n");
         assert!(all.contains("Mio.\u{a0}EUR"), "{all}");

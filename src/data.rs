@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::model::{CategoriesDecl, Chart, ChartDecl, Series};
+use crate::sources::special::Special;
 
 /// The word authors may write instead of a number that is not agreed yet.
 pub const PENDING_WORD: &str = "in_abstimmung";
@@ -170,13 +171,19 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// Whether a value is marked as not yet agreed.
+/// Whether a value stands where no figure is: not yet agreed (`~`, `in_abstimmung`), or one of
+/// the statistics' special values (`X`, `*`, `–`, `.`, see [`special`]). Either is never 0.
 pub fn is_pending(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(s) => s.trim() == PENDING_WORD,
+        Value::String(s) => s.trim() == PENDING_WORD || Special::parse(s).is_some(),
         _ => false,
     }
+}
+
+/// The special value of the statistics a value is, if any.
+pub fn special(value: &Value) -> Option<Special> {
+    Special::of(value)
 }
 
 /// A number, or `None` when pending; anything else is an error naming `path`.
@@ -226,6 +233,8 @@ pub fn resolve_chart(
     for (index, decl_series) in decl.reihen.iter().enumerate() {
         let path = &decl_series.werte;
         let value = lookup(data, path)?;
+        let mut marks = Vec::new();
+        let mut mark = |item: &Value| marks.push(special(item));
         let (labels, values): (Vec<String>, Vec<Option<f64>>) = match (value, &decl.kategorien) {
             (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => {
                 let mut values = Vec::new();
@@ -235,6 +244,7 @@ pub fn resolve_chart(
                         path: item_path.clone(),
                         hint: format!(": „{key}“ fehlt in „{path}“"),
                     })?;
+                    mark(item);
                     values.push(number(item, &item_path)?);
                 }
                 (keys.values().cloned().collect(), values)
@@ -242,6 +252,7 @@ pub fn resolve_chart(
             (Value::Object(map), _) => {
                 let mut values = Vec::new();
                 for (key, item) in map {
+                    mark(item);
                     values.push(number(item, &format!("{path}.{key}"))?);
                 }
                 (map.keys().cloned().collect(), values)
@@ -249,6 +260,7 @@ pub fn resolve_chart(
             (Value::Array(list), categories_decl) => {
                 let mut values = Vec::new();
                 for (i, item) in list.iter().enumerate() {
+                    mark(item);
                     values.push(number(item, &format!("{path}.{i}"))?);
                 }
                 let labels = match categories_decl {
@@ -288,9 +300,13 @@ pub fn resolve_chart(
             }
             Some(_) => {}
         }
+        if marks.iter().all(Option::is_none) {
+            marks.clear();
+        }
         series.push(Series {
             name: decl_series.name.clone(),
             values,
+            marks,
         });
     }
     let example = decl

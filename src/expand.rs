@@ -156,6 +156,9 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
         })
     });
     tera.register_function("anteil", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["teil", "ganzes"]) {
+            return Ok(mark);
+        }
         let part = required_number(&kwargs, "anteil", "teil")?;
         let whole = required_number(&kwargs, "anteil", "ganzes")?;
         match (part, whole) {
@@ -168,6 +171,9 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
         }
     });
     tera.register_function("differenz", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+            return Ok(mark);
+        }
         let from = required_number(&kwargs, "differenz", "von")?;
         let to = required_number(&kwargs, "differenz", "auf")?;
         Ok::<Value, TeraError>(match (from, to) {
@@ -176,6 +182,9 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
         })
     });
     tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+            return Ok(mark);
+        }
         let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
         let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
         match (from, to) {
@@ -204,11 +213,18 @@ fn digits(kwargs: &Kwargs, default: u8) -> Result<u8, TeraError> {
     }
 }
 
-/// Applies `f` to a number; a pending value (none) renders as "… (derzeit in Abstimmung)".
+/// Applies `f` to a number; a pending value (none) renders as "… (derzeit in Abstimmung)", a
+/// special value of the statistics as its sign with its meaning: "X (Nachweis nicht möglich)".
 fn with_number(
     value: &Value,
     f: impl FnOnce(f64) -> Result<String, TeraError>,
 ) -> Result<String, TeraError> {
+    if let Some(mark) = value
+        .as_str()
+        .and_then(crate::sources::special::Special::parse)
+    {
+        return Ok(mark.in_text());
+    }
     if value.is_none()
         || value
             .as_str()
@@ -222,6 +238,19 @@ fn with_number(
             "Zahl erwartet, erhalten: {value}"
         ))),
     }
+}
+
+/// The first argument among `names` that is a special value of the statistics: a share or
+/// change of it is that special value too.
+fn special_argument(kwargs: &Kwargs, names: [&str; 2]) -> Option<Value> {
+    names.into_iter().find_map(|name| {
+        kwargs.get::<Value>(name).ok().flatten().filter(|value| {
+            value
+                .as_str()
+                .and_then(crate::sources::special::Special::parse)
+                .is_some()
+        })
+    })
 }
 
 fn required_number(kwargs: &Kwargs, function: &str, name: &str) -> Result<Option<f64>, TeraError> {

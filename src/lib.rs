@@ -26,5 +26,6 @@ pub mod new_year;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod sources;
 pub mod tables;
 pub mod typst_cli;

@@ -36,6 +36,8 @@ pub struct Project {
     pub sources: IndexMap<String, String>,
     /// Data sets: context key path (`budget`, `statistik.elb`) → file (`data/budget.yaml`).
     pub data_files: IndexMap<String, String>,
+    /// Values taken from spreadsheets and CSV files, with their file, sheet and cell.
+    pub imported: crate::sources::Imported,
 }
 
 impl Project {
@@ -523,6 +525,9 @@ pub struct Series {
     pub name: String,
     /// One value per category.
     pub values: Vec<Option<f64>>,
+    /// Per category, the statistics' special value (`X`, `*`, `–`, `.`) standing where a value
+    /// is `None`; empty when there is none.
+    pub marks: Vec<Option<crate::sources::special::Special>>,
 }
 
 /// A table ready to write: all cells formatted.

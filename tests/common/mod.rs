@@ -7,6 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The example's source files in the BA's layouts (also `cargo run --example quellen_beispiel`).
+pub mod quellen;
+
 /// The repository root, where the example project lives.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
