@@ -115,6 +115,7 @@ fn report_workbook(path: &Path) {
             row += 1;
         }
     }
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
     wb.save(path).unwrap();
 }
 
@@ -421,7 +422,7 @@ const CSV_HEAD: &str = "k:\n  datei: quellen/k.csv\n  filter: { Träger-Nr.: \"0
 fn csv_the_german_way() {
     let rows = "Träger-Nr.;Träger;Kennzahl;Wert\r\n03324;Jobcenter Ludwigslust-Parchim;K2;27,9\r\n03504;\"Jobcenter Elbe-Elster; Herzberg\";K2;25,1\r\n03504;Jobcenter Elbe-Elster;ELB;5.485\r\n03504;Jobcenter Elbe-Elster;K3;X\r\n07502;Jobcenter Leipzig;ELB;40.123\r\n";
     // Windows-1252, declared and detected.
-    for kodierung in ["    kodierung: windows-1252\n", ""] {
+    for kodierung in ["  kodierung: windows-1252\n", ""] {
         let dir = project("", &format!("{CSV_HEAD}{kodierung}  werte:\n    k2: {{ zeile: K2, spalte: Wert }}\n    elb: {{ zeile: ELB, spalte: Wert }}\n    k3: {{ zeile: K3, spalte: Wert }}\n"));
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(rows);
         write(dir.path(), "data/quellen/k.csv", "");

@@ -121,8 +121,18 @@ pub fn read(
                 None => "CSV nicht lesbar".to_string(),
             },
         })?;
+        // The line where the record starts, counted in the decoded text (the reader's position
+        // may still stand on the previous line's line break).
         let line = record.position().map_or(rows.len() + 1, |p| {
-            usize::try_from(p.line()).unwrap_or(usize::MAX)
+            let bytes = text.as_bytes();
+            let mut offset = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+            while bytes
+                .get(offset)
+                .is_some_and(|b| *b == b'\r' || *b == b'\n')
+            {
+                offset += 1;
+            }
+            line_of(bytes, offset)
         });
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
@@ -172,6 +182,14 @@ mod tests {
         assert_eq!(grid.get(1, 0), &Cell::Text("Elbe-Elster, Landkreis".into()));
         assert_eq!(grid.get(1, 1), &Cell::Text("1.234,5".into()));
         assert_eq!(grid.cell_name(1, 1), "Zeile 2, Spalte „Wert“");
+        let crlf = read(
+            b"A;B\r\n1;2\r\n\r\n3;4\r\n",
+            "x.csv",
+            Encoding::Detect,
+            None,
+        )
+        .unwrap();
+        assert_eq!(crlf.lines, Some(vec![1, 2, 4]));
     }
 
     #[test]

@@ -123,14 +123,26 @@ impl Selector<'_> {
         chosen.ok_or_else(|| ImportError::Declaration("zeile: ist leer".to_string()))
     }
 
-    /// The column headed `labels` above `row` (the nearest header wins), or a letter.
+    /// The column headed `labels` above `row` (the nearest header wins), or a letter (`D`); a
+    /// header that looks like letters (`ELB`) counts as a header when one is there.
     pub fn find_col(&self, labels: &Labels, row: usize) -> Result<usize, ImportError> {
         let parts = labels.parts();
-        if let [single] = parts.as_slice() {
-            if let Some(col) = parse_column(single) {
-                return Ok(col);
-            }
+        let letter = match parts.as_slice() {
+            [single] => parse_column(single),
+            _ => None,
+        };
+        match (self.find_header(&parts, labels, row), letter) {
+            (Err(ImportError::ColumnMissing { .. }), Some(col)) => Ok(col),
+            (result, _) => result,
         }
+    }
+
+    fn find_header(
+        &self,
+        parts: &[String],
+        labels: &Labels,
+        row: usize,
+    ) -> Result<usize, ImportError> {
         let width = self.grid.width();
         let (mut top, mut bottom, mut left, mut right) = (0, row, 0, width);
         let mut found = None;
