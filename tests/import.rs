@@ -92,7 +92,7 @@ fn report_workbook(path: &Path) {
     // A column over years: years as row labels.
     for (offset, year) in (2017..=2019).enumerate() {
         let row = 6 + u32::try_from(offset).unwrap();
-        years.write_string(row, 0, &year.to_string()).unwrap();
+        years.write_string(row, 0, year.to_string()).unwrap();
         years
             .write_number(row, 1, 10.0 * f64::from(year - 2016))
             .unwrap();

@@ -494,7 +494,7 @@ fn insert(
 
 /// An opened source file: sheets read on first use.
 enum Book {
-    Sheets(xlsx::Workbook),
+    Sheets(Box<xlsx::Workbook>),
     Csv(Grid),
 }
 
@@ -511,7 +511,7 @@ impl Book {
         } else {
             let mut book = xlsx::Workbook::open(&path, file)?;
             book.filter = decl.filter.clone();
-            Ok(Book::Sheets(book))
+            Ok(Book::Sheets(Box::new(book)))
         }
     }
 

@@ -170,7 +170,7 @@ impl Selector<'_> {
             });
             let Some((header_row, cols)) = hit else {
                 let candidates = (0..row)
-                    .flat_map(|r| (0..width).filter_map(move |c| Some((r, c))))
+                    .flat_map(|r| (0..width).map(move |c| (r, c)))
                     .filter_map(|(r, c)| match self.grid.get(r, c) {
                         Cell::Text(text) => Some(text.clone()),
                         _ => None,
