@@ -31,6 +31,7 @@ fn workbook(path: &Path) {
             }
         }
     }
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
     wb.save(path).unwrap();
 }
 

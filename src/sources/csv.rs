@@ -151,11 +151,7 @@ pub fn read(
                 .collect(),
         );
     }
-    Ok(Grid {
-        name: String::new(),
-        rows,
-        lines: Some(lines),
-    })
+    Ok(Grid::new(String::new(), rows, Some(lines)))
 }
 
 #[cfg(test)]

@@ -13,6 +13,20 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The text searches compare: normalized text; whole numbers as digits (a year header
+    /// 2019); other numbers are never labels.
+    fn compared(&self) -> Option<String> {
+        match self {
+            Cell::Text(text) => Some(normalize(text)),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = *n as i64;
+                Some(whole.to_string())
+            }
+            Cell::Number(_) | Cell::Empty => None,
+        }
+    }
+
     /// The text a reader sees, for labels and headers (numbers without noise: 2019).
     pub fn label(&self) -> Option<String> {
         match self {
@@ -32,6 +46,9 @@ pub struct Grid {
     pub rows: Vec<Vec<Cell>>,
     /// Row numbers as the user sees them (CSV: the line in the file), by row index.
     pub lines: Option<Vec<usize>>,
+    /// Each cell's text as compared ([`normalize`]), built once by [`Grid::index`].
+    norm: Vec<Vec<Option<String>>>,
+    width: usize,
 }
 
 const EMPTY: Cell = Cell::Empty;
@@ -45,9 +62,41 @@ impl Grid {
             .unwrap_or(&EMPTY)
     }
 
+    /// A grid of rows, indexed for searching.
+    pub fn new(name: String, rows: Vec<Vec<Cell>>, lines: Option<Vec<usize>>) -> Self {
+        let mut grid = Self {
+            name,
+            rows,
+            lines,
+            norm: Vec::new(),
+            width: 0,
+        };
+        grid.index();
+        grid
+    }
+
+    /// Normalizes every cell's text once, so searches compare without allocating; call again
+    /// after changing `rows`.
+    pub fn index(&mut self) {
+        self.width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        self.norm = self
+            .rows
+            .iter()
+            .map(|cells| cells.iter().map(Cell::compared).collect())
+            .collect();
+    }
+
+    /// The cell's text as compared (see [`normalize`]); `None` for empty cells.
+    pub fn norm(&self, row: usize, col: usize) -> Option<&str> {
+        self.norm
+            .get(row)
+            .and_then(|cells| cells.get(col))
+            .and_then(Option::as_deref)
+    }
+
     /// The number of columns of the widest row.
     pub fn width(&self) -> usize {
-        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+        self.width
     }
 
     /// How a cell is named in messages: `D15` for sheets, `Zeile 7, Spalte „Wert“` for CSV.

@@ -539,11 +539,7 @@ pub fn apply_filter(
         .collect();
     let header = (0..grid.rows.len()).find(|row| {
         wanted.iter().all(|(column, _)| {
-            (0..grid.width()).any(|col| {
-                grid.get(*row, col)
-                    .label()
-                    .is_some_and(|l| normalize(&l) == *column)
-            })
+            (0..grid.width()).any(|col| grid.norm(*row, col) == Some(column.as_str()))
         })
     });
     let Some(header) = header else {
@@ -577,11 +573,7 @@ pub fn apply_filter(
         .iter()
         .filter_map(|(column, value)| {
             (0..grid.width())
-                .find(|col| {
-                    grid.get(header, *col)
-                        .label()
-                        .is_some_and(|l| normalize(&l) == *column)
-                })
+                .find(|col| grid.norm(header, *col) == Some(column.as_str()))
                 .map(|col| (col, value.clone()))
         })
         .collect();
@@ -602,6 +594,7 @@ pub fn apply_filter(
             row.clear();
         }
     }
+    grid.index();
     if kept == 0 {
         let shown: Vec<String> = filter
             .iter()

@@ -57,11 +57,7 @@ impl Selector<'_> {
                 parse_column(&text)
                     .or_else(|| {
                         let wanted = normalize(&text);
-                        (0..grid.width()).find(|col| {
-                            grid.get(0, *col)
-                                .label()
-                                .is_some_and(|l| normalize(&l) == wanted)
-                        })
+                        (0..grid.width()).find(|col| grid.norm(0, *col) == Some(wanted.as_str()))
                     })
                     .ok_or_else(|| format!("beschriftung: die Spalte „{text}“ gibt es nicht"))
             })
@@ -96,11 +92,12 @@ impl Selector<'_> {
             let wanted = normalize(part);
             let mut hits: Vec<(usize, usize)> = Vec::new();
             for row in start..self.grid.rows.len() {
-                if let Some((col, _)) = self
-                    .row_labels(row)
-                    .find(|(_, text)| normalize(text) == wanted)
+                if let Some(col) = self
+                    .label_cols
+                    .iter()
+                    .find(|col| self.grid.norm(row, **col) == Some(wanted.as_str()))
                 {
-                    hits.push((row, col));
+                    hits.push((row, *col));
                 }
             }
             let Some(&(row, _)) = hits.first() else {
@@ -150,12 +147,7 @@ impl Selector<'_> {
             let wanted = normalize(part);
             let matches_at = |r: usize| -> Vec<usize> {
                 (left..right)
-                    .filter(|col| {
-                        self.grid
-                            .get(r, *col)
-                            .label()
-                            .is_some_and(|l| normalize(&l) == wanted)
-                    })
+                    .filter(|col| self.grid.norm(r, *col) == Some(wanted.as_str()))
                     .collect()
             };
             // The outermost header: nearest above the row; sub-headers: first below it.

@@ -213,11 +213,7 @@ impl Workbook {
 
     fn read_sheet(&mut self, name: &str) -> Result<Grid, ImportError> {
         let file = self.file.clone();
-        let mut grid = Grid {
-            name: name.to_string(),
-            rows: Vec::new(),
-            lines: None,
-        };
+        let mut grid = Grid::new(name.to_string(), Vec::new(), None);
         let mut count = 0usize;
         let mut put =
             |row: u32, col: u32, cell: Cell, grid: &mut Grid| -> Result<(), ImportError> {
@@ -269,6 +265,7 @@ impl Workbook {
                 put(row, col, from_data(data), &mut grid)?;
             }
         }
+        grid.index();
         Ok(grid)
     }
 }
