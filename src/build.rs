@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Finding, Findings};
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
-use crate::output::{link_tree, Staging};
+use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
 
@@ -262,21 +262,25 @@ pub struct Report {
     pub timings: Timings,
     /// Findings that do not block the build.
     pub warnings: Findings,
+    /// What replacing `output/` left to tell (old output that could not be removed).
+    commit_note: Option<String>,
 }
 
-/// Loads, prepares and checks the project without writing anything (`amip check`).
+/// Checks the project by building it – website and PDF, typst included – into a temporary
+/// folder that is removed afterwards (`amip check`). Nothing in the project changes, and
+/// what check accepts, `amip build` builds: both run the same code.
 pub fn check_only(root: &Path, options: crate::check::CheckOptions) -> Findings {
-    let mut timings = Timings::start();
-    let project = match load::load(root) {
-        Ok(project) => project,
-        Err(findings) => return findings,
+    let build_options = BuildOptions {
+        html: true,
+        pdf: true,
+        quiet: false,
+        final_version: options.final_version,
     };
-    let mut findings = crate::check::check_data(&project, options);
-    match prepare(&project, &mut timings) {
-        Ok(prepared) => findings.extend(crate::check::check_document(&project, &prepared)),
-        Err(more) => findings.extend(more),
+    match run(root, build_options, Target::Scratch) {
+        Ok(report) => report.warnings,
+        Err(BuildError::Findings(findings)) => findings,
+        Err(other) => Findings(vec![Finding::error(other.to_string())]),
     }
-    findings
 }
 
 /// The PDF's creation time: `SOURCE_DATE_EPOCH` when set, else the programme's date, else
@@ -322,8 +326,29 @@ pub fn prepare_checked(
     }
 }
 
+/// Where a run of the pipeline writes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    /// `root/output/`, replaced when everything succeeded.
+    Output,
+    /// A temporary folder outside the project, removed at the end (`amip check`).
+    Scratch,
+}
+
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
+    // One build at a time per project; then clear what killed builds left behind.
+    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))
+        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    let leftovers = clean_leftovers(root, &root.join("output"));
+    let mut report = run(root, options, Target::Output)?;
+    for note in leftovers.into_iter().chain(report.commit_note.take()) {
+        report.warnings.push(Finding::error(note).warning());
+    }
+    Ok(report)
+}
+
+fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
     // Asking typst for its version takes a few milliseconds: do it while the project loads.
     let typst_lookup = options
@@ -344,9 +369,24 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     let slug = project.programme.slug();
     let pdf_name = format!("{slug}.pdf");
 
-    let staging =
-        Staging::new(root).map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
-    let output_dir = root.join("output");
+    let scratch = match target {
+        Target::Output => None,
+        Target::Scratch => Some(
+            tempfile::Builder::new()
+                .prefix("amip-check-")
+                .tempdir()
+                .map_err(io(
+                    "Der temporäre Ordner für die Prüfung kann nicht angelegt werden",
+                ))?,
+        ),
+    };
+    let staging = Staging::new(scratch.as_ref().map_or(root, |dir| dir.path()))
+        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    // A check neither reads nor replaces the current output.
+    let output_dir = match &scratch {
+        None => root.join("output"),
+        Some(dir) => dir.path().join("output"),
+    };
 
     // The PDF first: typst takes most of a full build, so it runs while the website is
     // rendered and written. A template error in the website still takes precedence over one in
@@ -419,6 +459,7 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
                 return Err(BuildError::Findings(typst_findings(
                     &diagnostics,
                     &document,
+                    &project,
                 )));
             }
             pdf_built = true;
@@ -440,19 +481,24 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
         link_tree(&pdf_path, &staging.path().join("html").join(&pdf_name))
             .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
     }
-    staging.commit(&output_dir).map_err(io(format!(
-        "Der Ausgabeordner {} kann nicht ersetzt werden",
-        output_dir.display()
-    )))?;
-    timings.lap("Schreiben");
+    // A check stops here: the staging folder and the temporary folder are removed.
+    let mut commit_note = None;
+    if target == Target::Output {
+        commit_note = staging.commit(&output_dir).map_err(io(format!(
+            "Der Ausgabeordner {} kann nicht ersetzt werden",
+            output_dir.display()
+        )))?;
+        timings.lap("Schreiben");
+    }
     Ok(Report {
         pages,
         charts: prepared.svgs.len(),
         tables: prepared.tables.len(),
-        pdf: has_pdf.then(|| output_dir.join(&pdf_name)),
+        pdf: (has_pdf && target == Target::Output).then(|| output_dir.join(&pdf_name)),
         pdf_built,
         timings,
         warnings: findings,
+        commit_note,
     })
 }
 
@@ -491,38 +537,53 @@ fn write_all<B: AsRef<[u8]> + Sync>(
     Ok(())
 }
 
-/// Translates typst's diagnostics into findings that name the chapter they came from.
+/// Translates typst's diagnostics into German findings at the chapter line they came from.
+/// The generated `main.typ` is never named: it is gone after a failed build, and its lines
+/// mean nothing to an author.
 pub fn typst_findings(
     diagnostics: &[typst_cli::TypstDiagnostic],
     document: &pdf::TypstDocument,
+    project: &Project,
 ) -> Findings {
     let mut findings = Findings::default();
+    let main_lines: Vec<&str> = document.main.lines().collect();
     for diagnostic in diagnostics.iter().filter(|d| d.severity == "error") {
-        let chapter = document
-            .chapter_lines
-            .iter()
-            .rev()
-            .find(|(line, _)| *line <= diagnostic.line)
-            .map(|(_, file)| file.clone());
-        let place = if diagnostic.file.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (output/typst/{}:{}:{})",
-                diagnostic.file, diagnostic.line, diagnostic.column
-            )
-        };
-        let finding = match (&chapter, diagnostic.file.as_str()) {
-            (Some(file), "main.typ") => Finding::error(format!(
-                "Der PDF-Satz mit typst ist fehlgeschlagen, im Kapitel {file}{place}: {}",
-                diagnostic.message
+        let message = typst_cli::translate_message(&diagnostic.message);
+        let chapter = (diagnostic.file == "main.typ")
+            .then(|| {
+                document
+                    .chapter_lines
+                    .iter()
+                    .rev()
+                    .find(|(line, _)| *line <= diagnostic.line)
+                    .map(|(_, file)| file.clone())
+            })
+            .flatten()
+            .and_then(|file| project.chapters.iter().find(|c| c.file == file));
+        let finding = match chapter {
+            Some(chapter) => {
+                let typst_line = diagnostic
+                    .line
+                    .checked_sub(1)
+                    .and_then(|i| main_lines.get(i))
+                    .copied()
+                    .unwrap_or_default();
+                let source = chapter.padded_source();
+                let finding = Finding::error(format!(
+                    "Der PDF-Satz mit typst ist fehlgeschlagen: {message}"
+                ))
+                .in_file(&chapter.file);
+                match typst_cli::matching_line(typst_line, &source) {
+                    Some(line) => finding.at(&source, line, 1),
+                    None => finding,
+                }
+            }
+            None => Finding::error(format!(
+                "Der PDF-Satz mit typst ist fehlgeschlagen: {message}"
             ))
-            .in_file(file.clone()),
-            _ => Finding::error(format!(
-                "Der PDF-Satz mit typst ist fehlgeschlagen{place}: {}",
-                diagnostic.message
-            ))
-            .with_help("Prüfen Sie die Vorlage templates/typst/main.typ."),
+            .with_help(
+                "Prüfen Sie die eigene Vorlage templates/typst/main.typ, falls es eine gibt.",
+            ),
         };
         findings.push(finding);
     }

@@ -11,7 +11,6 @@ use crate::build::Prepared;
 use crate::data::{self, DataError};
 use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, PercentStyle};
-use crate::markdown::Node;
 use crate::model::{CheckDecl, Project, Status};
 
 /// What to check.
@@ -38,14 +37,25 @@ pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
     if options.final_version {
         final_version(project, &mut findings);
     }
+    declared_ids(project, &mut findings);
+    findings.extend(crate::render::glyphs::check(project));
+    for rel in &project.unused_files {
+        findings.push(
+            Finding::error(
+                "die Datei wird nicht verwendet: amip liest in content/ nur Kapitel (*.md) und Bilder (PNG, JPEG, GIF, SVG, WebP).",
+            )
+            .warning()
+            .in_file(rel)
+            .with_help("Legen Sie Notizen und Entwürfe außerhalb von content/ ab oder machen Sie daraus ein Kapitel (*.md)."),
+        );
+    }
     findings
 }
 
-/// The checks of the rendered document (links).
-pub fn check_document(project: &Project, prepared: &Prepared) -> Findings {
-    let mut findings = Findings::default();
-    links(project, prepared, &mut findings);
-    findings
+/// The checks of the rendered document. Links, references and placements are checked where
+/// the chapters are parsed ([`crate::markdown`]), with their place in the chapter file.
+pub fn check_document(_project: &Project, _prepared: &Prepared) -> Findings {
+    Findings::default()
 }
 
 /// Where the values that are still pending are: (key path, finding at its line).
@@ -126,6 +136,66 @@ fn final_version(project: &Project, findings: &mut Findings) {
         } else {
             "Tragen Sie den abgestimmten Wert ein."
         }));
+    }
+}
+
+/// Table and chart ids name anchors and files (`tab-budget`, `abbildungen/elb.svg`): only
+/// letters, digits, `_` and `-`, and no two that become the same anchor (`lokale_ziele`,
+/// `lokale-ziele`, `Lokale_Ziele`).
+fn declared_ids(project: &Project, findings: &mut Findings) {
+    let files = [
+        (
+            crate::load::TABLES_FILE,
+            "Tabelle",
+            project.tables.keys().collect::<Vec<_>>(),
+        ),
+        (
+            crate::load::CHARTS_FILE,
+            "Abbildung",
+            project.charts.keys().collect(),
+        ),
+    ];
+    for (file, what, ids) in files {
+        let mut seen: Vec<(String, &String)> = Vec::new();
+        for id in ids {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                findings.push(
+                    project
+                        .finding_at_path_in(
+                            file,
+                            id,
+                            format!(
+                                "{what} „{id}“: der Name darf nur Buchstaben ohne Umlaute, Ziffern, „_“ und „-“ enthalten."
+                            ),
+                        )
+                        .with_help(format!(
+                            "Schreiben Sie z. B. „{}“; der Name wird Teil von Ankern und Dateinamen.",
+                            crate::model::slugify(id).replace('-', "_")
+                        )),
+                );
+                continue;
+            }
+            let slug = crate::model::slugify(id);
+            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == slug) {
+                findings.push(
+                    project
+                        .finding_at_path_in(
+                            file,
+                            id,
+                            format!(
+                                "{what} „{id}“ ist von „{first}“ nicht zu unterscheiden: beide ergeben den Anker „{slug}“ (Groß- und Kleinschreibung, „_“ und „-“ zählen nicht)."
+                            ),
+                        )
+                        .with_help("Geben Sie einer der beiden einen anderen Namen."),
+                );
+            } else {
+                seen.push((slug, id));
+            }
+        }
     }
 }
 
@@ -338,55 +408,6 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
     }
 }
 
-/// Links to `#anker` must reach a heading of the document.
-fn links(project: &Project, prepared: &Prepared, findings: &mut Findings) {
-    for doc in &prepared.docs {
-        for node in &doc.nodes {
-            if let Node::Event(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
-                dest_url,
-                ..
-            })) = node
-            {
-                let url = dest_url.as_ref();
-                let fragment = if let Some(fragment) = url.strip_prefix('#') {
-                    Some(fragment)
-                } else if !url.contains("://") && !url.starts_with("mailto:") {
-                    url.split_once('#').map(|(_, f)| f)
-                } else {
-                    None
-                };
-                let file = project
-                    .chapters
-                    .get(doc.chapter)
-                    .map(|c| c.file.clone())
-                    .unwrap_or_default();
-                match fragment {
-                    Some(fragment) if !prepared.numbering.anchors.contains_key(fragment) => {
-                        findings.push(
-                            Finding::error(format!(
-                                "{file}: der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
-                            ))
-                            .in_file(file),
-                        );
-                    }
-                    None if !url.contains("://")
-                        && !url.starts_with("mailto:")
-                        && !url.is_empty() =>
-                    {
-                        findings.push(
-                            Finding::error(format!(
-                                "{file}: der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
-                            ))
-                            .in_file(file),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +431,7 @@ mod tests {
             sources: Default::default(),
             data_files: Default::default(),
             imported: Default::default(),
+            unused_files: Vec::new(),
         }
     }
 

@@ -228,6 +228,17 @@ pub fn resolve_chart(
     data: &Value,
     example_sets: &[String],
 ) -> Result<Chart, DataError> {
+    if decl.art == crate::model::ChartKind::Ring && decl.reihen.len() > 1 {
+        return Err(DataError::Shape(format!(
+            "Abbildung „{id}“: ein Ringdiagramm zeigt genau eine Reihe, angegeben sind {} ({}); zeigen Sie jede Reihe in einer eigenen Abbildung oder wählen Sie art: balken",
+            decl.reihen.len(),
+            decl.reihen
+                .iter()
+                .map(|s| format!("„{}“", s.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     let mut categories: Option<Vec<String>> = None;
     let mut series = Vec::new();
     for (index, decl_series) in decl.reihen.iter().enumerate() {

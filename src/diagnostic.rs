@@ -163,7 +163,8 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
-    for finding in findings {
+    for finding in findings.iter().map(shown) {
+        let finding = &finding;
         // miette names file, line and column above the excerpt; without one, name the file.
         if finding.source_code.is_none() {
             if let Some(place) = finding.place() {
@@ -175,6 +176,27 @@ pub fn render(findings: &[Finding], color: bool) -> String {
         }
     }
     out
+}
+
+/// The finding as the terminal may show it: control characters in message, help, file name
+/// and source excerpt made visible (see [`crate::controls`]).
+fn shown(finding: &Finding) -> Finding {
+    use crate::controls::{escape_in_place, escaped, masked_same_length};
+    let mut shown = finding.clone();
+    escape_in_place(&mut shown.message);
+    if let Some(help) = shown.help.as_mut() {
+        escape_in_place(help);
+    }
+    if let Some(file) = shown.file.as_mut() {
+        escape_in_place(file);
+    }
+    if let Some(source) = &finding.source_code {
+        shown.source_code = Some(NamedSource::new(
+            escaped(source.name()),
+            masked_same_length(source.inner()).into_owned(),
+        ));
+    }
+    shown
 }
 
 /// Findings collected by a stage; a stage fails when any of them is an error.
@@ -221,5 +243,19 @@ mod tests {
         assert!(text.contains("data/a.yaml:2:4"), "{text}");
         assert!(text.contains("Zahl erwartet"), "{text}");
         assert!(text.contains("b: zwei"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let source = "x: \"\u{1b}]0;PWNED\u{7}\u{1b}[2J\"\n";
+        let finding = Finding::error("Wert \u{1b}[2J falsch")
+            .in_file("data/\u{1b}[2Jx.yaml")
+            .at(source, 1, 4);
+        let text = render(&[finding], false);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains("Wert \\u{1b}[2J falsch"), "{text}");
     }
 }

@@ -60,8 +60,10 @@ impl Placed {
 /// Builds the tera instance for chapters, with all filters and functions.
 pub fn chapter_tera(project: &Project) -> Tera {
     let mut tera = Tera::new();
-    // Chapters are Markdown: no HTML escaping here, the writers escape for their output.
-    tera.autoescape_on(Vec::<&str>::new());
+    // Chapters are Markdown: values are escaped for Markdown, the writers escape for their
+    // output; amip's placeholders are marked safe.
+    crate::sandbox::escape_chapters_for_markdown(&mut tera);
+    crate::sandbox::guard(&mut tera);
     let style: PercentStyle = project.programme.prozent.into();
     register_format_filters(&mut tera, style);
 
@@ -70,17 +72,17 @@ pub fn chapter_tera(project: &Project) -> Tera {
     {
         let tables = Arc::clone(&tables);
         tera.register_function("tabelle", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Table, &tables, &kwargs)
+            placeholder(Placed::Table, &tables, &kwargs).map(|s| Value::safe_string(&s))
         });
     }
     {
         let charts = Arc::clone(&charts);
         tera.register_function("abbildung", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Figure, &charts, &kwargs)
+            placeholder(Placed::Figure, &charts, &kwargs).map(|s| Value::safe_string(&s))
         });
     }
     tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        reference(&tables, &charts, &kwargs)
+        reference(&tables, &charts, &kwargs).map(|s| Value::safe_string(&s))
     });
     tera
 }
@@ -367,6 +369,21 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
                     .map(|chapter| (chapter.file.as_str(), chapter.body.as_str())),
             )
             .is_ok();
+    for chapter in &project.chapters {
+        if let Some(offset) = crate::sandbox::context_dump(&chapter.body) {
+            let full = full_source(chapter);
+            let start = chapter.body_line_offset + offset;
+            findings.push(
+                Finding::error(format!(
+                    "Vorlagenfehler in {}: {}",
+                    chapter.file,
+                    crate::sandbox::context_dump_message()
+                ))
+                .in_file(&chapter.file)
+                .at_range(&full, start..start + "__tera_context".len()),
+            );
+        }
+    }
     for chapter in project.chapters.iter().filter(|_| !batch_ok) {
         if let Some((offset, close)) = unclosed_tag(&chapter.body) {
             let full = full_source(chapter);
@@ -389,10 +406,10 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
         return Err(findings);
     }
     // Chapters are independent: render them on all cores, collected in chapter order.
-    let rendered: Vec<Result<String, TeraError>> = project
+    let rendered: Vec<Result<String, crate::sandbox::RenderError>> = project
         .chapters
         .par_iter()
-        .map(|chapter| tera.render(&chapter.file, &context))
+        .map(|chapter| crate::sandbox::render_bounded(&tera, &chapter.file, &context))
         .collect();
     let mut expanded = Vec::new();
     for ((index, chapter), result) in project.chapters.iter().enumerate().zip(rendered) {
@@ -401,7 +418,12 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
                 chapter: index,
                 markdown,
             }),
-            Err(err) => findings.push(template_finding(&err, chapter)),
+            Err(crate::sandbox::RenderError::Template(err)) => {
+                findings.push(template_finding(&err, chapter))
+            }
+            Err(crate::sandbox::RenderError::Exceeded(exceeded, err)) => {
+                findings.push(runaway_finding(exceeded, &err, chapter))
+            }
         }
     }
     if findings.has_errors() {
@@ -458,12 +480,41 @@ fn template_finding(err: &TeraError, chapter: &crate::model::Chapter) -> Finding
     }
 }
 
+/// A template that ran out of a budget: the place of tera's error when it has one (a
+/// `range()` call), else the chapter's first loop.
+fn runaway_finding(
+    exceeded: crate::sandbox::Exceeded,
+    err: &TeraError,
+    chapter: &crate::model::Chapter,
+) -> Finding {
+    let full = full_source(chapter);
+    let message = format!("Vorlagenfehler in {}: {}", chapter.file, exceeded.message());
+    let span = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            Some(report.span().range.clone())
+        }
+        _ => None,
+    };
+    let range = span.or_else(|| {
+        let at = chapter
+            .body
+            .find("{% for")
+            .or_else(|| chapter.body.find("{%- for"))?;
+        Some(at..at + 2)
+    });
+    let finding = Finding::error(message).in_file(&chapter.file);
+    match range {
+        Some(range) => {
+            let padding = chapter.body_line_offset;
+            finding.at_range(&full, padding + range.start..padding + range.end)
+        }
+        None => finding,
+    }
+}
+
 fn full_source(chapter: &crate::model::Chapter) -> String {
-    // Front matter is not part of the template; pad with one newline per front-matter line,
-    // so lines and byte offsets (shifted by the padding) match the file.
-    let mut text = "\n".repeat(chapter.body_line_offset);
-    text.push_str(&chapter.body);
-    text
+    // Front matter is not part of the template (see `Chapter::padded_source`).
+    chapter.padded_source()
 }
 
 /// The first `{{`, `{%` or `{#` that is never closed, as a byte offset into `body`.

@@ -256,7 +256,7 @@ pub fn scaffold(dir: &Path, options: &InitOptions) -> Result<Vec<String>, InitEr
     if options.jobcenter.trim().is_empty() {
         return Err(InitError::EmptyName);
     }
-    if !(2000..=2999).contains(&options.year) {
+    if !(crate::load::YEAR_MIN..=crate::load::YEAR_MAX).contains(&options.year) {
         return Err(InitError::Year(options.year));
     }
     let io = |path: &Path| {

@@ -13,6 +13,7 @@
 pub mod build;
 pub mod charts;
 pub mod check;
+pub mod controls;
 pub mod data;
 pub mod diagnostic;
 pub mod diff;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod new_year;
 pub mod output;
 pub mod render;
+pub mod sandbox;
 pub mod serve;
 pub mod sources;
 pub mod tables;

@@ -71,6 +71,19 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
     let templates = load_templates(root, &mut findings);
     let images = load_images(root, &mut findings);
 
+    if let (Some(programme), Some(text)) = (&programme, &programme_text) {
+        if !(YEAR_MIN..=YEAR_MAX).contains(&programme.jahr) {
+            let finding = Finding::error(format!(
+                "programm.jahr: {} ist kein plausibles Programmjahr (erwartet: {YEAR_MIN} bis {YEAR_MAX}).",
+                programme.jahr
+            ))
+            .in_file(PROGRAMME_FILE);
+            findings.push(match crate::data::locate(text, "jahr") {
+                Some((line, column)) => finding.at(text, line, column),
+                None => finding,
+            });
+        }
+    }
     if let Some(programme) = &programme {
         if let Some(date) = &programme.datum {
             if crate::format::parse_date(date).is_none() {
@@ -99,6 +112,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             sources,
             data_files,
             imported,
+            unused_files: unused_content(root),
         }),
         _ => Err(findings),
     }
@@ -213,6 +227,7 @@ fn read_optional_yaml<T: DeserializeOwned + Default>(
     sources: &mut IndexMap<String, String>,
     findings: &mut Findings,
 ) -> T {
+    // Anything else of this name (a folder, a pipe) is refused by the data folder's walk.
     if !root.join(rel).is_file() {
         return T::default();
     }
@@ -225,35 +240,83 @@ fn read_optional_yaml<T: DeserializeOwned + Default>(
 }
 
 /// Files below `dir` (relative to `root`), sorted by name, with the given extensions.
-fn sorted_files(root: &Path, dir: &str, extensions: &[&str], max_depth: usize) -> Vec<String> {
+/// What has such a name but is no regular file of the project is refused by name: a folder
+/// named `x.yaml`, a pipe or device, a link pointing outside the project (or nowhere). A link
+/// to a file inside the project is read like the file.
+fn sorted_files(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+    max_depth: usize,
+    findings: &mut Findings,
+) -> Vec<String> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(&base)
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&base)
         .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .filter(|entry| {
-            extensions.is_empty()
-                || entry
-                    .path()
-                    .extension()
-                    .and_then(|ext| ext.to_str())
-                    .is_some_and(|ext| extensions.contains(&ext))
-        })
-        .filter_map(|entry| {
-            let rel = entry.path().strip_prefix(root).ok()?;
-            let parts: Vec<String> = rel
-                .components()
+    {
+        let wanted = extensions.is_empty()
+            || entry
+                .path()
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .is_some_and(|ext| extensions.contains(&ext));
+        if entry.depth() == 0 || !wanted {
+            continue;
+        }
+        let Some(rel) = entry.path().strip_prefix(root).ok().map(|rel| {
+            rel.components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            Some(parts.join("/"))
-        })
-        .filter(|rel| !rel.split('/').any(|part| part.starts_with('.')))
-        .collect()
+                .collect::<Vec<_>>()
+                .join("/")
+        }) else {
+            continue;
+        };
+        if rel.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let kind = entry.file_type();
+        let refusal = if kind.is_file() {
+            None
+        } else if kind.is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if !target.starts_with(&canonical_root) => Some(format!(
+                    "{rel} ist eine Verknüpfung auf {}, außerhalb des Projektordners; amip liest nur Dateien im Projekt.",
+                    target.display()
+                )),
+                Ok(target) if !target.is_file() => Some(format!(
+                    "{rel} ist eine Verknüpfung auf {}, und das ist keine gewöhnliche Datei.",
+                    target.display()
+                )),
+                Ok(_) => None,
+                Err(_) => Some(format!("{rel} ist eine Verknüpfung ins Leere.")),
+            }
+        } else if kind.is_dir() {
+            (!extensions.is_empty())
+                .then(|| format!("{rel} ist ein Ordner, keine Datei; benennen Sie den Ordner um."))
+        } else {
+            Some(format!(
+                "{rel} ist keine gewöhnliche Datei (sondern z. B. eine Pipe oder ein Gerät); amip liest sie nicht."
+            ))
+        };
+        match refusal {
+            None if !kind.is_dir() => files.push(rel),
+            None => {}
+            Some(message) => findings.push(
+                Finding::error(message)
+                    .in_file(rel)
+                    .with_help("Legen Sie an diese Stelle eine gewöhnliche Textdatei, oder entfernen Sie den Eintrag."),
+            ),
+        }
+    }
+    files
 }
 
 /// The data tree, the example-value sets and the data files by key path.
@@ -267,7 +330,7 @@ fn load_data(
     let mut context = Map::new();
     let mut example_sets = Vec::new();
     let mut data_files = IndexMap::new();
-    for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX) {
+    for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX, findings) {
         if rel == CHARTS_FILE
             || rel == TABLES_FILE
             || rel == CHECKS_FILE
@@ -279,10 +342,12 @@ fn load_data(
             continue;
         };
         let parsed = parse_yaml::<Value>(&rel, &text, findings);
-        sources.insert(rel.clone(), text);
         let Some(value) = parsed else {
+            sources.insert(rel.clone(), text);
             continue;
         };
+        inexact_numbers(&value, "", &rel, &text, findings);
+        sources.insert(rel.clone(), text);
         let key_path: Vec<String> = rel
             .trim_start_matches("data/")
             .trim_end_matches(".yaml")
@@ -305,6 +370,57 @@ fn load_data(
         insert_at(&mut context, &key_path, value, &rel, findings);
     }
     (Value::Object(context), example_sets, data_files)
+}
+
+/// Largest integer a data value may have: beyond 2^53, amip (like every program that
+/// computes with 64-bit floating point) can no longer hold every integer exactly.
+pub const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+/// The years a programme may be for (as `amip init` accepts them).
+pub const YEAR_MIN: i32 = 2000;
+/// See [`YEAR_MIN`].
+pub const YEAR_MAX: i32 = 2999;
+
+/// Reports numbers too large to stay exact, with their key path and place.
+fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &mut Findings) {
+    let child = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Number(n)
+            if n.as_u64()
+                .map(|v| v > MAX_EXACT_INTEGER as u64)
+                .or_else(|| {
+                    n.as_i64()
+                        .map(|v| v.unsigned_abs() > MAX_EXACT_INTEGER as u64)
+                })
+                .unwrap_or_else(|| n.as_f64().is_some_and(|x| x.abs() > MAX_EXACT_INTEGER)) =>
+        {
+            let finding = Finding::error(format!(
+                "{rel}: der Wert {n} unter „{path}“ ist zu groß; Zahlen über 9.007.199.254.740.992 (2^53) kann amip nicht genau rechnen."
+            ))
+            .in_file(rel)
+            .with_help("Geben Sie den Wert in einer größeren Einheit an (z. B. in Mio. EUR) oder als Text in Anführungszeichen.");
+            findings.push(match crate::data::locate(text, path) {
+                Some((line, column)) => finding.at(text, line, column),
+                None => finding,
+            });
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                inexact_numbers(item, &child(&i.to_string()), rel, text, findings);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                inexact_numbers(item, &child(key), rel, text, findings);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn insert_at(
@@ -343,20 +459,43 @@ fn insert_at(
     }
 }
 
+/// Chapters are all `*.md` files below `content/`, subfolders included, in path order
+/// (`content/07-a.md`, `content/teil/08-b.md`, …).
 fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
-    let files = sorted_files(root, "content", &["md"], 1);
+    let files = sorted_files(root, "content", &["md"], usize::MAX, findings);
     if files.is_empty() {
         findings.push(
             Finding::error("Der Ordner content/ enthält keine Kapitel (Dateien *.md).")
                 .with_help("Legen Sie z. B. content/01-einleitung.md an."),
         );
     }
-    let mut chapters = Vec::new();
+    let mut chapters: Vec<Chapter> = Vec::new();
     for rel in files {
         let Some(text) = read_text(root, &rel, findings) else {
             continue;
         };
         if let Some(chapter) = split_chapter(&rel, &text, findings) {
+            if chapter.stem == "index" {
+                findings.push(
+                    Finding::error(
+                        "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis.",
+                    )
+                    .in_file(&rel)
+                    .with_help("Benennen Sie die Datei um, z. B. in content/00-einleitung.md (ein Vorwort mit „nummeriert: false“ erscheint auf der Startseite)."),
+                );
+                continue;
+            }
+            if let Some(other) = chapters.iter().find(|c| c.stem == chapter.stem) {
+                findings.push(
+                    Finding::error(format!(
+                        "{rel} und {} ergeben dieselbe Seite „{}.html“.",
+                        other.file, chapter.stem
+                    ))
+                    .in_file(&rel)
+                    .with_help("Benennen Sie eine der beiden Dateien um."),
+                );
+                continue;
+            }
             chapters.push(chapter);
         }
     }
@@ -366,12 +505,12 @@ fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
 /// Splits a chapter file into front matter and body.
 pub fn split_chapter(rel: &str, text: &str, findings: &mut Findings) -> Option<Chapter> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The page name: `content/teil/07-a.md` becomes `teil-07-a`.
     let stem = rel
-        .rsplit('/')
-        .next()
+        .strip_prefix("content/")
         .unwrap_or(rel)
         .trim_end_matches(".md")
-        .to_string();
+        .replace('/', "-");
     let (front, body, offset) = match front_matter(text) {
         Some((yaml, body, offset)) => {
             let front = if yaml.trim().is_empty() {
@@ -417,6 +556,7 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
         "content",
         crate::markdown::IMAGE_EXTENSIONS,
         usize::MAX,
+        findings,
     ) {
         match std::fs::read(root.join(&rel)) {
             Ok(bytes) => {
@@ -430,9 +570,29 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
     images
 }
 
+/// Files below `content/` that amip reads neither as chapter nor as image (hidden files and
+/// editor backups aside).
+fn unused_content(root: &Path) -> Vec<String> {
+    // Odd files (links out of the project, FIFOs) were already reported with the chapters.
+    sorted_files(root, "content", &[], usize::MAX, &mut Findings::default())
+        .into_iter()
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let ext = name
+                .rsplit_once('.')
+                .map(|(_, ext)| ext.to_string())
+                .unwrap_or_default();
+            !(ext == "md"
+                || crate::markdown::IMAGE_EXTENSIONS.contains(&ext.as_str())
+                || name.ends_with('~')
+                || name.starts_with('#'))
+        })
+        .collect()
+}
+
 fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {
     let mut templates = IndexMap::new();
-    for rel in sorted_files(root, "templates", &[], usize::MAX) {
+    for rel in sorted_files(root, "templates", &[], usize::MAX, findings) {
         if let Some(text) = read_text(root, &rel, findings) {
             let name = rel.trim_start_matches("templates/").to_string();
             templates.insert(name, text);

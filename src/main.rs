@@ -75,7 +75,7 @@ enum Command {
     /// Website (output/html) und PDF (output/<name>.pdf) erstellen
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip build [--html] [--pdf] [--final] [-q]")]
     Build(cmd::build::Args),
-    /// Alles prüfen, was ein Build prüfen würde, ohne etwas zu schreiben
+    /// Alles prüfen: baut Website und PDF zur Probe, ohne etwas im Projekt zu schreiben
     #[command(help_template = SUB_HELP_TEMPLATE, override_usage = "amip check [--final]")]
     Check(cmd::check::Args),
     /// Entwurf für das nächste Jahr anlegen (Jahr + 1, Status Entwurf, Werte fortgeschrieben)
@@ -90,7 +90,7 @@ enum Command {
     /// Vorschau mit automatischem Neuladen: erstellt die Website bei jeder Änderung neu
     #[command(
         help_template = SUB_HELP_TEMPLATE,
-        override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--open] [--no-pdf]"
+        override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--host NAME] [--open] [--no-pdf]"
     )]
     Serve(cmd::serve::Args),
 }

@@ -38,6 +38,8 @@ pub struct Project {
     pub data_files: IndexMap<String, String>,
     /// Values taken from spreadsheets and CSV files, with their file, sheet and cell.
     pub imported: crate::sources::Imported,
+    /// Files below `content/` that are neither chapters nor images (named in a warning).
+    pub unused_files: Vec<String>,
 }
 
 impl Project {
@@ -297,6 +299,16 @@ pub struct Chapter {
     pub body: String,
     /// Number of lines before `body` in the file, to map errors back to file lines.
     pub body_line_offset: usize,
+}
+
+impl Chapter {
+    /// The body with one empty line per front-matter line before it, so that lines and byte
+    /// offsets of findings match the file.
+    pub fn padded_source(&self) -> String {
+        let mut text = "\n".repeat(self.body_line_offset);
+        text.push_str(&self.body);
+        text
+    }
 }
 
 /// The kinds of chart amip draws.

@@ -22,6 +22,19 @@ pub enum NewYearError {
     /// The target folder is in use.
     #[error("Der Zielordner {0} ist nicht leer; wählen Sie einen neuen Ordner.")]
     TargetNotEmpty(String),
+    /// The next year cannot be written.
+    #[error("Das Programmjahr {0} in data/programm.yaml kann nicht fortgeschrieben werden: das nächste Jahr läge nach {LAST_YEAR}. Tragen Sie unter jahr: das richtige Jahr ein (z. B. 2025).")]
+    Year(i32),
+    /// The project was already rolled over: a value to move is still pending.
+    #[error("{file}: „{open}“ ist noch offen (derzeit in Abstimmung). Ein weiteres Fortschreiben würde den Wert von „{kept}“ durch einen leeren Wert ersetzen; es wurde nichts geändert. Tragen Sie zuerst den Wert für „{open}“ ein.")]
+    StillPending {
+        /// The pending value that would move.
+        open: String,
+        /// The value that would be lost.
+        kept: String,
+        /// The data file and line.
+        file: String,
+    },
     /// A rule cannot be applied.
     #[error("Fortschreibung in data/programm.yaml: {0}")]
     Rule(String),
@@ -46,98 +59,273 @@ pub struct Change {
     pub what: String,
 }
 
-/// Replaces the scalar value at `path` in YAML `text`, keeping indentation and comments.
-pub fn set_scalar(text: &str, path: &str, value: &str) -> Result<String, String> {
-    let (line_number, _) = data::locate(text, path)
-        .ok_or_else(|| format!("„{path}“ wurde in der Datei nicht gefunden"))?;
-    let key = path.rsplit('.').next().unwrap_or(path);
-    let mut out = String::with_capacity(text.len() + 16);
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        if index + 1 != line_number {
-            out.push_str(line);
-            continue;
-        }
-        let ending = if line.ends_with('\n') { "\n" } else { "" };
-        let body = line.trim_end_matches(['\n', '\r']);
-        let key_at = body
-            .find(&format!("{key}:"))
-            .ok_or_else(|| format!("„{path}“ steht nicht als „{key}: Wert“ in einer Zeile"))?;
-        let (head, rest) = body.split_at(key_at + key.len() + 1);
-        // The comment keeps the spaces that align it.
-        let comment = rest
-            .find(" #")
-            .and_then(|at| rest.get(rest.get(..at).map_or(at, |v| v.trim_end().len())..))
-            .unwrap_or("");
-        let old = rest.trim_start().trim_end_matches(comment).trim();
-        if old.is_empty() || old.starts_with(['&', '*', '{', '[', '|', '>']) {
-            return Err(format!(
-                "„{path}“ ist kein einfacher Wert in einer Zeile ({old}); tragen Sie ihn von Hand ein"
-            ));
-        }
-        out.push_str(&format!("{head} {value}{comment}{ending}"));
-    }
-    Ok(out)
+/// Where a value stands in YAML source: byte range of the scalar, alias or flow collection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ValueSpan {
+    start: usize,
+    end: usize,
+    /// A mapping written in flow style (`{ 2018: 1, 2019: 2 }`).
+    flow_map: bool,
+    /// A collection (mapping or sequence), not a scalar.
+    collection: bool,
 }
 
-/// Inserts `key: value` as the last entry of the map at `path` (a year series).
-fn append_entry(text: &str, path: &str, key: &str, value: &str) -> Result<String, String> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let (map_line, map_column) = data::locate(text, path)
-        .ok_or_else(|| format!("„{path}“ wurde in der Datei nicht gefunden"))?;
-    let map_indent = map_column.saturating_sub(1);
-    let mut last_child = None;
-    let mut child_indent = None;
-    for (index, line) in lines.iter().enumerate().skip(map_line) {
-        let trimmed = line.trim_start();
-        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        if indent <= map_indent {
-            break;
-        }
-        child_indent.get_or_insert(indent);
-        last_child = Some(index);
+/// The value of every key path in YAML `text` (`budget.gesamt.vorjahr`, `ziele.lokal.0`),
+/// read with the YAML parser itself so that anchors (`&vk 8581009`), aliases (`*vk`), flow
+/// maps and comments are understood exactly as the loader understands them.
+fn value_spans(text: &str) -> Result<IndexMap<String, ValueSpan>, String> {
+    use granit_parser::{Event, Parser};
+
+    enum Frame {
+        Map { path: String, key: Option<String> },
+        Seq { path: String, next: usize },
     }
-    let (Some(last), Some(indent)) = (last_child, child_indent) else {
-        return Err(format!("„{path}“ ist keine Zuordnung über mehrere Zeilen"));
+    let byte = |marker: &granit_parser::Marker| {
+        marker.byte_offset().unwrap_or_else(|| {
+            text.char_indices()
+                .nth(marker.index())
+                .map_or(text.len(), |(at, _)| at)
+        })
     };
+    let mut spans = IndexMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    // The collections that are open: (path, start, flow style, end of the last child).
+    let mut open: Vec<(String, usize, bool, usize)> = Vec::new();
+    let record = |spans: &mut IndexMap<String, ValueSpan>,
+                  open: &mut Vec<(String, usize, bool, usize)>,
+                  path: String,
+                  span: ValueSpan| {
+        if let Some(parent) = open.last_mut() {
+            parent.3 = parent.3.max(span.end);
+        }
+        spans.insert(path, span);
+    };
+    for item in Parser::new_from_str(text) {
+        let (event, span) =
+            item.map_err(|err| format!("die Datei ist kein gültiges YAML ({err})"))?;
+        // The path of a value at this point, or None when the event is a mapping key.
+        let value_path = match stack.last_mut() {
+            Some(Frame::Map { key: None, .. }) => None,
+            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+            Some(Frame::Seq { path, next }) => {
+                let at = join(path, &next.to_string());
+                *next += 1;
+                Some(at)
+            }
+            None => Some(String::new()),
+        };
+        match event {
+            Event::Scalar(value, ..) if value_path.is_none() => {
+                if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                    *key = Some(value.to_string());
+                }
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
+                if let Some(path) = value_path {
+                    record(
+                        &mut spans,
+                        &mut open,
+                        path,
+                        ValueSpan {
+                            start: byte(&span.start),
+                            end: byte(&span.end),
+                            flow_map: false,
+                            collection: false,
+                        },
+                    );
+                }
+            }
+            Event::MappingStart(style, ..) | Event::SequenceStart(style, ..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let path = value_path.unwrap_or_default();
+                let start = byte(&span.start);
+                open.push((
+                    path.clone(),
+                    start,
+                    style == granit_parser::StructureStyle::Flow,
+                    start,
+                ));
+                stack.push(if is_map {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                if let Some((path, start, flow, last_child_end)) = open.pop() {
+                    // A block collection ends with its last value, not where the parser
+                    // notices its end (which may be after comments on the following lines).
+                    let end = if flow {
+                        byte(&span.end)
+                    } else {
+                        last_child_end
+                    };
+                    let flow_map = flow && matches!(event, Event::MappingEnd);
+                    record(
+                        &mut spans,
+                        &mut open,
+                        path,
+                        ValueSpan {
+                            start,
+                            end,
+                            flow_map,
+                            collection: true,
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(spans)
+}
+
+/// The 1-based line of the value at `path` in YAML `text`.
+fn line_of(text: &str, path: &str) -> Option<usize> {
+    let span = *value_spans(text).ok()?.get(path)?;
+    Some(text.get(..span.start)?.matches('\n').count() + 1)
+}
+
+/// Replaces the scalar value at `path` in YAML `text`, keeping anchors (`&vk`), comments,
+/// alignment and flow style. A `note` is added as a comment when the line has none yet.
+pub fn set_scalar(
+    text: &str,
+    path: &str,
+    value: &str,
+    note: Option<&str>,
+) -> Result<String, String> {
+    let spans = value_spans(text)?;
+    let span = spans
+        .get(path)
+        .ok_or_else(|| format!("„{path}“ wurde in der Datei nicht gefunden"))?;
+    if span.collection {
+        return Err(format!(
+            "„{path}“ ist kein einfacher Wert, sondern eine Liste oder Zuordnung; tragen Sie ihn von Hand ein"
+        ));
+    }
+    let (Some(head), Some(old), Some(rest)) = (
+        text.get(..span.start),
+        text.get(span.start..span.end),
+        text.get(span.end..),
+    ) else {
+        return Err(format!("„{path}“ wurde in der Datei nicht gefunden"));
+    };
+    if old.contains('\n') {
+        return Err(format!(
+            "„{path}“ steht über mehrere Zeilen; tragen Sie den Wert von Hand ein"
+        ));
+    }
+    let line_rest = rest.split('\n').next().unwrap_or("");
+    let has_comment = line_rest.trim_start().starts_with('#');
+    let mut replacement = value.to_string();
+    if has_comment {
+        // Keep the comment where it was: pad a shorter value to the old width.
+        let width = old.chars().count();
+        while replacement.chars().count() < width {
+            replacement.push(' ');
+        }
+    } else if let Some(note) = note.filter(|_| line_rest.trim().is_empty()) {
+        replacement.push_str("   # ");
+        replacement.push_str(note);
+    }
+    Ok(format!("{head}{replacement}{rest}"))
+}
+
+/// Inserts `key: value` as the last entry of the map at `path` (a year series), in the map's
+/// own style: a new line for a block map, `, key: value` before the `}` of a flow map.
+fn append_entry(
+    text: &str,
+    path: &str,
+    key: &str,
+    value: &str,
+    note: &str,
+) -> Result<String, String> {
+    let spans = value_spans(text)?;
+    let span = spans
+        .get(path)
+        .filter(|span| span.collection)
+        .ok_or_else(|| {
+            format!("„{path}“ wurde in der Datei nicht gefunden oder ist keine Zuordnung")
+        })?;
+    if span.flow_map {
+        let inner = text.get(span.start..span.end).unwrap_or("");
+        let close = span.start + inner.rfind('}').unwrap_or(inner.len());
+        let before = text.get(span.start..close).unwrap_or("");
+        let trimmed = before.trim_end();
+        let at = span.start + trimmed.len();
+        let separator = if trimmed.ends_with('{') || trimmed.ends_with(',') {
+            " "
+        } else {
+            ", "
+        };
+        return Ok(format!(
+            "{}{separator}{key}: {value}{}",
+            text.get(..at).unwrap_or(""),
+            text.get(at..).unwrap_or("")
+        ));
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let first_line = text
+        .get(..span.start)
+        .map_or(0, |t| t.matches('\n').count());
+    let last_line = text
+        .get(..span.end.saturating_sub(1).max(span.start))
+        .map_or(0, |t| t.matches('\n').count());
+    let child_indent = lines
+        .get(first_line)
+        .map(|line| line.len() - line.trim_start().len())
+        .ok_or_else(|| format!("„{path}“ ist keine Zuordnung über mehrere Zeilen"))?;
     let mut out = String::new();
     for (index, line) in lines.iter().enumerate() {
         out.push_str(line);
-        if index == last {
+        if index == last_line {
             if !line.ends_with('\n') {
                 out.push('\n');
             }
-            out.push_str(&format!("{}{key}: {value}\n", " ".repeat(indent)));
+            out.push_str(&format!(
+                "{}{key}: {value}   # {note}\n",
+                " ".repeat(child_indent)
+            ));
         }
     }
     Ok(out)
 }
 
-const PENDING_VALUE: &str = "~   # derzeit in Abstimmung";
+/// The comment written after a value that becomes pending, when its line has no comment.
+const PENDING_NOTE: &str = "derzeit in Abstimmung";
+/// The highest programme year amip rolls over into (dates have four-digit years).
+const LAST_YEAR: i32 = 9999;
 
 /// Computes the edited files (relative path → new text) and the list of changes.
 pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>), NewYearError> {
     let mut files: IndexMap<String, String> = IndexMap::new();
     let mut changes = Vec::new();
     let programme = &project.programme;
-    let next = programme.jahr + 1;
+    let next = programme
+        .jahr
+        .checked_add(1)
+        .filter(|next| (1..=LAST_YEAR).contains(next))
+        .ok_or(NewYearError::Year(programme.jahr))?;
     let mut text = project
         .sources
         .get(PROGRAMME_FILE)
         .cloned()
         .unwrap_or_default();
-    let rule = |e: String| NewYearError::Rule(e);
-    text = set_scalar(&text, "jahr", &next.to_string()).map_err(rule)?;
+    let rule = |e: String| NewYearError::Rule(format!("{PROGRAMME_FILE}: {e}"));
+    text = set_scalar(&text, "jahr", &next.to_string(), None).map_err(rule)?;
     changes.push(Change {
         file: PROGRAMME_FILE.into(),
         path: "jahr".into(),
         what: format!("{} → {next}", programme.jahr),
     });
-    if data::locate(&text, "status").is_some() {
-        text = set_scalar(&text, "status", "draft").map_err(rule)?;
+    let keys = value_spans(&text).map_err(rule)?;
+    if keys.contains_key("status") {
+        text = set_scalar(&text, "status", "draft", None).map_err(rule)?;
     } else {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
         text.push_str("status: draft\n");
     }
     changes.push(Change {
@@ -145,9 +333,14 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
         path: "status".into(),
         what: "draft (Entwurf)".into(),
     });
-    if data::locate(&text, "datum").is_some() {
-        text = set_scalar(&text, "datum", "~   # Datum der Unterzeichnung, noch offen")
-            .map_err(rule)?;
+    if keys.contains_key("datum") {
+        text = set_scalar(
+            &text,
+            "datum",
+            "~",
+            Some("Datum der Unterzeichnung, noch offen"),
+        )
+        .map_err(rule)?;
         changes.push(Change {
             file: PROGRAMME_FILE.into(),
             path: "datum".into(),
@@ -167,11 +360,21 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
                     let (file, inner) = project.file_of(&map_path).ok_or_else(|| {
                         NewYearError::Rule(format!("keine Datendatei für „{map_path}“"))
                     })?;
+                    let Some(new_previous) = new_previous else {
+                        // Rolling over again would overwrite the previous year with nothing.
+                        let text = current_text(&files, project, file);
+                        let line = line_of(&text, &join(inner, from_field));
+                        return Err(NewYearError::StillPending {
+                            open: join(&map_path, from_field),
+                            kept: join(&map_path, "vorjahr"),
+                            file: line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}")),
+                        });
+                    };
                     let text = current_text(&files, project, file);
                     let previous_path = join(inner, "vorjahr");
                     let current_path = join(inner, from_field);
-                    let text = set_scalar(&text, &previous_path, &new_previous)
-                        .and_then(|t| set_scalar(&t, &current_path, PENDING_VALUE))
+                    let text = set_scalar(&text, &previous_path, &new_previous, None)
+                        .and_then(|t| set_scalar(&t, &current_path, "~", Some(PENDING_NOTE)))
                         .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
                     files.insert(file.to_string(), text);
                     changes.push(Change {
@@ -211,7 +414,7 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
                         NewYearError::Rule(format!("keine Datendatei für „{series}“"))
                     })?;
                     let text = current_text(&files, project, file);
-                    let text = append_entry(&text, inner, &new_year, PENDING_VALUE)
+                    let text = append_entry(&text, inner, &new_year, "~", PENDING_NOTE)
                         .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
                     files.insert(file.to_string(), text);
                     changes.push(Change {
@@ -248,21 +451,19 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// Maps below `value` that have both fields; returns (path, text of the value to move).
+/// Maps below `value` that have both fields; returns (path, YAML text of the value to move,
+/// or `None` when that value is still pending).
 fn collect_maps(
     value: &Value,
     path: &str,
     previous: &str,
     current: &str,
-    out: &mut Vec<(String, String)>,
+    out: &mut Vec<(String, Option<String>)>,
 ) {
     if let Value::Object(map) = value {
         if let (Some(_), Some(now)) = (map.get(previous), map.get(current)) {
-            let text = match now {
-                Value::Null => "~".to_string(),
-                Value::String(s) => format!("\"{s}\""),
-                other => other.to_string(),
-            };
+            // A JSON string literal is also a valid double-quoted YAML scalar.
+            let text = (!data::is_pending(now)).then(|| now.to_string());
             out.push((path.to_string(), text));
             return;
         }
@@ -342,25 +543,52 @@ mod tests {
     fn scalar_is_replaced_keeping_comment_and_indent() {
         let text = "a:\n  vorjahr: 1   # alt\n  planjahr: 2\n";
         assert_eq!(
-            set_scalar(text, "a.vorjahr", "2").unwrap(),
+            set_scalar(text, "a.vorjahr", "2", Some("neu")).unwrap(),
             "a:\n  vorjahr: 2   # alt\n  planjahr: 2\n"
         );
         assert_eq!(
-            set_scalar(text, "a.planjahr", "~").unwrap(),
-            "a:\n  vorjahr: 1   # alt\n  planjahr: ~\n"
+            set_scalar(text, "a.planjahr", "~", Some("offen")).unwrap(),
+            "a:\n  vorjahr: 1   # alt\n  planjahr: ~   # offen\n"
         );
-        assert!(set_scalar("a: &x 5\n", "a", "1")
+        assert!(set_scalar(text, "a.fehlt", "1", None).is_err());
+        assert!(set_scalar(text, "a", "1", None)
             .unwrap_err()
             .contains("kein einfacher Wert"));
-        assert!(set_scalar(text, "a.fehlt", "1").is_err());
+    }
+
+    #[test]
+    fn a_comment_stays_once_and_in_its_column() {
+        let text = "datum: 2019-12-09          # Datum der Unterzeichnung\n";
+        assert_eq!(
+            set_scalar(text, "datum", "~", Some("noch offen")).unwrap(),
+            "datum: ~                   # Datum der Unterzeichnung\n"
+        );
+    }
+
+    #[test]
+    fn anchors_aliases_and_flow_maps_are_edited_in_place() {
+        let text = "alt: &alt 1\nvk:\n  vorjahr: *alt\n  planjahr: &vk 8581009 # Plan\n";
+        let out = set_scalar(text, "vk.planjahr", "~", None).unwrap();
+        assert!(out.contains("  planjahr: &vk ~       # Plan\n"), "{out}");
+        let out = set_scalar(&out, "vk.vorjahr", "8581009", None).unwrap();
+        assert!(out.contains("  vorjahr: 8581009\n"), "{out}");
+        let flow = "budget: { vorjahr: 1, planjahr: 2 }   # Euro\n";
+        let out = set_scalar(flow, "budget.vorjahr", "2", None).unwrap();
+        let out = set_scalar(&out, "budget.planjahr", "~", Some("offen")).unwrap();
+        assert_eq!(out, "budget: { vorjahr: 2, planjahr: ~ }   # Euro\n");
     }
 
     #[test]
     fn year_series_gets_a_new_entry() {
         let text = "jdw:\n  2018: 6012\n  2019: 5485\n# Ende\nanderes: 1\n";
         assert_eq!(
-            append_entry(text, "jdw", "2020", "~").unwrap(),
-            "jdw:\n  2018: 6012\n  2019: 5485\n  2020: ~\n# Ende\nanderes: 1\n"
+            append_entry(text, "jdw", "2020", "~", "offen").unwrap(),
+            "jdw:\n  2018: 6012\n  2019: 5485\n  2020: ~   # offen\n# Ende\nanderes: 1\n"
+        );
+        let flow = "jdw: {2018: 6012, 2019: 5485}\n";
+        assert_eq!(
+            append_entry(flow, "jdw", "2020", "~", "offen").unwrap(),
+            "jdw: {2018: 6012, 2019: 5485, 2020: ~}\n"
         );
     }
 }

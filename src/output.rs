@@ -1,8 +1,10 @@
 //! Writing safely: a build goes into a staging folder, and `output/` is replaced only when
-//! everything succeeded. A failed build leaves the previous output untouched.
+//! everything succeeded, in one atomic step. A failed build leaves the previous output
+//! untouched; a lock keeps two builds of one project apart; what killed builds leave in
+//! `.amip-tmp/` is removed by the next one.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// Hidden working folder inside the project, on the same file system as `output/`.
@@ -60,45 +62,256 @@ impl Staging {
         fs::write(path, bytes)
     }
 
-    /// Replaces `output` with the staging folder. If the swap fails halfway, the previous
-    /// output is put back.
-    pub fn commit(mut self, output: &Path) -> io::Result<()> {
-        let old = self
-            .dir
-            .with_file_name(format!("previous-{}", std::process::id()));
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
+    /// Replaces `output` with the staging folder in one step: where the file system can swap
+    /// two names atomically (Linux), `output` is at every moment either the old or the new
+    /// output, also when the process is killed; elsewhere the old output is renamed aside
+    /// first and put back if the second rename fails (a leftover is put back by the next
+    /// build, see [`clean_leftovers`]). `output` may be a folder or a regular file.
+    ///
+    /// `Err` means `output` is as it was. `Ok(Some(note))` means the new output is in place but
+    /// the old one could not be removed from `.amip-tmp/` (the note says where).
+    pub fn commit(mut self, output: &Path) -> io::Result<Option<String>> {
+        if fs::symlink_metadata(output).is_err() {
+            fs::rename(&self.dir, output)?;
+            self.committed = true;
+            self.remove_work_dir();
+            return Ok(None);
         }
-        let had_output = output.exists();
-        if had_output {
-            fs::rename(output, &old)?;
-        }
-        if let Err(err) = fs::rename(&self.dir, output) {
-            if had_output {
-                // Put the previous output back; report the original error.
-                let _ = fs::rename(&old, output);
+        let old = match swap(&self.dir, output)? {
+            // The staging folder's name now holds the old output.
+            true => self.dir.clone(),
+            false => {
+                let old = self.aside_name();
+                remove_any(&old)?;
+                fs::rename(output, &old)?;
+                if let Err(err) = fs::rename(&self.dir, output) {
+                    // Put the previous output back; report the original error.
+                    let _ = fs::rename(&old, output);
+                    return Err(err);
+                }
+                old
             }
-            return Err(err);
-        }
+        };
         self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&old)?;
+        let note = remove_any(&old).err().map(|err| {
+            format!(
+                "Die neue Ausgabe steht in output/. Die bisherige Ausgabe konnte nicht entfernt werden und liegt noch in {}: {err}. Der nächste Build versucht es erneut.",
+                old.display()
+            )
+        });
+        if note.is_none() {
+            self.remove_work_dir();
         }
+        Ok(note)
+    }
+
+    /// Where the fallback of [`Staging::commit`] moves the old output.
+    fn aside_name(&self) -> PathBuf {
+        self.dir
+            .with_file_name(format!("previous-{}", std::process::id()))
+    }
+
+    fn remove_work_dir(&self) {
         if let Some(work) = self.dir.parent() {
             // Only removes the work folder when nothing else is in it.
             let _ = fs::remove_dir(work);
         }
-        Ok(())
     }
+}
+
+/// Removes a file or a folder tree; a missing path is fine.
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Swaps the names `a` and `b` atomically. `Ok(false)` when the system cannot (then nothing
+/// happened); `Err` when it refused (then nothing happened either).
+#[cfg(target_os = "linux")]
+fn swap(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Name of the lock file inside [`WORK_DIR`].
+const LOCK_FILE: &str = "lock";
+
+/// Held while a process writes `output/`: a second `amip build` (or `amip serve`'s rebuild)
+/// in the same project waits until the first is done. Released (and the lock file removed)
+/// when dropped; the operating system releases it when the process dies, however it dies.
+#[derive(Debug)]
+pub struct ProjectLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl ProjectLock {
+    /// Takes the project's lock; while another process holds it, calls `waiting` once with a
+    /// German message naming that process and waits.
+    pub fn acquire(root: &Path, waiting: impl FnOnce(&str)) -> io::Result<Self> {
+        let work = root.join(WORK_DIR);
+        let path = work.join(LOCK_FILE);
+        let mut waiting = Some(waiting);
+        loop {
+            fs::create_dir_all(&work)?;
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    if let Some(waiting) = waiting.take() {
+                        let holder = fs::read_to_string(&path).unwrap_or_default();
+                        let holder = holder.trim();
+                        let who = if holder.is_empty() {
+                            "Ein anderer amip-Prozess".to_string()
+                        } else {
+                            format!("Ein anderer amip-Prozess (PID {holder})")
+                        };
+                        waiting(&format!(
+                            "{who} schreibt gerade output/ in diesem Projekt; amip wartet, bis er fertig ist …"
+                        ));
+                    }
+                    file.lock()?;
+                }
+                Err(fs::TryLockError::Error(err)) => return Err(err),
+            }
+            // The holder before may have removed the file while we waited: then this lock
+            // guards nothing, and another process may hold the new file's. Try again.
+            if same_file(&file, &path) {
+                file.set_len(0)?;
+                (&file).write_all(std::process::id().to_string().as_bytes())?;
+                return Ok(Self { file, path });
+            }
+        }
+    }
+}
+
+impl Drop for ProjectLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so a waiting process notices (see `acquire`).
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+        if let Some(work) = self.path.parent() {
+            let _ = fs::remove_dir(work);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::File, path: &Path) -> bool {
+    // The lock file is never removed there.
+    path.exists()
+}
+
+/// Cleans `.amip-tmp/` of what processes that died left behind (a killed build leaves its
+/// staging folder, `build-PID`): removed, except that an old output moved aside
+/// (`previous-PID`) goes back to `output` when `output` is missing. Folders of processes
+/// that still run are left alone. Call it holding the [`ProjectLock`]. Returns notes about
+/// what could not be removed.
+pub fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
+    let work = root.join(WORK_DIR);
+    let Ok(entries) = fs::read_dir(&work) else {
+        return Vec::new();
+    };
+    let mut names: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    names.sort();
+    let mut notes = Vec::new();
+    for name in names {
+        let name = name.to_string_lossy().into_owned();
+        let Some(pid) = name
+            .rsplit_once('-')
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let path = work.join(&name);
+        if name.starts_with("previous-")
+            && fs::symlink_metadata(output).is_err()
+            && fs::rename(&path, output).is_ok()
+        {
+            continue;
+        }
+        if let Err(err) = remove_any(&path) {
+            notes.push(format!(
+                "Der Rest eines abgebrochenen Builds in {} kann nicht entfernt werden: {err}",
+                path.display()
+            ));
+        }
+    }
+    notes
+}
+
+/// Whether a process with this id runs (on systems without a way to ask: assumed yes, so
+/// nothing of a running process is ever removed).
+#[cfg(unix)]
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+pub fn process_alive(_: u32) -> bool {
+    true
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
-            if let Some(work) = self.dir.parent() {
-                let _ = fs::remove_dir(work);
-            }
+            self.remove_work_dir();
         }
     }
 }

@@ -154,7 +154,12 @@ fn cell(
                     column.format.unwrap_or(ValueFormat::Dezimal1).number(value),
                     row_path,
                 )?,
-                None => String::new(),
+                None => {
+                    return Err(DataError::Shape(format!(
+                        "Spalte „{}“, Zeile „{row_path}“: der Anteil ist nicht bestimmt, denn die Basis „{}“ ist 0",
+                        column.titel, share.basis
+                    )))
+                }
             },
             _ => missing(&[
                 field(row, row_path, &share.feld).ok(),

@@ -274,6 +274,7 @@ pub fn compile(
 pub struct TypstRun {
     child: Option<std::process::Child>,
     path: String,
+    packages: std::path::PathBuf,
 }
 
 /// Starts `typst compile` like [`compile`] and returns at once, so other work can go on
@@ -285,7 +286,31 @@ pub fn spawn_compile(
     timestamp: i64,
     font_dir: &str,
 ) -> Result<TypstRun, TypstError> {
-    let child = Command::new(typst)
+    // Confinement: packages only from an empty folder inside the build folder (no
+    // `@local/…` from the user's home, no cached `@preview/…`), and downloads fail at once
+    // through an unreachable proxy, so only the project's own files are reachable.
+    let packages = dir.join(PACKAGE_DIR);
+    std::fs::create_dir_all(&packages).map_err(|source| TypstError::Start {
+        path: packages.display().to_string(),
+        source,
+    })?;
+    let mut command = Command::new(typst);
+    for (name, _) in std::env::vars_os() {
+        let upper = name.to_string_lossy().to_ascii_uppercase();
+        if upper.starts_with("TYPST_") || upper.ends_with("_PROXY") {
+            command.env_remove(&name);
+        }
+    }
+    for proxy in [
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "ALL_PROXY",
+    ] {
+        command.env(proxy, NO_NETWORK_PROXY);
+    }
+    let child = command
         .current_dir(dir)
         .arg("compile")
         .arg("main.typ")
@@ -296,6 +321,8 @@ pub fn spawn_compile(
         .args(["--creation-timestamp", &timestamp.to_string()])
         .args(["--pdf-standard", "ua-1,a-2a"])
         .args(["--diagnostic-format", "short"])
+        .args(["--package-path", PACKAGE_DIR])
+        .args(["--package-cache-path", PACKAGE_DIR])
         .env_remove("SOURCE_DATE_EPOCH")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -308,8 +335,14 @@ pub fn spawn_compile(
     Ok(TypstRun {
         child: Some(child),
         path: typst.display().to_string(),
+        packages,
     })
 }
+
+/// The empty package folder typst is given, inside the folder it runs in (removed after).
+pub const PACKAGE_DIR: &str = ".typst-pakete";
+/// A proxy nobody listens on: typst's package downloads fail at once instead of reaching out.
+const NO_NETWORK_PROXY: &str = "http://127.0.0.1:9";
 
 impl TypstRun {
     /// Waits for typst; `Ok(Err(diagnostics))` when it reported errors.
@@ -317,12 +350,12 @@ impl TypstRun {
         let Some(child) = self.child.take() else {
             return Ok(Ok(()));
         };
-        let result = child
-            .wait_with_output()
-            .map_err(|source| TypstError::Start {
-                path: self.path.clone(),
-                source,
-            })?;
+        let result = child.wait_with_output();
+        let _ = std::fs::remove_dir_all(&self.packages);
+        let result = result.map_err(|source| TypstError::Start {
+            path: self.path.clone(),
+            source,
+        })?;
         if result.status.success() {
             Ok(Ok(()))
         } else {
@@ -338,7 +371,78 @@ impl Drop for TypstRun {
             let _ = child.kill();
             let _ = child.wait();
         }
+        let _ = std::fs::remove_dir_all(&self.packages);
     }
+}
+
+/// typst's English message in German; messages amip does not know are quoted as they are.
+pub fn translate_message(message: &str) -> String {
+    let quoted = |text: &str| {
+        text.trim_matches(|c| c == '`' || c == '"' || c == '<' || c == '>')
+            .to_string()
+    };
+    if let Some(rest) = message.split("the text ").nth(1) {
+        if let Some((text, _)) = rest.split_once(" could not be displayed") {
+            let text = quoted(text);
+            let codes: Vec<String> = text
+                .chars()
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
+            return format!(
+                "das Zeichen „{text}“ ({}) kann im PDF nicht dargestellt werden; die Schrift enthält es nicht. Ersetzen Sie es durch Text.",
+                codes.join(", ")
+            );
+        }
+    }
+    if message.contains("maximum show rule depth exceeded")
+        || message.contains("maximum layout depth exceeded")
+        || message.contains("maximum function call depth exceeded")
+    {
+        return "der Text ist zu tief verschachtelt (Zitate, Listen oder Hervorhebungen ineinander). Verringern Sie die Verschachtelung.".into();
+    }
+    if let Some(rest) = message.strip_prefix("label ") {
+        if let Some((label, _)) = rest.split_once(" does not exist") {
+            return format!(
+                "ein Link oder Verweis zeigt auf den Anker „{}“, den es im PDF nicht gibt.",
+                quoted(label)
+            );
+        }
+    }
+    if let Some(name) = message.strip_prefix("unknown variable: ") {
+        return format!("unbekannter Name „{name}“ (Tippfehler in der Vorlage?).");
+    }
+    if let Some(rest) = message.strip_prefix("file not found") {
+        return format!(
+            "eine Datei fehlt{}.",
+            rest.replace("searched at", "gesucht unter")
+        );
+    }
+    format!("typst meldet (nicht übersetzt): „{message}“")
+}
+
+/// The 1-based line of `source` (a chapter) that shares the most words with `typst_line`
+/// (a line of the generated Typst document), to point a typst error at the author's text.
+pub fn matching_line(typst_line: &str, source: &str) -> Option<usize> {
+    fn words(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 3)
+            .collect()
+    }
+    let wanted = words(typst_line);
+    if wanted.is_empty() {
+        return None;
+    }
+    source
+        .lines()
+        .enumerate()
+        .map(|(index, line)| {
+            let have = words(line);
+            (wanted.iter().filter(|w| have.contains(w)).count(), index)
+        })
+        .filter(|(shared, _)| *shared > 0)
+        // The most shared words; on a tie the earliest line.
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, index)| index + 1)
 }
 
 #[cfg(test)]
@@ -357,6 +461,28 @@ mod tests {
         assert_eq!(diagnostics[0].message, "unknown variable: x");
         assert_eq!(diagnostics[1].file, "");
         assert_eq!(diagnostics[1].message, "failed to load file");
+    }
+
+    #[test]
+    fn typst_messages_are_german() {
+        let glyph = translate_message(
+            "PDF/A-2a, PDF/UA-1 error: the text `\"中\"` could not be displayed with font `\"DejaVu Sans\"`",
+        );
+        assert!(glyph.contains("„中“ (U+4E2D)"), "{glyph}");
+        assert!(translate_message("maximum show rule depth exceeded").contains("verschachtelt"));
+        let label = translate_message("label `<oben>` does not exist in the document");
+        assert!(label.contains("„oben“"), "{label}");
+        assert_eq!(
+            translate_message("unknown variable: outlinee"),
+            "unbekannter Name „outlinee“ (Tippfehler in der Vorlage?)."
+        );
+    }
+
+    #[test]
+    fn a_typst_line_finds_its_chapter_line() {
+        let source = "# Titel\n\nErster Absatz mit Wörtern.\n\nZweiter Absatz hier.\n";
+        assert_eq!(matching_line("Zweiter Absatz hier\\.", source), Some(5));
+        assert_eq!(matching_line("#x", source), None);
     }
 
     #[test]

@@ -4,12 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{amip, describe, example_copy, repo, require_browser_tools, require_typst};
+use common::{
+    amip, describe, example_copy, files_below, repo, require_browser_tools, require_typst,
+};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 
@@ -143,25 +144,6 @@ fn a_chart_without_alt_text_is_named_before_typst_runs() {
         "{stderr}"
     );
     assert!(stderr.contains("data/abbildungen.yaml"), "{stderr}");
-}
-
-fn files_below(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
 }
 
 #[test]

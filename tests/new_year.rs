@@ -92,3 +92,121 @@ fn new_year_refuses_a_folder_in_use_and_works_in_place() {
     let build = amip(project.path(), &["build", "--html"]);
     assert!(build.status.success(), "{}", describe(&build));
 }
+
+/// A project written in every form the README recommends: an anchor on a value that moves,
+/// an alias to it, a flow map, a flow year series, comments on the changed lines.
+fn recommended_forms() -> tempfile::TempDir {
+    let project = common::fixture_copy("klein");
+    fs::write(
+        project.path().join("data/programm.yaml"),
+        "jobcenter: Jobcenter Kleinstadt\ntitel: Arbeitsmarktprogramm\njahr: 2026\n\
+         datum: 2025-10-01          # Datum der Unterzeichnung (auch Datum des PDF)\n\
+         status: final\nfortschreibung:\n  - daten: budget\n    vorjahr: planjahr\n  - jahresreihe: elb.jdw\n",
+    )
+    .unwrap();
+    fs::write(
+        project.path().join("data/budget.yaml"),
+        "beispielwerte: true\nverwaltungskosten:\n  vorjahr: 9069867\n  planjahr: &vk 8581009   # Schätzung\n\
+         eingliederung: { vorjahr: 7129465, planjahr: 7053067 }\nvk_kopie: *vk\n",
+    )
+    .unwrap();
+    fs::write(
+        project.path().join("data/elb.yaml"),
+        "beispielwerte: true\njdw: {2024: 6012, 2025: 5485}\n",
+    )
+    .unwrap();
+    project
+}
+
+#[test]
+fn new_year_takes_anchors_aliases_flow_maps_and_keeps_each_comment_once() {
+    let project = recommended_forms();
+    let output = amip(project.path(), &["new-year", "--hier"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let programme = fs::read_to_string(project.path().join("data/programm.yaml")).unwrap();
+    assert!(programme.contains("jahr: 2027\n"), "{programme}");
+    assert!(
+        programme.contains(
+            "datum: ~                   # Datum der Unterzeichnung (auch Datum des PDF)\n"
+        ),
+        "{programme}"
+    );
+    assert_eq!(programme.matches('#').count(), 1, "{programme}");
+    let budget = fs::read_to_string(project.path().join("data/budget.yaml")).unwrap();
+    assert!(budget.contains("  vorjahr: 8581009\n"), "{budget}");
+    assert!(
+        budget.contains("  planjahr: &vk ~         # Schätzung\n"),
+        "{budget}"
+    );
+    assert!(
+        budget.contains("eingliederung: { vorjahr: 7053067, planjahr: ~ }\n"),
+        "{budget}"
+    );
+    assert!(
+        budget.contains("vk_kopie: *vk\n"),
+        "the alias stays: {budget}"
+    );
+    let elb = fs::read_to_string(project.path().join("data/elb.yaml")).unwrap();
+    assert_eq!(
+        elb,
+        "beispielwerte: true\njdw: {2024: 6012, 2025: 5485, 2026: ~}\n"
+    );
+    let check = amip(project.path(), &["check", "--final"]);
+    let text = String::from_utf8_lossy(&check.stderr);
+    for open in [
+        "budget.verwaltungskosten.planjahr",
+        "budget.eingliederung.planjahr",
+        "elb.jdw.2026",
+    ] {
+        assert!(text.contains(open), "{open} listed:\n{text}");
+    }
+}
+
+#[test]
+fn a_second_rollover_loses_no_value() {
+    let project = recommended_forms();
+    let first = amip(project.path(), &["new-year", "--hier"]);
+    assert!(first.status.success(), "{}", describe(&first));
+    let before = fs::read_to_string(project.path().join("data/budget.yaml")).unwrap();
+    let second = amip(project.path(), &["new-year", "--hier"]);
+    assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
+    let text = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        text.contains("data/budget.yaml:4: „budget.verwaltungskosten.planjahr“ ist noch offen"),
+        "{text}"
+    );
+    assert!(text.contains("es wurde nichts geändert"), "{text}");
+    assert_eq!(
+        fs::read_to_string(project.path().join("data/budget.yaml")).unwrap(),
+        before,
+        "the previous year's value is still there"
+    );
+    assert!(
+        fs::read_to_string(project.path().join("data/programm.yaml"))
+            .unwrap()
+            .contains("jahr: 2027\n")
+    );
+}
+
+#[test]
+fn a_year_that_would_overflow_is_an_error() {
+    for year in ["2147483647", "9999"] {
+        let project = common::fixture_copy("klein");
+        let path = project.path().join("data/programm.yaml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("jahr: 2026", &format!("jahr: {year}"))).unwrap();
+        let output = amip(project.path(), &["new-year", "--hier"]);
+        assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            message.contains(&format!(
+                "Das Programmjahr {year} in data/programm.yaml kann nicht fortgeschrieben werden"
+            )),
+            "{message}"
+        );
+        assert!(!message.contains("panicked"), "{message}");
+        assert!(fs::read_to_string(&path)
+            .unwrap()
+            .contains(&format!("jahr: {year}")));
+    }
+}

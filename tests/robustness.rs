@@ -511,7 +511,15 @@ fn a_typst_failure_is_reported_and_keeps_output() {
         err.contains("Der PDF-Satz mit typst ist fehlgeschlagen"),
         "{err}"
     );
-    assert!(err.contains("main.typ:"), "{err}");
+    // In German, naming the project's template, never a line of the generated main.typ.
+    assert!(err.contains("unbekannter Name „outlinee“"), "{err}");
+    assert!(err.contains("templates/typst/main.typ"), "{err}");
+    assert!(!err.contains("output/typst/main.typ"), "{err}");
+    assert_eq!(fs::read(&pdf).unwrap(), before);
+    // check finds the same error, with typst, and writes nothing.
+    let check = amip(project.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", describe(&check));
+    assert!(stderr(&check).contains("unbekannter Name „outlinee“"));
     assert_eq!(fs::read(&pdf).unwrap(), before);
 }
 

@@ -526,3 +526,40 @@ fn serve_reloads_and_shows_the_overlay_in_a_real_browser() {
     );
     server.interrupt();
 }
+
+#[test]
+fn serve_checks_the_host_header_on_every_address() {
+    let project = example_copy();
+    let server = Server::start(
+        project.path(),
+        &[
+            "--no-pdf",
+            "--bind",
+            "0.0.0.0",
+            "--host",
+            "vorschau.jobcenter.example",
+        ],
+        &[],
+    );
+    let port = server.port;
+    let refused = request(port, "/", "evil.example");
+    assert_eq!(refused.status, 403, "{}", refused.head);
+    assert!(refused.head.contains("text/plain"), "{}", refused.head);
+    assert!(
+        refused.text().contains("Zugriff verweigert") && refused.text().contains("--host NAME"),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        !refused.text().contains("Elbe-Elster"),
+        "nothing of the site"
+    );
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("vorschau.jobcenter.example:{port}"),
+    ] {
+        let response = request(port, "/", &host);
+        assert_eq!(response.status, 200, "{host}: {}", response.head);
+    }
+}

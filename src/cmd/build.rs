@@ -72,7 +72,7 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(err) => {
-            eprintln!("Fehler: {err}");
+            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             eprintln!("Es wurde nichts geschrieben; output/ ist unverändert.");
             ExitCode::FAILURE
         }

@@ -33,7 +33,8 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
 }
 
 fn resolve(arg: &str, project: &Path) -> Result<Side, ()> {
-    source::resolve(arg, project).map_err(|err| eprintln!("Fehler: {err}"))
+    source::resolve(arg, project)
+        .map_err(|err| eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string())))
 }
 
 fn load(side: &Side, which: &str) -> Result<Snapshot, ()> {
@@ -44,7 +45,10 @@ fn load(side: &Side, which: &str) -> Result<Snapshot, ()> {
         }
     }
     Snapshot::load(&side.root, side.label.clone()).map_err(|findings| {
-        eprintln!("Die {which} Fassung ({}) enthält Fehler:", side.label);
+        eprintln!(
+            "Die {which} Fassung ({}) enthält Fehler:",
+            amip::controls::escaped(&side.label)
+        );
         super::print_findings(&findings);
     })
 }
@@ -68,7 +72,10 @@ fn compare_sides(project: &Path, args: &Args) -> Result<bool, ()> {
             project
         };
         match html::write(root, &comparison) {
-            Ok(path) => println!("Seite: {}", path.display()),
+            Ok(path) => println!(
+                "Seite: {}",
+                amip::controls::escaped(&path.display().to_string())
+            ),
             Err(err) => {
                 eprintln!(
                     "Fehler: {}/index.html kann nicht geschrieben werden: {err}",

@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> ExitCode {
     let files = match scaffold(&args.dir, &options) {
         Ok(files) => files,
         Err(err) => {
-            eprintln!("Fehler: {err}");
+            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             return ExitCode::FAILURE;
         }
     };
@@ -81,7 +81,7 @@ fn build_site(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(err) => {
-            eprintln!("Fehler: {err}");
+            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             ExitCode::FAILURE
         }
     }

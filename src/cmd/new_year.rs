@@ -40,7 +40,12 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
                 folder.display()
             );
             for change in &changes {
-                println!("  {}: {} – {}", change.file, change.path, change.what);
+                println!(
+                    "  {}: {} – {}",
+                    amip::controls::escaped(&change.file),
+                    amip::controls::escaped(&change.path),
+                    amip::controls::escaped(&change.what)
+                );
             }
             println!(
                 "Offene Werte listet: amip --project {} check --final",
@@ -49,7 +54,7 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("Fehler: {err}");
+            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -34,6 +34,9 @@ pub struct Args {
     /// Kein PDF im Hintergrund erstellen
     #[arg(long)]
     no_pdf: bool,
+    /// Einen weiteren Rechnernamen zulassen, unter dem die Vorschau aufgerufen wird (mehrfach möglich)
+    #[arg(long = "host", value_name = "NAME")]
+    hosts: Vec<String>,
 }
 
 /// Runs the preview until Ctrl-C.
@@ -46,6 +49,7 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
         bind: args.bind,
         port: args.port,
         pdf: !args.no_pdf,
+        hosts: args.hosts.clone(),
     };
     let open = args.open;
     let report = Arc::new(move |event: ServeEvent| print_event(event, open));
@@ -55,7 +59,7 @@ pub fn run(project: &Path, args: &Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("Fehler: {err}");
+            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             if matches!(err, amip::serve::ServeError::PortInUse { .. }) {
                 eprintln!(
                     "Wählen Sie mit --port einen anderen Port, z. B. --port {}, oder mit --port 0 einen freien.",
@@ -95,7 +99,10 @@ fn print_event(event: ServeEvent, open: bool) {
             let what = if trigger.is_empty() {
                 "Website erstellt".to_string()
             } else {
-                format!("{} geändert – Website neu erstellt", trigger.join(", "))
+                format!(
+                    "{} geändert – Website neu erstellt",
+                    amip::controls::escaped(&trigger.join(", "))
+                )
             };
             let files = match (changed, removed) {
                 (0, 0) => "keine Datei geändert".to_string(),
@@ -119,7 +126,10 @@ fn print_event(event: ServeEvent, open: bool) {
         }
         ServeEvent::Failed { trigger, findings } => {
             if !trigger.is_empty() {
-                eprintln!("{} geändert – Fehler beim Erstellen:", trigger.join(", "));
+                eprintln!(
+                    "{} geändert – Fehler beim Erstellen:",
+                    amip::controls::escaped(&trigger.join(", "))
+                );
             }
             super::print_findings(&findings);
             eprintln!("Die Vorschau zeigt weiter den letzten fehlerfreien Stand.");
@@ -133,7 +143,10 @@ fn print_event(event: ServeEvent, open: bool) {
             eprintln!("Zum Herunterladen bleibt das letzte fehlerfreie PDF.");
         }
         ServeEvent::PdfUnavailable { message } => {
-            eprintln!("Das PDF wird in der Vorschau nicht erstellt: {message}");
+            eprintln!(
+                "Das PDF wird in der Vorschau nicht erstellt: {}",
+                amip::controls::escaped(&message)
+            );
             eprintln!("Die Website-Vorschau funktioniert trotzdem.");
         }
         ServeEvent::WatchError { message } => {

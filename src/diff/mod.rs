@@ -123,7 +123,7 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Compares two prepared versions.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Comparison {
-    Comparison {
+    let mut comparison = Comparison {
         old_label: old.label.clone(),
         new_label: new.label.clone(),
         old_title: old.project.programme.full_title(),
@@ -132,6 +132,69 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Comparison {
         chapters: text::compare(old, new),
         tables: objects::compare_tables(&old.prepared.tables, &new.prepared.tables),
         charts: objects::compare_charts(&old.prepared.charts, &new.prepared.charts),
+    };
+    escape_controls(&mut comparison);
+    comparison
+}
+
+/// Shows control characters in every text of the comparison escaped, for the terminal and
+/// the page alike: a value such as `\e]0;…\a\e[2J` must not retitle or clear a reviewer's
+/// terminal (see [`crate::controls`]).
+fn escape_controls(comparison: &mut Comparison) {
+    use crate::controls::escape_in_place as clean;
+    use text::HeadingChange;
+    for text in [
+        &mut comparison.old_label,
+        &mut comparison.new_label,
+        &mut comparison.old_title,
+        &mut comparison.new_title,
+    ] {
+        clean(text);
+    }
+    for figure in &mut comparison.figures {
+        clean(&mut figure.path);
+        for text in [
+            &mut figure.label,
+            &mut figure.old,
+            &mut figure.new,
+            &mut figure.delta,
+            &mut figure.delta_percent,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(text);
+        }
+    }
+    for chapter in &mut comparison.chapters {
+        clean(&mut chapter.file);
+        clean(&mut chapter.title);
+        if let Some(file) = chapter.old_file.as_mut() {
+            clean(file);
+        }
+        for heading in &mut chapter.headings {
+            match heading {
+                HeadingChange::Added(text)
+                | HeadingChange::Removed(text)
+                | HeadingChange::Level { text, .. } => clean(text),
+                HeadingChange::Changed { old, new } => {
+                    clean(old);
+                    clean(new);
+                }
+            }
+        }
+        for block in &mut chapter.blocks {
+            for segment in &mut block.segments {
+                clean(&mut segment.text);
+            }
+        }
+    }
+    for object in comparison.tables.iter_mut().chain(&mut comparison.charts) {
+        clean(&mut object.id);
+        clean(&mut object.caption);
+        for detail in &mut object.details {
+            clean(detail);
+        }
     }
 }
 

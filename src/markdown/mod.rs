@@ -10,7 +10,9 @@
 //!
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
+pub mod anchors;
 pub mod html;
+mod places;
 pub mod typst;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +23,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use crate::diagnostic::{Finding, Findings};
 use crate::expand::{Expanded, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
 use crate::model::{slugify, Chapter};
+use anchors::{unique_id, UsedIds};
+use places::SourceMap;
 
 /// One item of a parsed chapter.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,8 +214,9 @@ pub fn parse_with_images(
 ) -> Result<(Vec<ChapterDoc>, Numbering), Findings> {
     let mut findings = Findings::default();
     let mut numbering = Numbering::default();
-    let mut used_ids = UsedIds::default();
+    let mut used_ids = UsedIds::with_reserved();
     let mut docs = Vec::new();
+    let mut all_spots = Vec::new();
     let mut chapter_number = 0usize;
     for (doc_index, item) in expanded.iter().enumerate() {
         let Some(chapter) = chapters.get(item.chapter) else {
@@ -222,7 +227,7 @@ pub fn parse_with_images(
             chapter_number += 1;
         }
         let number = numbered.then_some(chapter_number);
-        let doc = parse_chapter(
+        let (doc, chapter_spots) = parse_chapter(
             chapter,
             &item.markdown,
             doc_index,
@@ -231,61 +236,59 @@ pub fn parse_with_images(
             &mut used_ids,
             &mut findings,
         );
-        for node in &doc.nodes {
-            if let Node::Placed(kind, id) = node {
-                let map = match kind {
-                    Placed::Table => &mut numbering.tables,
-                    Placed::Figure => &mut numbering.figures,
-                };
-                if map.contains_key(id) {
-                    findings.push(
-                        Finding::error(format!(
-                            "{} „{id}“ ist mehrfach eingefügt; jede Tabelle und Abbildung steht nur an einer Stelle.",
-                            if *kind == Placed::Table { "Die Tabelle" } else { "Die Abbildung" }
-                        ))
-                        .in_file(&chapter.file),
-                    );
-                } else {
-                    let number = map.len() + 1;
-                    map.insert(
-                        id.clone(),
-                        Place {
-                            number,
-                            chapter: doc_index,
-                        },
-                    );
-                }
+        for (kind, id, spot) in &chapter_spots.placements {
+            let map = match kind {
+                Placed::Table => &mut numbering.tables,
+                Placed::Figure => &mut numbering.figures,
+            };
+            if map.contains_key(id) {
+                findings.push(error_at(chapter, *spot, format!(
+                    "{} „{id}“ ist mehrfach eingefügt; jede Tabelle und Abbildung steht nur an einer Stelle.",
+                    if *kind == Placed::Table { "Die Tabelle" } else { "Die Abbildung" }
+                )));
+            } else {
+                let number = map.len() + 1;
+                map.insert(
+                    id.clone(),
+                    Place {
+                        number,
+                        chapter: doc_index,
+                    },
+                );
             }
         }
         for heading in &doc.headings {
             numbering.anchors.insert(heading.id.clone(), doc_index);
         }
         docs.push(doc);
+        all_spots.push((chapter, chapter_spots));
     }
-    for (doc, item) in docs.iter().zip(expanded) {
-        for node in &doc.nodes {
-            if let Node::Reference(kind, id) = node {
-                if numbering.get(*kind, id).is_none() {
-                    let file = chapters
-                        .get(item.chapter)
-                        .map(|c| c.file.clone())
-                        .unwrap_or_default();
-                    findings.push(
-                        Finding::error(format!(
+    for (chapter, spots) in &all_spots {
+        for (url, spot) in &spots.links {
+            if let Some(problem) = link_problem(url, &numbering.anchors) {
+                findings.push(error_at(chapter, *spot, problem));
+            }
+        }
+        for (kind, id, spot) in &spots.references {
+            if numbering.get(*kind, id).is_none() {
+                findings.push(
+                    error_at(
+                        chapter,
+                        *spot,
+                        format!(
                             "Verweis auf {} „{id}“, die nirgends eingefügt ist.",
                             if *kind == Placed::Table {
                                 "die Tabelle"
                             } else {
                                 "die Abbildung"
                             }
-                        ))
-                        .in_file(file)
-                        .with_help(format!(
-                            "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
-                            kind.keyword()
-                        )),
-                    );
-                }
+                        ),
+                    )
+                    .with_help(format!(
+                        "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
+                        kind.keyword()
+                    )),
+                );
             }
         }
     }
@@ -294,6 +297,27 @@ pub fn parse_with_images(
     } else {
         Ok((docs, numbering))
     }
+}
+
+/// Deepest nesting of Markdown elements a chapter may have (lists in lists, quotes in
+/// quotes, emphasis in emphasis). The one limit for every stage: both writers may rely on it.
+pub const MAX_NESTING: usize = 32;
+
+/// The deepest nesting of elements in `events`.
+pub fn nesting_depth(events: &[Event<'_>]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for event in events {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Parses one chapter; `number` is its chapter number when numbered.
@@ -305,16 +329,49 @@ fn parse_chapter(
     images: &BTreeSet<String>,
     used_ids: &mut UsedIds,
     findings: &mut Findings,
-) -> ChapterDoc {
-    let events: Vec<Event<'static>> = Parser::new_ext(markdown, options())
-        .map(Event::into_static)
-        .collect();
+) -> (ChapterDoc, Spots) {
+    let (events, ranges): (Vec<Event<'static>>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .map(|(event, range)| (event.into_static(), range))
+            .unzip();
+    let places = SourceMap::new(chapter, markdown);
+    // The range of the event at `index - 1` (the one just taken).
+    let here = |index: usize| {
+        index
+            .checked_sub(1)
+            .and_then(|i| ranges.get(i))
+            .cloned()
+            .unwrap_or(0..0)
+    };
+    if nesting_depth(&events) > MAX_NESTING {
+        findings.push(
+            Finding::error(format!(
+                "{}: der Text ist tiefer als {MAX_NESTING} Ebenen verschachtelt (Listen in Listen, Zitate in Zitaten, Hervorhebungen in Hervorhebungen).",
+                chapter.file
+            ))
+            .in_file(&chapter.file)
+            .with_help("Gliedern Sie den Text flacher: Überschriften statt immer tieferer Listen."),
+        );
+        let doc = ChapterDoc {
+            chapter: doc_index,
+            stem: chapter.stem.clone(),
+            numbered: number.is_some(),
+            headings: Vec::new(),
+            nodes: Vec::new(),
+        };
+        return (doc, Spots::default());
+    }
+    // Renaming footnote labels keeps one event per event, so `ranges` stays aligned.
+    let events = anchors::namespace_footnotes(events, used_ids);
     let mut nodes = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut counters = [0usize; 6];
     let mut quotes = QuoteState::default();
     let mut index = 0;
     let mut in_code = false;
+    let mut spots = Spots::default();
+    let (mut quote_depth, mut list_depth) = (0usize, 0usize);
 
     if let Some(title) = &chapter.front.titel {
         // The title comes from front matter: write the level-1 heading here.
@@ -341,6 +398,48 @@ fn parse_chapter(
 
     while let Some(event) = events.get(index) {
         index += 1;
+        // Deep nesting makes typst give up (and helps no reader): one finding per deep run.
+        let deeper = match event {
+            Event::Start(Tag::BlockQuote(_)) => {
+                quote_depth += 1;
+                (quote_depth == MAX_QUOTE_DEPTH + 1).then_some((
+                    "Zitate",
+                    MAX_QUOTE_DEPTH,
+                    " (> > …)",
+                    "meist genügt eine Ebene",
+                ))
+            }
+            Event::Start(Tag::List(_)) => {
+                list_depth += 1;
+                (list_depth == MAX_LIST_DEPTH + 1).then_some((
+                    "Listen",
+                    MAX_LIST_DEPTH,
+                    "",
+                    "gliedern Sie tiefere Ebenen als eigene Abschnitte",
+                ))
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                quote_depth = quote_depth.saturating_sub(1);
+                None
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                None
+            }
+            _ => None,
+        };
+        if let Some((what, limit, example, advice)) = deeper {
+            findings.push(
+                places
+                    .error(
+                        format!("{what} sind hier mehr als {limit}-fach ineinander verschachtelt{example}."),
+                        here(index),
+                    )
+                    .with_help(format!(
+                        "Verschachteln Sie {what} höchstens {limit}-fach; {advice}."
+                    )),
+            );
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -348,6 +447,7 @@ fn parse_chapter(
                 classes,
                 attrs,
             }) => {
+                let at = here(index);
                 let level_number = heading_level(*level);
                 // Collect the heading's inline events up to its end.
                 let mut inner = Vec::new();
@@ -356,37 +456,35 @@ fn parse_chapter(
                     if matches!(next, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
+                    if let Event::Start(Tag::Link { dest_url, .. }) = next {
+                        spots
+                            .links
+                            .push((dest_url.to_string(), places.place(here(index))));
+                    }
                     inner.push(next.clone());
                 }
                 let text = plain_text(&inner);
                 if level_number == 1 && !headings.is_empty() {
                     findings.push(
-                        Finding::error(format!(
-                            "{}: mehr als eine Überschrift der Ebene 1 („# {text}“); jedes Kapitel hat genau einen Titel, Abschnitte beginnen mit ##.",
-                            chapter.file
-                        ))
-                        .in_file(&chapter.file),
+                        places.error(format!(
+                            "mehr als eine Überschrift der Ebene 1 („# {text}“); jedes Kapitel hat genau einen Titel, Abschnitte beginnen mit ##."
+                        ), at.clone()),
                     );
                 }
                 if headings.is_empty() && level_number != 1 {
-                    findings.push(
-                        Finding::error(format!(
-                            "{}: das Kapitel beginnt nicht mit einer Überschrift der Ebene 1 (# Titel).",
-                            chapter.file
-                        ))
-                        .in_file(&chapter.file),
-                    );
+                    findings.push(places.error(
+                        "das Kapitel beginnt nicht mit einer Überschrift der Ebene 1 (# Titel).",
+                        at.clone(),
+                    ));
                 }
                 if let Some(previous) = headings.last() {
                     if level_number > previous.level + 1 {
                         findings.push(
-                            Finding::error(format!(
-                                "{}: die Überschrift „{text}“ (Ebene {level_number}) überspringt eine Ebene; nach Ebene {} folgt höchstens Ebene {}.",
-                                chapter.file,
+                            places.error(format!(
+                                "die Überschrift „{text}“ (Ebene {level_number}) überspringt eine Ebene; nach Ebene {} folgt höchstens Ebene {}.",
                                 previous.level,
                                 previous.level + 1
-                            ))
-                            .in_file(&chapter.file)
+                            ), at.clone())
                             .with_help("Barrierefreie Dokumente (PDF/UA, WCAG) verlangen eine lückenlose Gliederung: # Kapitel, ## Abschnitt, ### Unterabschnitt."),
                         );
                     }
@@ -407,7 +505,9 @@ fn parse_chapter(
                         parts.join(".")
                     }
                 });
-                let base = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
+                let base = id
+                    .as_deref()
+                    .map_or_else(|| slugify(&text), anchors::sanitize);
                 let base = if base.is_empty() {
                     format!("abschnitt-{doc_index}")
                 } else {
@@ -438,6 +538,7 @@ fn parse_chapter(
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
                 if lang.as_ref() == PLACEHOLDER_LANG =>
             {
+                let at = here(index);
                 let mut body = String::new();
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -449,18 +550,20 @@ fn parse_chapter(
                 }
                 let mut words = body.split_whitespace();
                 match (words.next().and_then(Placed::from_keyword), words.next()) {
-                    (Some(kind), Some(id)) => nodes.push(Node::Placed(kind, id.to_string())),
-                    _ => findings.push(
-                        Finding::error(format!(
-                            "{}: unverständlicher amip-Platzhalter „{}“",
-                            chapter.file,
-                            body.trim()
-                        ))
-                        .in_file(&chapter.file),
-                    ),
+                    (Some(kind), Some(id)) => {
+                        spots
+                            .placements
+                            .push((kind, id.to_string(), places.place(at)));
+                        nodes.push(Node::Placed(kind, id.to_string()));
+                    }
+                    _ => findings.push(places.error(
+                        format!("unverständlicher amip-Platzhalter „{}“", body.trim()),
+                        at,
+                    )),
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(REFERENCE_SCHEME) => {
+                let at = here(index);
                 let mut depth = 1;
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -478,6 +581,9 @@ fn parse_chapter(
                 let target = dest_url.trim_start_matches(REFERENCE_SCHEME);
                 if let Some((kind, id)) = target.split_once('/') {
                     if let Some(kind) = Placed::from_keyword(kind) {
+                        spots
+                            .references
+                            .push((kind, id.to_string(), places.place(at)));
                         nodes.push(Node::Reference(kind, id.to_string()));
                         quotes.last = Some('0');
                     }
@@ -518,6 +624,7 @@ fn parse_chapter(
                 title,
                 id,
             }) => {
+                let at = here(index);
                 let mut inner = Vec::new();
                 while let Some(next) = events.get(index) {
                     index += 1;
@@ -540,30 +647,101 @@ fn parse_chapter(
                         ))));
                         nodes.push(Node::Event(Event::End(TagEnd::Image)));
                     }
-                    Err(message) => findings.push(
-                        Finding::error(format!("{}: {message}", chapter.file))
-                            .in_file(&chapter.file),
-                    ),
+                    Err(message) => findings.push(places.error(message, at)),
                 }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                spots
+                    .links
+                    .push((dest_url.to_string(), places.place(here(index))));
+                push_inline(&mut nodes, event.clone(), &mut quotes);
             }
             other => push_inline(&mut nodes, other.clone(), &mut quotes),
         }
     }
     if headings.is_empty() {
         findings.push(
-            Finding::error(format!(
-                "{}: das Kapitel hat keinen Titel; beginnen Sie es mit „# Titel“ oder geben Sie titel: im Vorspann an.",
-                chapter.file
-            ))
-            .in_file(&chapter.file),
+            places
+                .error(
+                    "das Kapitel hat keinen Titel; beginnen Sie es mit „# Titel“ oder geben Sie titel: im Vorspann an.",
+                    0..0,
+                )
+                .with_help("Die erste Zeile nach dem Vorspann ist z. B. „# Ziele“."),
         );
     }
-    ChapterDoc {
-        chapter: doc_index,
-        stem: chapter.stem.clone(),
-        numbered: number.is_some(),
-        headings,
-        nodes,
+    (
+        ChapterDoc {
+            chapter: doc_index,
+            stem: chapter.stem.clone(),
+            numbered: number.is_some(),
+            headings,
+            nodes,
+        },
+        spots,
+    )
+}
+
+/// Block quotes deeper than this are an error (typst's layout gives up far deeper, and no
+/// programme needs more).
+pub const MAX_QUOTE_DEPTH: usize = 5;
+/// Lists deeper than this are an error.
+pub const MAX_LIST_DEPTH: usize = 8;
+
+/// (line, column) in a chapter file.
+type Spot = (usize, usize);
+
+/// Where a chapter places tables and figures, refers to them and links, for findings that
+/// can only be made once all chapters are parsed.
+#[derive(Default)]
+struct Spots {
+    placements: Vec<(Placed, String, Spot)>,
+    references: Vec<(Placed, String, Spot)>,
+    links: Vec<(String, Spot)>,
+}
+
+/// An error at `spot` of `chapter`'s file.
+fn error_at(chapter: &Chapter, spot: Spot, message: impl Into<String>) -> Finding {
+    Finding::error(message)
+        .in_file(&chapter.file)
+        .at(&chapter.padded_source(), spot.0, spot.1)
+}
+
+/// Link schemes authors may use; anything else (`file:`, `javascript:`, `data:`) is refused.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+
+/// The scheme of a URL (`https` of `https://…`), lower-cased, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// What is wrong with a link, if anything: no target, a scheme that does not work on the
+/// published site or runs code, a fragment no heading has, or a file instead of an anchor.
+fn link_problem(url: &str, anchors: &BTreeMap<String, usize>) -> Option<String> {
+    if url.trim().is_empty() {
+        return Some(
+            "ein Link hat kein Ziel (leere Klammern „()“); geben Sie eine Adresse wie https://… oder einen #anker an."
+                .to_string(),
+        );
+    }
+    if let Some(scheme) = scheme(url) {
+        return (!LINK_SCHEMES.contains(&scheme.as_str())).then(|| {
+            format!(
+                "der Link „{url}“ ist nicht erlaubt: Links mit „{scheme}:“ funktionieren auf der veröffentlichten Website nicht oder führen Code aus; erlaubt sind https://, http://, mailto: und tel:."
+            )
+        });
+    }
+    match url.split_once('#') {
+        Some((_, fragment)) if !anchors.contains_key(fragment) => Some(format!(
+            "der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
+        )),
     }
 }
 
@@ -633,36 +811,6 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     text
-}
-
-/// Anchors already given out in the document.
-#[derive(Debug, Default)]
-struct UsedIds {
-    used: BTreeSet<String>,
-    /// Per base: the suffix to try next. Every smaller suffix is taken (anchors are never
-    /// given back), so a heading repeated many times ("Ziele") costs no search from 2 each time.
-    next_suffix: BTreeMap<String, usize>,
-}
-
-fn unique_id(base: &str, ids: &mut UsedIds) -> String {
-    // "abb-" and "tab-" are reserved for figures and tables.
-    let base = if base.starts_with("abb-") || base.starts_with("tab-") {
-        format!("k-{base}")
-    } else {
-        base.to_string()
-    };
-    let mut candidate = base.clone();
-    if ids.used.contains(&candidate) {
-        let n = ids.next_suffix.entry(base.clone()).or_insert(2);
-        candidate = format!("{base}-{n}");
-        while ids.used.contains(&candidate) {
-            *n += 1;
-            candidate = format!("{base}-{n}");
-        }
-        *n += 1;
-    }
-    ids.used.insert(candidate.clone());
-    candidate
 }
 
 /// Turns straight double quotes into German ones („…“), tracking the previous character

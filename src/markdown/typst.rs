@@ -117,12 +117,19 @@ fn collect_footnotes(nodes: &[Node]) -> BTreeMap<String, Vec<Node>> {
 
 /// Open containers whose closing text depends on how they were opened.
 enum Open {
-    Image { path: String, alt: String },
+    Image {
+        path: String,
+        alt: String,
+    },
     List,
     Link(bool),
-    Table { in_head: bool },
+    Table {
+        in_head: bool,
+    },
     Code(String),
     Skip,
+    /// A heading; its anchor becomes a Typst label after the heading text.
+    Heading(String),
 }
 
 struct Writer<'a, 'b> {
@@ -260,9 +267,11 @@ impl Writer<'_, '_> {
     fn start(&mut self, tag: &Tag<'_>) {
         match tag {
             Tag::Paragraph => {}
-            Tag::Heading { level, .. } => {
+            Tag::Heading { level, id, .. } => {
                 let depth = *level as usize;
                 self.push(&format!("\n{} ", "=".repeat(depth)));
+                self.stack
+                    .push(Open::Heading(id.as_deref().unwrap_or("").to_string()));
             }
             Tag::BlockQuote(_) => self.push("#quote(block: true)["),
             Tag::CodeBlock(kind) => {
@@ -338,7 +347,13 @@ impl Writer<'_, '_> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.push("\n\n"),
-            TagEnd::Heading(_) => self.push("\n\n"),
+            TagEnd::Heading(_) => {
+                if let Some(Open::Heading(id)) = self.stack.pop() {
+                    let label = heading_label(&id);
+                    self.push(&label);
+                }
+                self.push("\n\n");
+            }
             TagEnd::BlockQuote(_) => {
                 trim_trailing_breaks(&mut self.out);
                 self.push("]\n\n");
@@ -402,10 +417,7 @@ impl Writer<'_, '_> {
             return Some(string(url));
         }
         let fragment = url.rsplit_once('#').map(|(_, f)| f)?;
-        self.ctx
-            .numbering
-            .anchors
-            .contains_key(fragment)
+        (self.ctx.numbering.anchors.contains_key(fragment) && is_label(fragment))
             .then(|| format!("<{fragment}>"))
     }
 
@@ -439,6 +451,25 @@ impl Writer<'_, '_> {
             }
         }
     }
+}
+
+/// The Typst label that follows a heading's text: ` <kurz-gefasst>`, the same anchor as the
+/// heading's HTML id, so that `[oben](#kurz-gefasst)` and cross-references to sections link
+/// to the heading in the PDF too. Empty when the anchor cannot be a Typst label.
+pub fn heading_label(anchor: &str) -> String {
+    if is_label(anchor) {
+        format!(" <{anchor}>")
+    } else {
+        String::new()
+    }
+}
+
+/// Whether `name` can be written as a Typst label `<name>`.
+fn is_label(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
 }
 
 fn source_line(source: Option<&str>) -> String {
@@ -522,8 +553,8 @@ mod tests {
     #[test]
     fn headings_carry_numbers_and_labels() {
         let out = typst_of("# Titel\n\n## Abschnitt\n");
-        assert!(out.contains("= 1 Titel"), "{out}");
-        assert!(out.contains("== \\1.1 Abschnitt"), "{out}");
+        assert!(out.contains("= 1 Titel <titel>"), "{out}");
+        assert!(out.contains("== \\1.1 Abschnitt <abschnitt>"), "{out}");
     }
 
     #[test]

@@ -92,8 +92,17 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let mut findings = Findings::default();
     let mut tera = Tera::new();
     tera.set_escape_fn(escape_html);
+    crate::sandbox::guard(&mut tera);
     for name in ["html/basis.html", "html/index.html", "html/kapitel.html"] {
-        if let Err(err) = tera.add_raw_template(name, template(project, name)) {
+        if crate::sandbox::context_dump(template(project, name)).is_some() {
+            findings.push(
+                Finding::error(format!(
+                    "Fehler in der Vorlage templates/{name}: {}",
+                    crate::sandbox::context_dump_message()
+                ))
+                .in_file(format!("templates/{name}")),
+            );
+        } else if let Err(err) = tera.add_raw_template(name, template(project, name)) {
             findings.push(
                 Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
                     .in_file(format!("templates/{name}")),

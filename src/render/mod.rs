@@ -3,6 +3,7 @@
 //! Both use tera templates. The defaults are compiled into the binary; a project overrides a
 //! single one by placing a file with the same name in its `templates/` folder.
 
+pub mod glyphs;
 pub mod html;
 pub mod pdf;
 

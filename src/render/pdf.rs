@@ -81,8 +81,15 @@ pub fn render_document(
     tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| {
         tera::Value::safe_string(&string(value))
     });
+    crate::sandbox::guard(&mut tera);
     let name = "typst/main.typ";
-    if let Err(err) = tera.add_raw_template(name, template(project, name)) {
+    let added = match crate::sandbox::context_dump(template(project, name)) {
+        Some(_) => Err(crate::sandbox::context_dump_message()),
+        None => tera
+            .add_raw_template(name, template(project, name))
+            .map_err(|err| err.to_string()),
+    };
+    if let Err(err) = added {
         let mut findings = Findings::default();
         findings.push(
             Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))

@@ -3,13 +3,12 @@
 //! pages to reload or to show the error overlay.
 
 use std::convert::Infallible;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -39,9 +38,8 @@ pub struct App {
     pub status: watch::Receiver<Status>,
     /// Becomes `true` when the server shuts down; event streams end then.
     pub shutdown: watch::Receiver<bool>,
-    /// Whether the server listens on a loopback address only (then the `Host` header must
-    /// name a loopback host too, which defeats DNS rebinding).
-    pub loopback_only: bool,
+    /// The `Host` names answered to, on every address (defeats DNS rebinding).
+    pub hosts: super::hosts::AllowedHosts,
 }
 
 /// The router of the preview server.
@@ -54,26 +52,26 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Refuses requests for another host name while bound to loopback.
+/// Refuses requests for a host name that is not this machine's (403 with a plain German page).
 async fn check_host(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    if app.loopback_only && !host_is_loopback(request.headers()) {
-        return plain(StatusCode::FORBIDDEN, "Zugriff verweigert.");
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if !app.hosts.allows(host) {
+        let names: Vec<&str> = std::iter::once("localhost")
+            .chain(app.hosts.names())
+            .collect();
+        let text = format!(
+            "Zugriff verweigert.\n\nDie Vorschau antwortet nur unter den Namen und Adressen dieses Rechners ({}). \
+             Soll sie unter einem weiteren Namen erreichbar sein, starten Sie sie mit amip serve --host NAME.\n",
+            names.join(", ")
+        );
+        let mut response = (StatusCode::FORBIDDEN, text).into_response();
+        set_headers(&mut response, "text/plain; charset=utf-8");
+        return response;
     }
     next.run(request).await
-}
-
-fn host_is_loopback(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        // HTTP/1.0 without Host: only local clients send that to a loopback address.
-        return true;
-    };
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map_or(host, |(name, _)| name)
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 async fn script() -> Response {
@@ -267,27 +265,5 @@ fn content_type(path: &std::path::Path) -> &'static str {
         "json" => "application/json",
         "txt" | "typ" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_host_names_pass() {
-        let mut headers = HeaderMap::new();
-        for (host, ok) in [
-            ("127.0.0.1:3000", true),
-            ("localhost:3000", true),
-            ("LOCALHOST", true),
-            ("[::1]:3000", true),
-            ("evil.example:3000", false),
-            ("192.168.1.5:3000", false),
-            ("[2001:db8::1]:80", false),
-        ] {
-            headers.insert(header::HOST, HeaderValue::from_static(host));
-            assert_eq!(host_is_loopback(&headers), ok, "{host}");
-        }
     }
 }

@@ -11,6 +11,7 @@
 //!
 //! Not here: terminal output. Everything worth telling is a [`ServeEvent`] for the caller.
 
+pub mod hosts;
 pub mod http;
 pub mod page;
 pub mod paths;
@@ -43,6 +44,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Build the PDF in the background.
     pub pdf: bool,
+    /// Further `Host` names to answer to (`--host`), besides this machine's own.
+    pub hosts: Vec<String>,
 }
 
 /// What happened, for the terminal.
@@ -437,7 +440,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         html_dir,
         status: status_rx,
         shutdown: shutdown_rx.clone(),
-        loopback_only: options.bind.is_loopback(),
+        hosts: hosts::AllowedHosts::new(&options.hosts),
     });
     // For "all addresses" the URL names loopback, which this machine's browser can open.
     let url = match local.ip() {

@@ -209,6 +209,12 @@ impl Runner {
         // The Typst source goes to output/typst, as with `amip build`; typst's messages point
         // there. Fonts and unchanged charts are written once.
         let typst_dir = self.output_dir.join("typst");
+        // While a `amip build` replaces output/, wait for it.
+        let root = self.output_dir.parent().unwrap_or(&self.output_dir);
+        let _lock = match crate::output::ProjectLock::acquire(root, |_| {}) {
+            Ok(lock) => lock,
+            Err(err) => return PdfOutcome::Failed(io_finding(".amip-tmp/lock", &err)),
+        };
         for (rel, bytes) in &files {
             let path = typst_dir.join(rel);
             // Written before and still there (an `amip build` meanwhile may have replaced it).
@@ -229,7 +235,7 @@ impl Runner {
         ) {
             Err(err) => return PdfOutcome::Unavailable(err.to_string()),
             Ok(Err(diagnostics)) => {
-                return PdfOutcome::Failed(typst_findings(&diagnostics, &document))
+                return PdfOutcome::Failed(typst_findings(&diagnostics, &document, &job.project))
             }
             Ok(Ok(())) => {}
         }

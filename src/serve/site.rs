@@ -76,6 +76,13 @@ impl SiteBuilder {
         let site = html::render_site(&html::SiteInput::from_prepared(
             &project, &prepared, &pdf_name,
         ))?;
+        // While a `amip build` replaces output/, wait for it.
+        let _lock = crate::output::ProjectLock::acquire(&self.root, |_| {}).map_err(|source| {
+            BuildError::Io {
+                what: "Die Sperre .amip-tmp/lock kann nicht angelegt werden".to_string(),
+                source,
+            }
+        })?;
         let (changed, removed) = self
             .write(site, &pdf_name)
             .map_err(|source| BuildError::Io {

@@ -1,0 +1,366 @@
+//! Guards around the tera templates authors write (chapters and page templates).
+//!
+//! - Values are text: everything tera prints into a chapter is escaped for Markdown, so data
+//!   such as `Kund*innen` or `[L](https://evil.example)` stays literal in the website and the
+//!   PDF. `| markdown` opts in where data really holds Markdown; amip's own functions
+//!   (`tabelle()`, `abbildung()`, `verweis()`) return placeholders marked safe.
+//! - Runaway templates stop: output per chapter, `range()` elements and time are bounded, and
+//!   the chapter ends with a German message instead of filling the memory.
+//! - Nothing makes a build unrepeatable: `__tera_context`, `now()`, `get_env()` and
+//!   `get_random()` are refused.
+
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use tera::{Error as TeraError, Kwargs, State, Tera, Value};
+
+/// Most text one chapter's template may produce (the example's chapters are below 20 kB).
+pub const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
+/// Most elements all `range()` calls of one chapter may produce together.
+pub const MAX_RANGE_ITEMS: usize = 1_000_000;
+/// Longest time one chapter's template may take.
+pub const TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// Tera's variable that prints the whole context (in an order that is not stable).
+const CONTEXT_DUMP: &str = "__tera_context";
+
+/// Functions other template engines offer whose result depends on the build's moment or
+/// machine, with the reason shown when a template calls them.
+const UNREPEATABLE: [(&str, &str); 3] = [
+    ("now", "das Ergebnis hinge vom Zeitpunkt des Builds ab"),
+    (
+        "get_env",
+        "das Ergebnis hinge von den Umgebungsvariablen des Rechners ab",
+    ),
+    (
+        "get_random",
+        "das Ergebnis wäre bei jedem Build ein anderes",
+    ),
+];
+
+/// Escapes a value for Markdown: every character Markdown could read as markup is written
+/// with a backslash, and line breaks become spaces (a value is inline text, it cannot start
+/// a heading or a list). Formatted numbers such as `1.141` or `−5,4 %` stay unchanged.
+pub fn markdown_escaped(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut lines = input.split(['\n', '\r']).peekable();
+    let mut first = true;
+    while let Some(line) = lines.next() {
+        let mut piece = line;
+        if !first {
+            piece = piece.trim_start();
+        }
+        if lines.peek().is_some() {
+            piece = piece.trim_end();
+        }
+        if piece.is_empty() && !first {
+            continue;
+        }
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.push_str(piece);
+    }
+    let mut escaped = String::with_capacity(out.len() + 8);
+    let start = out.len() - out.trim_start().len();
+    escaped.push_str(out.get(..start).unwrap_or_default());
+    let body = out.get(start..).unwrap_or_default();
+    // A value at the start of a line could open a list item (`- `, `+ `, `2020. `) or a
+    // setext underline (`=`): escape the marker there.
+    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut chars = body.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next_is_blank = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let list_marker = (at == 0 && (c == '=' || (matches!(c, '-' | '+') && next_is_blank)))
+            || (digits > 0 && at == digits && matches!(c, '.' | ')') && next_is_blank);
+        if list_marker
+            || matches!(
+                c,
+                '\\' | '`'
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '!'
+                    | '|'
+                    | '~'
+                    | '&'
+                    | '#'
+                    | '{'
+                    | '}'
+                    | '$'
+                    | '^'
+            )
+        {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(markdown_escaped(input).as_bytes())
+}
+
+/// Makes a chapter tera escape for Markdown: every printed value is text unless marked safe
+/// (amip's placeholders, `| markdown`, `| safe`).
+pub fn escape_chapters_for_markdown(tera: &mut Tera) {
+    tera.set_escape_fn(escape_markdown);
+    // Every template of this instance is a chapter, whatever its file name ends with.
+    tera.autoescape_on([""]);
+    tera.register_filter("markdown", |value: &str, _: Kwargs, _: &State| {
+        Value::safe_string(value)
+    });
+}
+
+/// Registers the guards every template instance gets: the bounded `range()` and refusing
+/// functions for `now()`, `get_env()` and `get_random()`.
+pub fn guard(tera: &mut Tera) {
+    tera.register_function("range", bounded_range);
+    for (name, reason) in UNREPEATABLE {
+        tera.register_function(name, move |_: Kwargs, _: &State| {
+            Err::<Value, TeraError>(TeraError::message(format!(
+                "{name}() ist in amip nicht verfügbar: {reason}, und dieselben Quellen müssen immer dieselbe Ausgabe ergeben."
+            )))
+        });
+    }
+}
+
+/// Where a template names `__tera_context` (byte offset into `source`), which amip refuses.
+pub fn context_dump(source: &str) -> Option<usize> {
+    source.find(CONTEXT_DUMP)
+}
+
+/// The message for [`context_dump`].
+pub fn context_dump_message() -> String {
+    format!(
+        "{CONTEXT_DUMP} ist in amip nicht verfügbar: es gibt alle Daten in wechselnder Reihenfolge aus, und dieselben Quellen müssen immer dieselbe Ausgabe ergeben. Geben Sie die Werte einzeln aus, z. B. {{{{ programm.jahr }}}}."
+    )
+}
+
+/// What stopped a chapter's template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exceeded {
+    /// More than [`MAX_OUTPUT_BYTES`] of text.
+    Output,
+    /// More than [`MAX_RANGE_ITEMS`] `range()` elements.
+    Range,
+    /// Longer than [`TIME_LIMIT`].
+    Time,
+}
+
+impl Exceeded {
+    /// The German explanation.
+    pub fn message(self) -> String {
+        match self {
+            Exceeded::Output => format!(
+                "die Vorlage erzeugt mehr als {} MB Text; vermutlich läuft eine Schleife viel zu oft.",
+                MAX_OUTPUT_BYTES / (1024 * 1024)
+            ),
+            Exceeded::Range => format!(
+                "die Schleifen über range() laufen zusammen mehr als {} Mal; verkleinern Sie die Bereiche.",
+                crate::format::number(MAX_RANGE_ITEMS as f64, 0)
+                    .unwrap_or_else(|_| MAX_RANGE_ITEMS.to_string())
+            ),
+            Exceeded::Time => format!(
+                "die Vorlage braucht länger als {} Sekunden; vermutlich läuft eine Schleife viel zu oft.",
+                TIME_LIMIT.as_secs()
+            ),
+        }
+    }
+}
+
+struct Budget {
+    range_left: usize,
+    deadline: Instant,
+    exceeded: Option<Exceeded>,
+}
+
+thread_local! {
+    static BUDGET: RefCell<Option<Budget>> = const { RefCell::new(None) };
+}
+
+fn exceed(what: Exceeded) -> Exceeded {
+    BUDGET.with(|budget| {
+        if let Some(budget) = budget.borrow_mut().as_mut() {
+            budget.exceeded.get_or_insert(what);
+        }
+    });
+    what
+}
+
+/// Fails once the time is up (checked wherever the template calls back into amip).
+fn check_time() -> Result<(), Exceeded> {
+    let late = BUDGET.with(|budget| {
+        budget
+            .borrow()
+            .as_ref()
+            .is_some_and(|b| Instant::now() > b.deadline)
+    });
+    if late {
+        Err(exceed(Exceeded::Time))
+    } else {
+        Ok(())
+    }
+}
+
+fn bounded_range(kwargs: Kwargs, _: &State) -> Result<Vec<i64>, TeraError> {
+    let start = kwargs.get::<i64>("start")?.unwrap_or_default();
+    let end = kwargs
+        .get::<i64>("end")?
+        .ok_or_else(|| TeraError::message("range: das Argument end= fehlt"))?;
+    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(TeraError::message("range: step_by darf nicht 0 sein"));
+    }
+    let span = i128::from(end) - i128::from(start);
+    let len = if (span > 0) == (step > 0) && span != 0 {
+        let step = i128::from(step);
+        usize::try_from((span + step - step.signum()) / step).unwrap_or(usize::MAX)
+    } else {
+        0
+    };
+    check_time().map_err(|what| TeraError::message(what.message()))?;
+    let allowed = BUDGET.with(|budget| match budget.borrow_mut().as_mut() {
+        Some(budget) if budget.range_left >= len => {
+            budget.range_left -= len;
+            true
+        }
+        Some(_) => false,
+        None => len <= MAX_RANGE_ITEMS,
+    });
+    if !allowed {
+        return Err(TeraError::message(exceed(Exceeded::Range).message()));
+    }
+    Ok((0..len)
+        .map_while(|i| {
+            i64::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_mul(step))
+                .and_then(|offset| start.checked_add(offset))
+        })
+        .collect())
+}
+
+/// A writer that takes at most [`MAX_OUTPUT_BYTES`] and stops when the time is up.
+struct Bounded {
+    text: Vec<u8>,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.text.len() + buf.len() > MAX_OUTPUT_BYTES {
+            exceed(Exceeded::Output);
+            return Err(io::Error::other("Ausgabe zu groß"));
+        }
+        check_time().map_err(|_| io::Error::other("Zeit überschritten"))?;
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Why [`render_bounded`] gave no text.
+#[derive(Debug)]
+pub enum RenderError {
+    /// An ordinary template error.
+    Template(TeraError),
+    /// A budget ran out; tera's error carries the place when it has one.
+    Exceeded(Exceeded, TeraError),
+}
+
+/// Renders `name` within the budgets.
+pub fn render_bounded(
+    tera: &Tera,
+    name: &str,
+    context: &tera::Context,
+) -> Result<String, RenderError> {
+    BUDGET.with(|budget| {
+        *budget.borrow_mut() = Some(Budget {
+            range_left: MAX_RANGE_ITEMS,
+            deadline: Instant::now() + TIME_LIMIT,
+            exceeded: None,
+        });
+    });
+    let mut out = Bounded { text: Vec::new() };
+    let result = tera.render_to(name, context, &mut out);
+    let exceeded = BUDGET.with(|budget| budget.borrow_mut().take().and_then(|b| b.exceeded));
+    match (result, exceeded) {
+        (Ok(()), _) => String::from_utf8(out.text)
+            .map_err(|err| RenderError::Template(TeraError::message(err.to_string()))),
+        (Err(err), Some(what)) => Err(RenderError::Exceeded(what, err)),
+        (Err(err), None) => Err(RenderError::Template(err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_values_is_escaped_numbers_are_not() {
+        assert_eq!(
+            markdown_escaped("Kund*innen und Bürger*innen"),
+            "Kund\\*innen und Bürger\\*innen"
+        );
+        assert_eq!(
+            markdown_escaped("[L](https://evil.example)"),
+            "\\[L\\](https://evil.example)"
+        );
+        assert_eq!(markdown_escaped("x\n## Neu"), "x \\#\\# Neu");
+        assert_eq!(markdown_escaped("- a"), "\\- a");
+        assert_eq!(markdown_escaped("9. Dezember 2019"), "9\\. Dezember 2019");
+        for number in [
+            "1.141",
+            "−488.858",
+            "23,4\u{a0}%",
+            "-5",
+            "3.5",
+            "… (derzeit in Abstimmung)",
+        ] {
+            assert_eq!(markdown_escaped(number), number);
+        }
+    }
+
+    #[test]
+    fn nested_ranges_stop_with_a_message() {
+        let mut tera = Tera::new();
+        guard(&mut tera);
+        tera.add_raw_template(
+            "k.md",
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let started = Instant::now();
+        let result = render_bounded(&tera, "k.md", &tera::Context::new());
+        assert!(
+            matches!(result, Err(RenderError::Exceeded(Exceeded::Range, _))),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn endless_output_stops_at_the_limit() {
+        let mut tera = Tera::new();
+        guard(&mut tera);
+        tera.add_raw_template(
+            "k.md",
+            "{% for i in range(end=100000) %}{% for j in range(end=9) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let result = render_bounded(&tera, "k.md", &tera::Context::new());
+        assert!(
+            matches!(result, Err(RenderError::Exceeded(Exceeded::Output, _))),
+            "{result:?}"
+        );
+    }
+}
