@@ -58,6 +58,10 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             example_sets: &mut example_sets,
             data_files: &data_files,
             sources: &mut sources,
+            parsers: crate::sources::Parsers {
+                sources: parse_yaml,
+                inline: parse_yaml,
+            },
         },
         &mut findings,
     );
@@ -65,7 +69,14 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
         read_optional_yaml(root, CHARTS_FILE, &mut sources, &mut findings);
     let mut tables: IndexMap<String, TableDecl> =
         read_optional_yaml(root, TABLES_FILE, &mut sources, &mut findings);
-    imported.fill_source_lines(&data, &mut tables, &mut charts);
+    for table in tables.values_mut() {
+        let paths = table.data_paths();
+        imported.fill_source_line(&data, &mut table.quelle, &paths);
+    }
+    for chart in charts.values_mut() {
+        let paths = chart.data_paths();
+        imported.fill_source_line(&data, &mut chart.quelle, &paths);
+    }
     let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut sources, &mut findings);
     let chapters = load_chapters(root, &mut findings);
     let templates = load_templates(root, &mut findings);

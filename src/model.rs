@@ -505,6 +505,30 @@ pub struct TableDecl {
     pub spalten: Vec<ColumnDecl>,
 }
 
+impl TableDecl {
+    /// The key paths the table shows (rows and share bases), for its source line.
+    pub fn data_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = match &self.zeilen {
+            RowsDecl::Path(path) => vec![path.clone()],
+            RowsDecl::Explicit(rows) => rows.iter().map(|row| row.daten.clone()).collect(),
+        };
+        paths.extend(
+            self.spalten
+                .iter()
+                .filter_map(|c| c.anteil.as_ref())
+                .map(|a| a.basis.clone()),
+        );
+        paths
+    }
+}
+
+impl ChartDecl {
+    /// The key paths of the chart's series, for its source line.
+    pub fn data_paths(&self) -> Vec<String> {
+        self.reihen.iter().map(|s| s.werte.clone()).collect()
+    }
+}
+
 /// A chart ready to draw: categories and numeric series resolved from the data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {

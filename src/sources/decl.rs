@@ -171,3 +171,11 @@ impl Inline {
         }
     }
 }
+
+/// A data file as far as imports are concerned: only its `quelldatei:` key.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InlineFile {
+    /// The declaration, if the file has one.
+    #[serde(default, rename = "quelldatei")]
+    pub inline: Option<Inline>,
+}

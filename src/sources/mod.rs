@@ -18,11 +18,9 @@ pub mod xlsx;
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Finding, Findings};
-use crate::model::{ChartDecl, RowsDecl, TableDecl};
 use decl::{Inline, SourceDecl, Text};
 use error::ImportError;
 use grid::{normalize, Cell, Grid};
@@ -97,7 +95,7 @@ impl Imported {
     fn single_source(&self, data: &Value, paths: &[&str]) -> Option<&SourceInfo> {
         let mut leaves = Vec::new();
         for path in paths {
-            let value = crate::data::lookup(data, path).ok()?;
+            let value = lookup(data, path)?;
             collect_leaves(value, path, &mut leaves);
         }
         let mut names = leaves
@@ -111,36 +109,23 @@ impl Imported {
         }
     }
 
-    /// Gives tables and charts without `quelle:` whose values all come from one import that
-    /// line ("Quelle: …, Stand: …").
-    pub fn fill_source_lines(
-        &self,
-        data: &Value,
-        tables: &mut IndexMap<String, TableDecl>,
-        charts: &mut IndexMap<String, ChartDecl>,
-    ) {
-        if self.values.is_empty() {
-            return;
-        }
-        for table in tables.values_mut().filter(|t| t.quelle.is_none()) {
-            let mut paths: Vec<&str> = match &table.zeilen {
-                RowsDecl::Path(path) => vec![path.as_str()],
-                RowsDecl::Explicit(rows) => rows.iter().map(|row| row.daten.as_str()).collect(),
-            };
-            paths.extend(
-                table
-                    .spalten
-                    .iter()
-                    .filter_map(|c| c.anteil.as_ref())
-                    .map(|a| a.basis.as_str()),
-            );
-            table.quelle = self.single_source(data, &paths).and_then(SourceInfo::line);
-        }
-        for chart in charts.values_mut().filter(|c| c.quelle.is_none()) {
-            let paths: Vec<&str> = chart.reihen.iter().map(|s| s.werte.as_str()).collect();
-            chart.quelle = self.single_source(data, &paths).and_then(SourceInfo::line);
+    /// The source line ("Quelle: …, Stand: …") for a table or chart without `quelle:` whose
+    /// values below `paths` all come from one import; `quelle` stays as it is otherwise.
+    pub fn fill_source_line(&self, data: &Value, quelle: &mut Option<String>, paths: &[String]) {
+        if quelle.is_none() && !self.values.is_empty() {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            *quelle = self.single_source(data, &paths).and_then(SourceInfo::line);
         }
     }
+}
+
+fn lookup<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(data, |current, segment| match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(list) => segment.parse::<usize>().ok().and_then(|i| list.get(i)),
+            _ => None,
+        })
 }
 
 fn collect_leaves(value: &Value, path: &str, out: &mut Vec<String>) {
@@ -169,6 +154,18 @@ pub struct DataSet<'a> {
     pub data_files: &'a IndexMap<String, String>,
     /// Text of every declaration file read, for findings with lines.
     pub sources: &'a mut IndexMap<String, String>,
+    /// The YAML reader of the data files, for the declarations (same options and messages).
+    pub parsers: Parsers,
+}
+
+/// The YAML reader for the two kinds of declaration (given by [`crate::load`], so that
+/// declarations are read with the same options and German messages as every data file).
+#[derive(Clone, Copy)]
+pub struct Parsers {
+    /// Reads `data/quellen.yaml`.
+    pub sources: fn(&str, &str, &mut Findings) -> Option<IndexMap<String, SourceDecl>>,
+    /// Reads the `quelldatei:` key of a data file.
+    pub inline: fn(&str, &str, &mut Findings) -> Option<decl::InlineFile>,
 }
 
 /// A provider of data values: the YAML files are one, spreadsheets and CSV files another.
@@ -206,18 +203,11 @@ struct Job {
     anchor: String,
 }
 
-#[derive(Deserialize)]
-struct InlineFile {
-    #[serde(default, rename = "quelldatei")]
-    inline: Option<Inline>,
-}
-
 impl DataSource for Spreadsheets {
     fn load(&self, root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported {
         let mut jobs = Vec::new();
         if let Some(text) = read_declaration(root, findings) {
-            let parsed: Option<IndexMap<String, SourceDecl>> =
-                crate::load::parse_yaml(SOURCES_FILE, &text, findings);
+            let parsed = (into.parsers.sources)(SOURCES_FILE, &text, findings);
             into.sources.insert(SOURCES_FILE.to_string(), text);
             for (name, decl) in parsed.unwrap_or_default() {
                 jobs.push(Job {
@@ -239,7 +229,7 @@ impl DataSource for Spreadsheets {
             let Some(text) = into.sources.get(file) else {
                 continue;
             };
-            let parsed: Option<InlineFile> = crate::load::parse_yaml(file, text, findings);
+            let parsed = (into.parsers.inline)(file, text, findings);
             for (index, decl) in parsed
                 .and_then(|p| p.inline)
                 .map(Inline::into_vec)
