@@ -195,21 +195,7 @@ pub fn normalize(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The German month names, in order, as keys of month maps.
-pub const MONTHS: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
+pub use crate::format::MONTHS;
 
 /// The month (0-based) a label names: "Januar", "Jan.", "Jänner", "September 2019".
 pub fn month_of(label: &str) -> Option<usize> {

@@ -455,7 +455,7 @@ fn insert(
         let map = current.as_object_mut().ok_or_else(|| {
             format!(
                 "„{}“ ist keine Zuordnung, „{path}“ kann dort nicht stehen",
-                parents[..index].join(".")
+                parents.get(..index).unwrap_or_default().join(".")
             )
         })?;
         current = map

@@ -87,7 +87,10 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
     };
     let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let (sign, unsigned) = match int_part.strip_prefix(['-', '+']) {
-        Some(rest) => (&int_part[..1], rest.to_string()),
+        Some(rest) => (
+            if int_part.starts_with('-') { "-" } else { "" },
+            rest.to_string(),
+        ),
         None => ("", int_part.clone()),
     };
     // Grouping separators only in groups of three: "2.116" yes, "55.8" no.

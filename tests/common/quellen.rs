@@ -367,20 +367,7 @@ pub fn elb_workbook() -> Result<Vec<u8>, XlsxError> {
     const SEASON: [f64; 12] = [
         60.0, 70.0, 50.0, 20.0, 0.0, -20.0, -30.0, -40.0, -50.0, -40.0, -20.0, 0.0,
     ];
-    const MONTHS: [&str; 12] = [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ];
+    use amip::format::MONTHS;
     let mut wb = Workbook::new();
     wb.set_properties(&properties());
     let ws = wb.add_worksheet();
