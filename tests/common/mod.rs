@@ -45,6 +45,19 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the example whose ELB figures (series and Integrationsprognose) stand in
+/// `data/elb.yaml` as YAML again instead of coming from `data/quellen/`, for tests that edit
+/// those figures as text.
+pub fn example_copy_with_yaml_elb() -> tempfile::TempDir {
+    let dir = example_copy();
+    fs::write(
+        dir.path().join("data/elb.yaml"),
+        include_str!("elb-als-yaml.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
 /// Runs `amip` with `args` in `project`; typst is never installed from a test.
 pub fn amip(project: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_amip"))
