@@ -12,6 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 use amip::build::{prepare, Prepared, Timings};
 use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
+use amip::model::{Chart, ChartKind, Orientation, Series, ValueFormat};
 use amip::render::{html, pdf};
 use amip::{charts, check, expand, load};
 
@@ -22,6 +23,33 @@ fn example() -> &'static Path {
 fn prepare_example(project: &amip::model::Project) -> Prepared {
     prepare(project, &mut Timings::default())
         .unwrap_or_else(|findings| panic!("the example has errors: {findings:?}"))
+}
+
+/// A synthetic chart with `count` categories: a long line or many bars.
+fn large_chart(kind: ChartKind, count: u32) -> Chart {
+    let name = match kind {
+        ChartKind::Linie => "linie_10000_punkte",
+        ChartKind::Balken | ChartKind::Gestapelt | ChartKind::Ring => "balken_500_kategorien",
+    };
+    Chart {
+        id: name.to_string(),
+        kind,
+        caption: name.to_string(),
+        source: None,
+        alt: String::new(),
+        x_title: Some("Kategorie".to_string()),
+        y_title: Some("Wert".to_string()),
+        format: ValueFormat::Ganz,
+        orientation: Orientation::Senkrecht,
+        categories: (0..count).map(|i| format!("Kategorie {i}")).collect(),
+        series: vec![Series {
+            name: "Werte".to_string(),
+            values: (0..count)
+                .map(|i| Some(f64::from((i * 7919) % 1000) - 200.0))
+                .collect(),
+            marks: Vec::new(),
+        }],
+    }
 }
 
 fn stages(c: &mut Criterion) {
@@ -92,6 +120,21 @@ fn stages(c: &mut Criterion) {
     for (id, chart) in &prepared.charts {
         group.bench_function(format!("abbildung_{id}"), |b| {
             b.iter(|| black_box(charts::render_svg(chart).expect("the chart draws")))
+        });
+    }
+    group.bench_function("abbildungen_alle", |b| {
+        b.iter(|| {
+            for chart in prepared.charts.values() {
+                black_box(charts::render_svg(chart).expect("the chart draws"));
+            }
+        })
+    });
+    for chart in [
+        large_chart(ChartKind::Linie, 10_000),
+        large_chart(ChartKind::Balken, 500),
+    ] {
+        group.bench_function(chart.id.clone(), |b| {
+            b.iter(|| black_box(charts::render_svg(&chart).expect("the chart draws")))
         });
     }
 

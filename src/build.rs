@@ -37,7 +37,7 @@ pub enum BuildError {
     #[error("Das Projekt enthält Fehler.")]
     Findings(Findings),
     /// Writing the output failed.
-    #[error("{what}: {source}")]
+    #[error("{what}: {}", crate::diagnostic::os_message(.source))]
     Io {
         /// What amip was doing.
         what: String,
@@ -72,6 +72,8 @@ pub struct Prepared {
     pub charts: IndexMap<String, Chart>,
     /// Chart SVGs by id.
     pub svgs: IndexMap<String, String>,
+    /// Findings of the stages that do not block the build.
+    pub warnings: Findings,
 }
 
 /// Runs expansion, Markdown, tables and charts on a loaded project.
@@ -112,9 +114,9 @@ pub fn prepare_cached(
         },
         || {
             let start = Instant::now();
-            let expanded = expand::expand_all(project);
+            let expanded = expand::expand_all_with_warnings(project);
             let expanded_done = Instant::now();
-            let parsed = expanded.as_ref().ok().map(|expanded| {
+            let parsed = expanded.as_ref().ok().map(|(expanded, _)| {
                 markdown::parse_with_images(
                     &project.chapters,
                     expanded,
@@ -122,7 +124,11 @@ pub fn prepare_cached(
                 )
             });
             let times = [expanded_done - start, expanded_done.elapsed()];
-            ((expanded.err(), parsed), times)
+            let (warnings, errors) = match expanded {
+                Ok((_, warnings)) => (warnings, None),
+                Err(errors) => (Findings::default(), Some(errors)),
+            };
+            ((errors, warnings, parsed), times)
         },
     );
     timings.record_parallel(&[
@@ -138,11 +144,16 @@ pub fn prepare_cached(
             Ok(table) => {
                 resolved_tables.insert((*id).clone(), table);
             }
-            Err(err) => findings.push(project.finding_at_path_in(
-                load::TABLES_FILE,
-                id,
-                format!("Tabelle „{id}“: {err}"),
-            )),
+            Err(err) => findings.push(
+                crate::numbers::not_a_number_finding(project, &err, &format!("die Tabelle „{id}“"))
+                    .unwrap_or_else(|| {
+                        project.finding_at_path_in(
+                            load::TABLES_FILE,
+                            id,
+                            format!("Tabelle „{id}“: {err}"),
+                        )
+                    }),
+            ),
         }
     }
     let mut resolved_charts = IndexMap::new();
@@ -164,11 +175,20 @@ pub fn prepare_cached(
                 }
                 resolved_charts.insert((*id).clone(), chart);
             }
-            Err(err) => findings.push(project.finding_at_path_in(
-                load::CHARTS_FILE,
-                id,
-                format!("Abbildung „{id}“: {err}"),
-            )),
+            Err(err) => findings.push(
+                crate::numbers::not_a_number_finding(
+                    project,
+                    &err,
+                    &format!("die Abbildung „{id}“"),
+                )
+                .unwrap_or_else(|| {
+                    project.finding_at_path_in(
+                        load::CHARTS_FILE,
+                        id,
+                        format!("Abbildung „{id}“: {err}"),
+                    )
+                }),
+            ),
         }
     }
     let mut svgs = IndexMap::new();
@@ -183,7 +203,7 @@ pub fn prepare_cached(
             }
         }
     }
-    let (expand_errors, parsed) = text;
+    let (expand_errors, warnings, parsed) = text;
     if let Some(more) = expand_errors {
         findings.extend(more);
     }
@@ -202,8 +222,15 @@ pub fn prepare_cached(
             tables: resolved_tables,
             charts: resolved_charts,
             svgs,
+            warnings: {
+                findings.extend(warnings);
+                findings
+            },
         }),
-        _ => Err(findings),
+        _ => {
+            findings.extend(warnings);
+            Err(findings)
+        }
     }
 }
 
@@ -318,6 +345,7 @@ pub fn prepare_checked(
             return Err(findings);
         }
     };
+    findings.extend(prepared.warnings.clone());
     findings.extend(crate::check::check_document(project, &prepared));
     if findings.has_errors() {
         Err(findings)

@@ -31,6 +31,7 @@ pub fn check(project: &Project, prepared: &Prepared, options: CheckOptions) -> F
 pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
     let mut findings = Findings::default();
     year_series(project, &project.data, "", &mut findings);
+    number_traps(project, &mut findings);
     for (index, decl) in project.checks.iter().enumerate() {
         arithmetic(project, index, decl, &mut findings);
     }
@@ -52,10 +53,237 @@ pub fn check_data(project: &Project, options: CheckOptions) -> Findings {
     findings
 }
 
-/// The checks of the rendered document. Links, references and placements are checked where
-/// the chapters are parsed ([`crate::markdown`]), with their place in the chapter file.
-pub fn check_document(_project: &Project, _prepared: &Prepared) -> Findings {
-    Findings::default()
+/// The checks of the rendered document: tables and charts declared but never placed. Links,
+/// references and placements are checked where the chapters are parsed ([`crate::markdown`]),
+/// with their place in the chapter file.
+pub fn check_document(project: &Project, prepared: &Prepared) -> Findings {
+    let mut findings = Findings::default();
+    unplaced(project, prepared, &mut findings);
+    findings
+}
+
+/// Declared tables and charts that no chapter places are most likely forgotten.
+fn unplaced(project: &Project, prepared: &Prepared, findings: &mut Findings) {
+    let declared = [
+        (
+            crate::load::TABLES_FILE,
+            "Die Tabelle",
+            "tabelle",
+            project.tables.keys().collect::<Vec<_>>(),
+            &prepared.numbering.tables,
+        ),
+        (
+            crate::load::CHARTS_FILE,
+            "Die Abbildung",
+            "abbildung",
+            project.charts.keys().collect::<Vec<_>>(),
+            &prepared.numbering.figures,
+        ),
+    ];
+    for (file, what, function, ids, placed) in declared {
+        for id in ids.into_iter().filter(|id| !placed.contains_key(*id)) {
+            findings.push(
+                project
+                    .finding_at_path_in(
+                        file,
+                        id,
+                        format!("{what} „{id}“ ist erklärt, steht aber in keinem Kapitel."),
+                    )
+                    .with_help(format!(
+                        "Setzen Sie {{{{ {function}(id=\"{id}\") }}}} in eine eigene Zeile eines Kapitels oder entfernen Sie die Erklärung aus {file}."
+                    ))
+                    .warning(),
+            );
+        }
+    }
+}
+
+/// The data paths a table shows: (path, format of its column) for plain fields, and the
+/// paths computed columns read (format `None`).
+pub fn table_paths(
+    decl: &crate::model::TableDecl,
+    data: &Value,
+) -> Vec<(String, Option<crate::model::ValueFormat>)> {
+    let rows: Vec<String> = match &decl.zeilen {
+        crate::model::RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
+        crate::model::RowsDecl::Path(path) => match data::lookup(data, path) {
+            Ok(Value::Array(items)) => (0..items.len())
+                .map(|i| join(path, &i.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        },
+    };
+    let mut paths = Vec::new();
+    for row in &rows {
+        for column in &decl.spalten {
+            if let Some(field) = &column.feld {
+                paths.push((join(row, field), column.format));
+            }
+            if let Some(share) = &column.anteil {
+                paths.push((join(row, &share.feld), None));
+                paths.push((share.basis.clone(), None));
+            }
+            for pair in [&column.differenz, &column.veraenderung]
+                .into_iter()
+                .flatten()
+            {
+                paths.push((join(row, &pair.von), None));
+                paths.push((join(row, &pair.zu), None));
+            }
+        }
+    }
+    paths
+}
+
+/// The data paths of a chart's values.
+pub fn chart_paths(decl: &crate::model::ChartDecl, data: &Value) -> Vec<String> {
+    let mut paths = Vec::new();
+    for series in &decl.reihen {
+        match (&decl.kategorien, data::lookup(data, &series.werte)) {
+            (Some(crate::model::CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => {
+                paths.extend(keys.keys().map(|key| join(&series.werte, key)));
+            }
+            (_, Ok(Value::Object(map))) => {
+                paths.extend(map.keys().map(|key| join(&series.werte, key)));
+            }
+            (_, Ok(Value::Array(list))) => {
+                paths.extend((0..list.len()).map(|i| join(&series.werte, &i.to_string())));
+            }
+            _ => paths.push(series.werte.clone()),
+        }
+    }
+    paths
+}
+
+/// German number traps in tables and charts: `2.760` shown rounded is an error, a fraction
+/// such as 0.558 in a `prozent` column a warning, both at the data line.
+fn number_traps(project: &Project, findings: &mut Findings) {
+    use crate::model::ValueFormat;
+    let traps = crate::numbers::Traps::of(project);
+    // `table`: Some(id) for a table column, None for a chart (which reports text itself).
+    let mut check = |path: &str, format: Option<ValueFormat>, used: String, table: Option<&str>| {
+        let Some(written) = traps.at(path) else {
+            return;
+        };
+        let Some(number) = written.number else {
+            // Text such as "1.141" in a number column of a table.
+            if let (Some(id), Some(format)) = (table, format) {
+                if format != ValueFormat::Text {
+                    let user = format!("die Tabelle „{id}“");
+                    findings.push(crate::numbers::text_finding(project, written, &user));
+                }
+            }
+            return;
+        };
+        let shown_as = format.unwrap_or(if number.fract() == 0.0 {
+            ValueFormat::Ganz
+        } else {
+            ValueFormat::Dezimal1
+        });
+        let shown = shown_as.number(number).unwrap_or_default();
+        if crate::numbers::looks_like_thousands(&written.raw) {
+            if shown_as != ValueFormat::Text {
+                findings.push(crate::numbers::thousands_finding(
+                    project, written, &shown, &used,
+                ));
+            }
+        } else if shown_as == ValueFormat::Prozent {
+            findings.push(crate::numbers::percent_finding(
+                project, written, &shown, &used,
+            ));
+        }
+    };
+    for (id, decl) in &project.tables {
+        for (path, format) in table_paths(decl, &project.data) {
+            if format.is_some() || traps.at(&path).is_some() {
+                check(&path, format, format!("in der Tabelle „{id}“"), Some(id));
+            }
+        }
+    }
+    for (id, decl) in &project.charts {
+        for path in chart_paths(decl, &project.data) {
+            check(
+                &path,
+                Some(decl.format),
+                format!("in der Abbildung „{id}“"),
+                None,
+            );
+        }
+    }
+}
+
+/// Every place that uses a value marked as example value: chapters (file:line), tables and
+/// charts; the programme for publication must not contain any.
+fn example_uses(project: &Project, findings: &mut Findings) {
+    for set in &project.example_sets {
+        let (data_file, data_place) = match project.file_of(set) {
+            Some((file, inner)) => {
+                let key = if inner.is_empty() {
+                    "beispielwerte"
+                } else {
+                    inner
+                };
+                let line = project
+                    .sites
+                    .get(file)
+                    .and_then(|sites| sites.get(key))
+                    .map(|site| site.key_line);
+                (
+                    file.to_string(),
+                    line.map_or(file.to_string(), |line| format!("{file}:{line}")),
+                )
+            }
+            None => (String::new(), String::new()),
+        };
+        let message = |used: &str| {
+            format!("Der Beispielwert „{set}“ ({data_place}) wird {used} verwendet; die Endfassung darf keine Beispielwerte enthalten.")
+        };
+        let help =
+            "Tragen Sie die echten Werte ein und entfernen Sie den Eintrag unter beispielwerte:.";
+        for chapter in &project.chapters {
+            for (offset, path) in crate::expand::template_paths(&chapter.body) {
+                if data::overlaps(set, &path) {
+                    let line = chapter.body_line_offset
+                        + chapter
+                            .body
+                            .get(..offset)
+                            .unwrap_or_default()
+                            .matches('\n')
+                            .count()
+                        + 1;
+                    let mut finding =
+                        Finding::error(message(&format!("in {}:{line}", chapter.file)))
+                            .in_file(&chapter.file)
+                            .with_help(help);
+                    finding.line = Some(line);
+                    findings.push(finding);
+                }
+            }
+        }
+        let mut declared = Vec::new();
+        for (id, decl) in &project.tables {
+            if table_paths(decl, &project.data)
+                .iter()
+                .any(|(p, _)| data::overlaps(set, p))
+            {
+                declared.push(format!("in der Tabelle „{id}“"));
+            }
+        }
+        for (id, decl) in &project.charts {
+            if decl.reihen.iter().any(|s| data::overlaps(set, &s.werte)) {
+                declared.push(format!("in der Abbildung „{id}“"));
+            }
+        }
+        for used in declared {
+            let finding = project.finding_at_path(message(&used), set).with_help(help);
+            let finding = if data_file.is_empty() {
+                finding
+            } else {
+                finding.in_file(&data_file)
+            };
+            findings.push(finding);
+        }
+    }
 }
 
 /// Where the values that are still pending are: (key path, finding at its line).
@@ -137,6 +365,7 @@ fn final_version(project: &Project, findings: &mut Findings) {
             "Tragen Sie den abgestimmten Wert ein."
         }));
     }
+    example_uses(project, findings);
 }
 
 /// Table and chart ids name anchors and files (`tab-budget`, `abbildungen/elb.svg`): only
@@ -280,7 +509,61 @@ fn arithmetic(project: &Project, index: usize, decl: &CheckDecl, findings: &mut 
         if let Some(total) = &decl.summe {
             let tolerance = decl.toleranz.unwrap_or(0.0);
             let totals = numbers_of(project, total)?;
+            // Year series (or other maps) whose keys differ: compare the common keys and say
+            // which differ.
+            let fields: Vec<String> = totals.iter().map(|(f, _)| f.clone()).collect();
+            let mut skipped: Vec<String> = Vec::new();
+            if fields.iter().all(|f| !f.is_empty()) {
+                let mut differences = Vec::new();
+                for part in &decl.teile {
+                    let Ok(Value::Object(map)) = data::lookup(&project.data, part) else {
+                        continue;
+                    };
+                    let missing: Vec<&str> = fields
+                        .iter()
+                        .filter(|f| !map.contains_key(f.as_str()))
+                        .map(String::as_str)
+                        .collect();
+                    let extra: Vec<&str> = map
+                        .keys()
+                        .filter(|k| !fields.contains(k))
+                        .map(String::as_str)
+                        .collect();
+                    if !missing.is_empty() {
+                        differences.push(format!("„{part}“ fehlt {}", missing.join(", ")));
+                        skipped.extend(missing.iter().map(|m| m.to_string()));
+                    }
+                    if !extra.is_empty() {
+                        differences.push(format!(
+                            "„{part}“ hat zusätzlich {}, das in „{total}“ fehlt",
+                            extra.join(", ")
+                        ));
+                    }
+                }
+                if !differences.is_empty() {
+                    skipped.sort();
+                    skipped.dedup();
+                    let compared: Vec<&str> = fields
+                        .iter()
+                        .filter(|f| !skipped.contains(f))
+                        .map(String::as_str)
+                        .collect();
+                    findings.push(
+                        place(format!(
+                            "Rechenprobe {}: „{total}“ und seine Teile haben nicht dieselben Schlüssel: {}. Verglichen werden nur {}.",
+                            index + 1,
+                            differences.join("; "),
+                            if compared.is_empty() { "keine".to_string() } else { compared.join(", ") }
+                        ))
+                        .with_help("Ergänzen Sie die fehlenden Jahre (offene Werte als ~) oder gleichen Sie die Reihen an.")
+                        .warning(),
+                    );
+                }
+            }
             for (field, stated) in totals {
+                if skipped.contains(&field) {
+                    continue;
+                }
                 let Some(stated) = stated else { continue };
                 let mut sum = 0.0;
                 let mut complete = true;
@@ -432,6 +715,7 @@ mod tests {
             data_files: Default::default(),
             imported: Default::default(),
             unused_files: Vec::new(),
+            sites: Default::default(),
         }
     }
 
@@ -442,6 +726,7 @@ mod tests {
             tables: Default::default(),
             charts: Default::default(),
             svgs: Default::default(),
+            warnings: Default::default(),
         }
     }
 

@@ -7,7 +7,9 @@
 
 use serde_json::Value;
 
-use crate::model::{CategoriesDecl, Chart, ChartDecl, Series};
+use crate::model::{
+    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Series, SeriesDecl, SortOrder,
+};
 use crate::sources::special::Special;
 
 /// The word authors may write instead of a number that is not agreed yet.
@@ -171,6 +173,25 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
+/// Per category, the special value standing in the series at `value` (empty when none), in
+/// the order the series' values are taken.
+fn series_marks(decl: &ChartDecl, value: &Value) -> Vec<Option<Special>> {
+    let marks: Vec<Option<Special>> = match (value, &decl.kategorien) {
+        (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => keys
+            .keys()
+            .map(|key| map.get(key).and_then(special))
+            .collect(),
+        (Value::Object(map), _) => map.values().map(special).collect(),
+        (Value::Array(list), _) => list.iter().map(special).collect(),
+        _ => Vec::new(),
+    };
+    if marks.iter().all(Option::is_none) {
+        Vec::new()
+    } else {
+        marks
+    }
+}
+
 /// Whether a value stands where no figure is: not yet agreed (`~`, `in_abstimmung`), or one of
 /// the statistics' special values (`X`, `*`, `–`, `.`, see [`special`]). Either is never 0.
 pub fn is_pending(value: &Value) -> bool {
@@ -205,11 +226,21 @@ pub fn number_at(data: &Value, path: &str) -> Result<Option<f64>, DataError> {
     number(lookup(data, path)?, path)
 }
 
-/// Whether `path` points into a data set marked as example values.
+/// Whether `path` uses a value marked as example value: it lies within a marked set, or a
+/// marked key lies within it (a chart of `elb.jdw` uses the marked `elb.jdw.2018`).
 pub fn is_example(example_sets: &[String], path: &str) -> bool {
-    example_sets
-        .iter()
-        .any(|set| path == set || path.starts_with(&format!("{set}.")))
+    example_sets.iter().any(|set| overlaps(set, path))
+}
+
+/// Whether one key path lies within the other (or both are the same).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    within(a, b) || within(b, a)
 }
 
 /// Appends "(Beispielwerte)" to a caption when any of its data is example data.
@@ -228,7 +259,14 @@ pub fn resolve_chart(
     data: &Value,
     example_sets: &[String],
 ) -> Result<Chart, DataError> {
-    if decl.art == crate::model::ChartKind::Ring && decl.reihen.len() > 1 {
+    if decl.ausrichtung == Orientation::Waagerecht
+        && matches!(decl.art, ChartKind::Linie | ChartKind::Ring)
+    {
+        return Err(DataError::Shape(format!(
+            "Abbildung „{id}“: „ausrichtung: waagerecht“ gilt nur für „art: balken“ und „art: gestapelt“; löschen Sie die Zeile oder wählen Sie eine dieser Arten"
+        )));
+    }
+    if decl.art == ChartKind::Ring && decl.reihen.len() > 1 {
         return Err(DataError::Shape(format!(
             "Abbildung „{id}“: ein Ringdiagramm zeigt genau eine Reihe, angegeben sind {} ({}); zeigen Sie jede Reihe in einer eigenen Abbildung oder wählen Sie art: balken",
             decl.reihen.len(),
@@ -242,62 +280,8 @@ pub fn resolve_chart(
     let mut categories: Option<Vec<String>> = None;
     let mut series = Vec::new();
     for (index, decl_series) in decl.reihen.iter().enumerate() {
-        let path = &decl_series.werte;
-        let value = lookup(data, path)?;
-        let mut marks = Vec::new();
-        let mut mark = |item: &Value| marks.push(special(item));
-        let (labels, values): (Vec<String>, Vec<Option<f64>>) = match (value, &decl.kategorien) {
-            (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => {
-                let mut values = Vec::new();
-                for key in keys.keys() {
-                    let item_path = format!("{path}.{key}");
-                    let item = map.get(key).ok_or_else(|| DataError::Missing {
-                        path: item_path.clone(),
-                        hint: format!(": „{key}“ fehlt in „{path}“"),
-                    })?;
-                    mark(item);
-                    values.push(number(item, &item_path)?);
-                }
-                (keys.values().cloned().collect(), values)
-            }
-            (Value::Object(map), _) => {
-                let mut values = Vec::new();
-                for (key, item) in map {
-                    mark(item);
-                    values.push(number(item, &format!("{path}.{key}"))?);
-                }
-                (map.keys().cloned().collect(), values)
-            }
-            (Value::Array(list), categories_decl) => {
-                let mut values = Vec::new();
-                for (i, item) in list.iter().enumerate() {
-                    mark(item);
-                    values.push(number(item, &format!("{path}.{i}"))?);
-                }
-                let labels = match categories_decl {
-                    Some(CategoriesDecl::Labels(labels)) => {
-                        if labels.len() != values.len() {
-                            return Err(DataError::Shape(format!(
-                                "Abbildung „{id}“: Reihe {} („{}“) hat {} Werte, aber es gibt {} Kategorien",
-                                index + 1,
-                                decl_series.name,
-                                values.len(),
-                                labels.len()
-                            )));
-                        }
-                        labels.clone()
-                    }
-                    _ => (1..=values.len()).map(|n| n.to_string()).collect(),
-                };
-                (labels, values)
-            }
-            (other, _) => {
-                return Err(DataError::NotASeries {
-                    path: path.clone(),
-                    found: describe(other),
-                })
-            }
-        };
+        let (labels, values) = series_values(id, index, decl, decl_series, data)?;
+        let marks = series_marks(decl, lookup(data, &decl_series.werte)?);
         match &categories {
             None => categories = Some(labels),
             Some(existing) if *existing != labels => {
@@ -311,14 +295,21 @@ pub fn resolve_chart(
             }
             Some(_) => {}
         }
-        if marks.iter().all(Option::is_none) {
-            marks.clear();
-        }
         series.push(Series {
             name: decl_series.name.clone(),
             values,
             marks,
         });
+    }
+    let mut categories = categories.unwrap_or_default();
+    if decl.sortierung.is_some() {
+        // Sorting reorders the values; the signs of special values then show as pending.
+        for s in &mut series {
+            s.marks.clear();
+        }
+    }
+    if let Some(order) = decl.sortierung {
+        sort_categories(&mut categories, &mut series, order, decl.art);
     }
     let example = decl
         .reihen
@@ -337,13 +328,159 @@ pub fn resolve_chart(
         x_title: decl.x_titel.as_deref().map(quotes),
         y_title: decl.y_titel.as_deref().map(quotes),
         format: decl.format,
-        categories: categories
-            .unwrap_or_default()
-            .iter()
-            .map(|c| quotes(c))
-            .collect(),
+        orientation: decl.ausrichtung,
+        categories: categories.iter().map(|c| quotes(c)).collect(),
         series,
     })
+}
+
+/// Reorders categories (and every series with them) by the first series' value, or for
+/// stacked bars by the total; pending values go last. The sort is stable.
+fn sort_categories(
+    categories: &mut Vec<String>,
+    series: &mut [Series],
+    order: SortOrder,
+    kind: ChartKind,
+) {
+    let key = |category: usize| -> Option<f64> {
+        match kind {
+            ChartKind::Gestapelt => series
+                .iter()
+                .map(|s| s.values.get(category).copied().flatten())
+                .sum::<Option<f64>>(),
+            ChartKind::Linie | ChartKind::Balken | ChartKind::Ring => series
+                .first()
+                .and_then(|s| s.values.get(category).copied().flatten()),
+        }
+    };
+    let mut order_of: Vec<(usize, Option<f64>)> =
+        (0..categories.len()).map(|c| (c, key(c))).collect();
+    order_of.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => match order {
+            SortOrder::Absteigend => y.total_cmp(&x),
+            SortOrder::Aufsteigend => x.total_cmp(&y),
+        },
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    *categories = order_of
+        .iter()
+        .filter_map(|(c, _)| categories.get(*c).cloned())
+        .collect();
+    for s in series.iter_mut() {
+        s.values = order_of
+            .iter()
+            .map(|(c, _)| s.values.get(*c).copied().flatten())
+            .collect();
+    }
+}
+
+/// The category labels and values of one declared series.
+fn series_values(
+    id: &str,
+    index: usize,
+    decl: &ChartDecl,
+    decl_series: &SeriesDecl,
+    data: &Value,
+) -> Result<(Vec<String>, Vec<Option<f64>>), DataError> {
+    let path = &decl_series.werte;
+    let value = lookup(data, path)?;
+    let feld = decl_series.feld.as_deref();
+    // The value of one entry: the entry itself, or its field `feld` for records.
+    let entry = |item: &Value, item_path: String| -> Result<Option<f64>, DataError> {
+        match feld {
+            None => number(item, &item_path),
+            Some(field) => {
+                let field_path = format!("{item_path}.{field}");
+                match item {
+                    Value::Object(record) => match record.get(field) {
+                        Some(inner) => number(inner, &field_path),
+                        None => Err(DataError::Missing {
+                            path: field_path,
+                            hint: format!(": der Eintrag „{item_path}“ hat kein Feld „{field}“"),
+                        }),
+                    },
+                    other => Err(DataError::Shape(format!(
+                        "Abbildung „{id}“: „feld: {field}“ verlangt Einträge mit Feldern, aber „{item_path}“ ist {}",
+                        describe(other)
+                    ))),
+                }
+            }
+        }
+    };
+    Ok(match (value, &decl.kategorien) {
+        (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => {
+            let mut values = Vec::new();
+            for key in keys.keys() {
+                let item_path = format!("{path}.{key}");
+                let item = map.get(key).ok_or_else(|| DataError::Missing {
+                    path: item_path.clone(),
+                    hint: format!(": „{key}“ fehlt in „{path}“"),
+                })?;
+                values.push(entry(item, item_path)?);
+            }
+            (keys.values().cloned().collect(), values)
+        }
+        (Value::Object(map), _) => {
+            let mut values = Vec::new();
+            for (key, item) in map {
+                values.push(entry(item, format!("{path}.{key}"))?);
+            }
+            (map.keys().cloned().collect(), values)
+        }
+        (Value::Array(list), categories_decl) => {
+            let mut values = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                values.push(entry(item, format!("{path}.{i}"))?);
+            }
+            let labels = match (&decl_series.kategorie, categories_decl) {
+                (Some(name_field), _) => record_names(list, path, name_field)?,
+                (None, Some(CategoriesDecl::Labels(labels))) => {
+                    if labels.len() != values.len() {
+                        return Err(DataError::Shape(format!(
+                            "Abbildung „{id}“: Reihe {} („{}“) hat {} Werte, aber es gibt {} Kategorien",
+                            index + 1,
+                            decl_series.name,
+                            values.len(),
+                            labels.len()
+                        )));
+                    }
+                    labels.clone()
+                }
+                (None, _) => (1..=values.len()).map(|n| n.to_string()).collect(),
+            };
+            (labels, values)
+        }
+        (other, _) => {
+            return Err(DataError::NotASeries {
+                path: path.clone(),
+                found: describe(other),
+            })
+        }
+    })
+}
+
+/// The names of records in a list: field `name_field` of each, as text.
+fn record_names(list: &[Value], path: &str, name_field: &str) -> Result<Vec<String>, DataError> {
+    list.iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let item_path = format!("{path}.{i}.{name_field}");
+            match item.get(name_field) {
+                Some(Value::String(name)) => Ok(name.clone()),
+                Some(Value::Number(n)) => Ok(n.to_string()),
+                Some(other) => Err(DataError::Shape(format!(
+                    "„{item_path}“ soll den Eintrag benennen, ist aber {}",
+                    describe(other)
+                ))),
+                None => Err(DataError::Missing {
+                    path: item_path,
+                    hint: format!(": der Eintrag „{path}.{i}“ hat kein Feld „{name_field}“"),
+                }),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

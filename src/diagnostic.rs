@@ -199,6 +199,31 @@ fn shown(finding: &Finding) -> Finding {
     shown
 }
 
+/// An error of the operating system in German ("Datei oder Ordner nicht gefunden"), for
+/// messages that name a file: the OS's own text is English.
+pub fn os_message(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let text = match err.kind() {
+        ErrorKind::NotFound => "Datei oder Ordner nicht gefunden",
+        ErrorKind::PermissionDenied => "keine Berechtigung (Schreib- oder Leserechte prüfen)",
+        ErrorKind::AlreadyExists => "existiert bereits",
+        ErrorKind::IsADirectory => "ist ein Ordner, keine Datei",
+        ErrorKind::NotADirectory => "ein Teil des Pfads ist kein Ordner",
+        ErrorKind::DirectoryNotEmpty => "der Ordner ist nicht leer",
+        ErrorKind::ReadOnlyFilesystem => "das Laufwerk ist schreibgeschützt",
+        ErrorKind::StorageFull => "kein Speicherplatz mehr frei",
+        ErrorKind::InvalidData => "ungültige Daten",
+        ErrorKind::Interrupted => "unterbrochen",
+        ErrorKind::OutOfMemory => "nicht genug Arbeitsspeicher",
+        ErrorKind::AddrInUse => "die Adresse ist schon belegt (läuft amip serve schon?)",
+        _ => "Fehler des Betriebssystems",
+    };
+    match err.raw_os_error() {
+        Some(code) => format!("{text} (Systemfehler {code})"),
+        None => text.to_string(),
+    }
+}
+
 /// Findings collected by a stage; a stage fails when any of them is an error.
 #[derive(Debug, Default, Clone)]
 pub struct Findings(pub Vec<Finding>);

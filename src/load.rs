@@ -108,6 +108,12 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
         }
     }
 
+    // The places of every value, for messages at the exact key and checks of the raw text.
+    let sites = sources
+        .iter()
+        .map(|(rel, text)| (rel.clone(), crate::sites::collect(text, yaml_options())))
+        .collect();
+
     match programme {
         Some(programme) if !findings.has_errors() => Ok(Project {
             root: root.to_path_buf(),
@@ -124,6 +130,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             data_files,
             imported,
             unused_files: unused_content(root),
+            sites,
         }),
         _ => Err(findings),
     }
@@ -134,7 +141,11 @@ fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> 
         Ok(bytes) => bytes,
         Err(err) => {
             findings.push(
-                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(rel),
+                Finding::error(format!(
+                    "{rel} kann nicht gelesen werden: {}",
+                    crate::diagnostic::os_message(&err)
+                ))
+                .in_file(rel),
             );
             return None;
         }
@@ -157,7 +168,8 @@ fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> 
     }
 }
 
-fn yaml_options() -> serde_saphyr::Options {
+/// The reader options every YAML file of a project is read with.
+pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     // "NO" stays a string (the Norway problem); only true/false are booleans.
     options.strict_booleans = true;
@@ -193,7 +205,40 @@ fn translate_yaml_message(message: &str) -> String {
             text = rest;
         }
     }
-    const PHRASES: [(&str, &str); 18] = [
+    const PHRASES: [(&str, &str); 51] = [
+        ("tabs disallowed within this context (block indentation)", "hier steht ein Tabulatorzeichen in der Einrückung; YAML rückt nur mit Leerzeichen ein"),
+        ("tabs disallowed in this context", "hier ist ein Tabulatorzeichen nicht erlaubt; YAML rückt nur mit Leerzeichen ein"),
+        ("tab cannot be used as indentation", "ein Tabulatorzeichen kann nicht einrücken; YAML rückt nur mit Leerzeichen ein"),
+        ("a block scalar content cannot start with a tab", "ein mehrzeiliger Text darf nicht mit einem Tabulatorzeichen beginnen"),
+        ("'-' must be followed by a valid YAML whitespace", "nach „-“ muss ein Leerzeichen folgen"),
+        ("a BOM must not appear inside a document", "mitten in der Datei steht eine Byte-Order-Mark"),
+        ("block sequence entries are not allowed in this context", "hier darf kein Listeneintrag „- …“ stehen (Einrückung prüfen)"),
+        ("comments must be separated from other tokens by whitespace", "vor „#“ gehört ein Leerzeichen"),
+        ("invalid indentation in multiline quoted scalar", "ein mehrzeiliger Text in Anführungszeichen ist falsch eingerückt"),
+        ("invalid indentation", "die Einrückung stimmt nicht"),
+        ("invalid trailing content after single-quoted scalar", "nach dem Text in Anführungszeichen steht noch etwas"),
+        ("misplaced bracket", "hier steht eine Klammer an falscher Stelle"),
+        ("multiple documents not supported here", "eine Datei enthält nur ein YAML-Dokument (kein zweites „---“)"),
+        ("simple key expected ':'", "nach dem Schlüssel fehlt „:“"),
+        ("simple key is no longer valid", "der Schlüssel ist unvollständig (fehlt „:“ in derselben Zeile?)"),
+        ("unclosed quote", "ein Anführungszeichen wird nicht geschlossen"),
+        ("unexpected EOF while parsing a block mapping", "die Datei endet mitten in einer Zuordnung"),
+        ("unexpected EOF while parsing a block sequence", "die Datei endet mitten in einer Liste"),
+        ("unexpected EOF while parsing an implicit flow mapping", "die Datei endet mitten in einer Klammer"),
+        ("unexpected eof", "die Datei endet unerwartet"),
+        ("unexpected character", "unerwartetes Zeichen"),
+        ("while parsing a block mapping, did not find expected key", "hier wird ein Schlüssel erwartet (Einrückung prüfen)"),
+        ("while parsing a flow mapping, did not find expected ',' or '}'", "in der geschweiften Klammer fehlt „,“ oder „}“"),
+        ("while parsing a flow sequence, expected ',' or ']'", "in der eckigen Klammer fehlt „,“ oder „]“"),
+        ("while parsing a node, did not find expected node content", "hier fehlt ein Wert"),
+        ("while parsing node, found unknown anchor", "der Verweis mit * nennt einen Anker (&), den es nicht gibt"),
+        ("wrongly indented line in block scalar", "eine Zeile des mehrzeiligen Texts ist falsch eingerückt"),
+        ("invalid content after document end marker", "nach dem Dokumentende „...“ steht noch etwas"),
+        ("mismatched bracket", "die Klammer passt nicht"),
+        ("closed by", "geschlossen mit"),
+        ("expected whitespace", "hier fehlt ein Leerzeichen"),
+        ("invalid encoding", "die Datei ist nicht in UTF-8 kodiert"),
+        ("the handle wasn't declared", "das Tag-Kürzel ist nicht erklärt"),
         ("value `", "der Wert `"),
         ("unclosed bracket '['", "die eckige Klammer „[“ wird nicht geschlossen"),
         ("unclosed bracket '{'", "die geschweifte Klammer „{“ wird nicht geschlossen"),
@@ -221,7 +266,12 @@ fn translate_yaml_message(message: &str) -> String {
 fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
     let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
     let message = translate_yaml_message(message.lines().next().unwrap_or_default());
-    let finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
+    let mut finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
+    if message.contains("Tabulator") {
+        finding = finding.with_help(
+            "Ersetzen Sie die Tabulatorzeichen durch Leerzeichen (in vielen Editoren: „Einrückung in Leerzeichen umwandeln“).",
+        );
+    }
     match err.location() {
         Some(location) => {
             let line = usize::try_from(location.line()).unwrap_or(1);
@@ -371,11 +421,13 @@ fn load_data(
         data_files.insert(set.clone(), rel.clone());
         match value.get("beispielwerte") {
             Some(Value::Bool(true)) => example_sets.push(set.clone()),
-            Some(Value::Array(keys)) => example_sets.extend(
-                keys.iter()
-                    .filter_map(Value::as_str)
-                    .map(|key| format!("{set}.{key}")),
-            ),
+            Some(Value::Array(keys)) => {
+                example_sets.extend(
+                    example_keys(&rel, &text_of(sources, &rel), &value, keys, findings)
+                        .into_iter()
+                        .map(|key| format!("{set}.{key}")),
+                );
+            }
             _ => {}
         }
         insert_at(&mut context, &key_path, value, &rel, findings);
@@ -432,6 +484,51 @@ fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &
         }
         _ => {}
     }
+}
+
+fn text_of(sources: &IndexMap<String, String>, rel: &str) -> String {
+    sources.get(rel).cloned().unwrap_or_default()
+}
+
+/// The key paths a `beispielwerte: [...]` list names; a path that leads nowhere is an error at
+/// its entry.
+fn example_keys(
+    rel: &str,
+    text: &str,
+    value: &Value,
+    keys: &[Value],
+    findings: &mut Findings,
+) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (index, key) in keys.iter().enumerate() {
+        let path = match key {
+            Value::String(text) => text.trim().to_string(),
+            Value::Number(number) => number.to_string(),
+            _ => String::new(),
+        };
+        match crate::data::lookup(value, &path) {
+            Ok(_) if !path.is_empty() => paths.push(path),
+            result => {
+                let reason = match result {
+                    Err(err) => err.to_string(),
+                    Ok(_) => format!("Eintrag {} ist kein Schlüsselpfad", index + 1),
+                };
+                let mut finding = Finding::error(format!(
+                    "beispielwerte: „{path}“ gibt es in {rel} nicht ({reason})."
+                ))
+                .in_file(rel)
+                .with_help(
+                    "Nennen Sie Schlüsselpfade dieser Datei, z. B. beispielwerte: [arbeitslose_jd.2018, kennzahlen.k2].",
+                );
+                let sites = crate::sites::collect(text, yaml_options());
+                if let Some(site) = sites.get(&format!("beispielwerte.{index}")) {
+                    finding = finding.at(text, site.line, site.column);
+                }
+                findings.push(finding);
+            }
+        }
+    }
+    paths
 }
 
 fn insert_at(
@@ -574,7 +671,11 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
                 images.insert(rel.trim_start_matches("content/").to_string(), bytes);
             }
             Err(err) => findings.push(
-                Finding::error(format!("{rel} kann nicht gelesen werden: {err}")).in_file(&rel),
+                Finding::error(format!(
+                    "{rel} kann nicht gelesen werden: {}",
+                    crate::diagnostic::os_message(&err)
+                ))
+                .in_file(&rel),
             ),
         }
     }

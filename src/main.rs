@@ -96,7 +96,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
@@ -105,5 +108,67 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(&project, &args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Serve(args) => cmd::serve::run(&project, &args),
+    }
+}
+
+/// clap's English complaints about the command line, in German, with what to do.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        // Help and version texts are German already (see the templates above).
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let context = |kind: ContextKind| {
+        err.get(kind).map(|value| match value {
+            ContextValue::String(text) => text.clone(),
+            ContextValue::Strings(texts) => texts.join(", "),
+            other => other.to_string(),
+        })
+    };
+    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    let message = match err.kind() {
+        ErrorKind::UnknownArgument => format!("Die Option „{arg}“ gibt es nicht."),
+        ErrorKind::InvalidSubcommand => format!(
+            "Den Befehl „{}“ gibt es nicht.",
+            context(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("„{value}“ ist kein gültiger Wert für {arg}.")
+        }
+        ErrorKind::MissingRequiredArgument => format!("Es fehlt die Angabe {arg}."),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "Es fehlt der Befehl: build, check, new-year, diff, init oder serve.".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} lässt sich nicht mit {} verbinden.",
+            context(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("Falsche Anzahl von Angaben bei {arg} („{value}“).")
+        }
+        ErrorKind::NoEquals => format!("Bei {arg} gehört der Wert mit = dazu: {arg}=WERT."),
+        ErrorKind::InvalidUtf8 => "Eine Angabe ist kein gültiger Text (UTF-8).".to_string(),
+        _ => "Der Aufruf ist ungültig.".to_string(),
+    };
+    eprintln!("Fehler: {message}");
+    let suggested = context(ContextKind::SuggestedArg)
+        .or_else(|| context(ContextKind::SuggestedSubcommand))
+        .or_else(|| context(ContextKind::ValidValue).map(|values| format!("einer von: {values}")));
+    if let Some(suggested) = suggested {
+        eprintln!("Meinten Sie {suggested}?");
+    }
+    eprintln!(
+        "Aufruf: amip [--project ORDNER] <BEFEHL> [OPTIONEN]; alle Befehle und Optionen zeigt amip --help, die eines Befehls amip BEFEHL --help."
+    );
+    // `amip diff` reserves 1 for "changed"; its errors are 2.
+    if std::env::args().any(|arg| arg == "diff") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
     }
 }

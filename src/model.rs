@@ -40,6 +40,8 @@ pub struct Project {
     pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
+    /// Where each value of each YAML file was written: file → key path → place and raw text.
+    pub sites: IndexMap<String, IndexMap<String, crate::sites::Site>>,
 }
 
 impl Project {
@@ -67,12 +69,39 @@ impl Project {
         message: String,
     ) -> crate::diagnostic::Finding {
         let finding = crate::diagnostic::Finding::error(message).in_file(file);
-        match self
-            .sources
+        let exact = self
+            .sites
             .get(file)
-            .and_then(|text| crate::data::locate(text, inner).map(|place| (text, place)))
-        {
+            .and_then(|sites| sites.get(inner))
+            .map(|site| (site.key_line, site.key_column));
+        match self.sources.get(file).and_then(|text| {
+            exact
+                .or_else(|| crate::data::locate(text, inner))
+                .map(|place| (text, place))
+        }) {
             Some((text, (line, column))) => finding.at(text, line, column),
+            None => finding,
+        }
+    }
+
+    /// The data file, key path within it and place of the value at `path` (`ziele.quote`).
+    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::sites::Site)> {
+        let (file, inner) = self.file_of(path)?;
+        let site = self.sites.get(file)?.get(inner)?;
+        Some((file, site))
+    }
+
+    /// A finding at the value (not the key) of `path` in its data file, or at no place.
+    pub fn finding_at_value(&self, message: String, path: &str) -> crate::diagnostic::Finding {
+        let finding = crate::diagnostic::Finding::error(message);
+        match self.site_of(path) {
+            Some((file, site)) => {
+                let finding = finding.in_file(file);
+                match self.sources.get(file) {
+                    Some(text) => finding.at(text, site.line, site.column),
+                    None => finding,
+                }
+            }
             None => finding,
         }
     }
@@ -370,8 +399,14 @@ impl ValueFormat {
 pub struct SeriesDecl {
     /// Legend name.
     pub name: String,
-    /// Key path into the data: a map (keys are categories) or a list.
+    /// Key path into the data: a map (keys are categories), a list, or a list of records.
     pub werte: String,
+    /// For records (maps in a list or map): the field holding the value.
+    #[serde(default)]
+    pub feld: Option<String>,
+    /// For records in a list: the field naming each record (the category).
+    #[serde(default)]
+    pub kategorie: Option<String>,
 }
 
 /// Category labels of a chart.
@@ -412,6 +447,33 @@ pub struct ChartDecl {
     /// Optional category labels or key selection.
     #[serde(default)]
     pub kategorien: Option<CategoriesDecl>,
+    /// Direction of the bars (`balken`, `gestapelt`).
+    #[serde(default)]
+    pub ausrichtung: Orientation,
+    /// Order of the categories by the first series' value (stacked: by the total).
+    #[serde(default)]
+    pub sortierung: Option<SortOrder>,
+}
+
+/// Direction of the bars of a bar chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    /// Bars stand upright over the categories.
+    #[default]
+    Senkrecht,
+    /// Bars extend to the right from the category labels, which then have room to wrap.
+    Waagerecht,
+}
+
+/// Order of a chart's categories by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Largest value first.
+    Absteigend,
+    /// Smallest value first.
+    Aufsteigend,
 }
 
 fn default_format() -> ValueFormat {
@@ -548,6 +610,8 @@ pub struct Chart {
     pub y_title: Option<String>,
     /// Value format for labels and axis.
     pub format: ValueFormat,
+    /// Direction of the bars (ignored by line and ring charts).
+    pub orientation: Orientation,
     /// Category labels (x axis, or donut segments).
     pub categories: Vec<String>,
     /// Series; each has one value per category (`None` where pending).

@@ -295,7 +295,8 @@ fn append_entry(
 /// The comment written after a value that becomes pending, when its line has no comment.
 const PENDING_NOTE: &str = "derzeit in Abstimmung";
 /// The highest programme year amip rolls over into (dates have four-digit years).
-const LAST_YEAR: i32 = 9999;
+/// The last year a programme may be for; the year after it cannot be written.
+const LAST_YEAR: i32 = crate::load::YEAR_MAX;
 
 /// Computes the edited files (relative path → new text) and the list of changes.
 pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>), NewYearError> {

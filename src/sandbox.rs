@@ -277,10 +277,20 @@ pub enum RenderError {
     Exceeded(Exceeded, TeraError),
 }
 
-/// Renders `name` within the budgets.
+/// What [`render_bounded`] renders: a registered template, or a chapter's text after
+/// pending-value repairs (rendered with the same escaping as the registered chapters).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A template registered under this name.
+    Template(&'a str),
+    /// Template text rendered on its own.
+    Text(&'a str),
+}
+
+/// Renders `source` within the budgets.
 pub fn render_bounded(
     tera: &Tera,
-    name: &str,
+    source: Source<'_>,
     context: &tera::Context,
 ) -> Result<String, RenderError> {
     BUDGET.with(|budget| {
@@ -290,12 +300,27 @@ pub fn render_bounded(
             exceeded: None,
         });
     });
-    let mut out = Bounded { text: Vec::new() };
-    let result = tera.render_to(name, context, &mut out);
+    let result = match source {
+        Source::Template(name) => {
+            let mut out = Bounded { text: Vec::new() };
+            tera.render_to(name, context, &mut out).and_then(|()| {
+                String::from_utf8(out.text).map_err(|err| TeraError::message(err.to_string()))
+            })
+        }
+        // tera renders a text only into a string: its size is checked afterwards (the loop
+        // and time budgets hold during rendering all the same).
+        Source::Text(text) => tera.render_str(text, context, true).and_then(|text| {
+            if text.len() > MAX_OUTPUT_BYTES {
+                exceed(Exceeded::Output);
+                Err(TeraError::message("Ausgabe zu groß"))
+            } else {
+                Ok(text)
+            }
+        }),
+    };
     let exceeded = BUDGET.with(|budget| budget.borrow_mut().take().and_then(|b| b.exceeded));
     match (result, exceeded) {
-        (Ok(()), _) => String::from_utf8(out.text)
-            .map_err(|err| RenderError::Template(TeraError::message(err.to_string()))),
+        (Ok(text), _) => Ok(text),
         (Err(err), Some(what)) => Err(RenderError::Exceeded(what, err)),
         (Err(err), None) => Err(RenderError::Template(err)),
     }
@@ -340,7 +365,7 @@ mod tests {
         )
         .unwrap();
         let started = Instant::now();
-        let result = render_bounded(&tera, "k.md", &tera::Context::new());
+        let result = render_bounded(&tera, Source::Template("k.md"), &tera::Context::new());
         assert!(
             matches!(result, Err(RenderError::Exceeded(Exceeded::Range, _))),
             "{result:?}"
@@ -357,7 +382,7 @@ mod tests {
             "{% for i in range(end=100000) %}{% for j in range(end=9) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
         )
         .unwrap();
-        let result = render_bounded(&tera, "k.md", &tera::Context::new());
+        let result = render_bounded(&tera, Source::Template("k.md"), &tera::Context::new());
         assert!(
             matches!(result, Err(RenderError::Exceeded(Exceeded::Output, _))),
             "{result:?}"

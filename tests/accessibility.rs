@@ -48,7 +48,7 @@ fn every_page_passes_axe_and_the_structural_checks_in_chromium() {
         );
     }
     let figures: u64 = pages.iter().filter_map(|p| p["figures"].as_u64()).sum();
-    assert_eq!(figures, 3, "all three charts were checked as figures");
+    assert_eq!(figures, 9, "all nine charts were checked as figures");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -122,7 +122,14 @@ fn the_pdf_is_tagged_pdf_ua_and_pdf_a() {
     pdf_catalog_checks(&project.path().join("output").join(PDF));
     // Alt text of each chart reaches the tagged PDF via main.typ.
     let main = fs::read_to_string(project.path().join("output/typst/main.typ")).unwrap();
-    assert_eq!(main.matches("alt: \"").count(), 3);
+    assert_eq!(main.matches("alt: \"").count(), 9);
+    // Each chart's data follows it as a table under "Daten zur Abbildung N".
+    for n in 1..=9 {
+        assert!(
+            main.contains(&format!("[Daten zur Abbildung {n}])\n#table(")),
+            "data table of chart {n}"
+        );
+    }
 }
 
 #[test]

@@ -121,14 +121,14 @@ fn each_change_between_two_versions_is_listed_once_with_its_delta() {
         &report,
         &format!("auf [-15.634.076-]{{+15.053.067+}}{NBSP}EUR"),
     );
-    assert_once(&report, "neu: {+[Tabelle 4: Personal des Jobcenters]+}");
+    assert_once(&report, "neu: {+[Tabelle 5: Personal des Jobcenters]+}");
     assert_once(
         &report,
         "Kapitel „3 Ziele im Jobcenter Elbe-Elster“ (content/03-ziele.md) geändert",
     );
     assert_once(
         &report,
-        "entfallen: [-[Tabelle 3: Kommunale Ziele des Jobcenters Elbe-Elster 2020]-]",
+        "entfallen: [-[Tabelle 4: Kommunale Ziele des Jobcenters Elbe-Elster 2020]-]",
     );
     for unchanged in [
         "01-grundsicherung",

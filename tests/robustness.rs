@@ -221,8 +221,9 @@ fn text_where_a_number_is_expected() {
     fails_keeping_output(
         |p| edit(p, "data/budget.yaml", "9069867", "\"neun Millionen\""),
         &[
-            "„budget.verwaltungskosten.vorjahr“ ist keine Zahl (gefunden: Text „neun Millionen“)",
-            "data/tabellen.yaml",
+            "Die Tabelle „budget“: „budget.verwaltungskosten.vorjahr“ ist keine Zahl (gefunden: Text „neun Millionen“)",
+            // Reported at the value in its data file, not at the table that uses it.
+            "data/budget.yaml:6:12",
         ],
     );
 }

@@ -423,6 +423,7 @@ mod tests {
             alt: "Linie".into(),
             x_title: None,
             y_title: None,
+            orientation: crate::model::Orientation::Senkrecht,
             format: ValueFormat::Ganz,
             categories: categories.iter().map(|c| c.to_string()).collect(),
             series: vec![Series {

@@ -344,24 +344,10 @@ fn parse_chapter(
             .cloned()
             .unwrap_or(0..0)
     };
-    if nesting_depth(&events) > MAX_NESTING {
-        findings.push(
-            Finding::error(format!(
-                "{}: der Text ist tiefer als {MAX_NESTING} Ebenen verschachtelt (Listen in Listen, Zitate in Zitaten, Hervorhebungen in Hervorhebungen).",
-                chapter.file
-            ))
-            .in_file(&chapter.file)
-            .with_help("Gliedern Sie den Text flacher: Überschriften statt immer tieferer Listen."),
-        );
-        let doc = ChapterDoc {
-            chapter: doc_index,
-            stem: chapter.stem.clone(),
-            numbered: number.is_some(),
-            headings: Vec::new(),
-            nodes: Vec::new(),
-        };
-        return (doc, Spots::default());
-    }
+    // Lists and quotes too deep get their own findings with a place below; anything else
+    // nested deeper than MAX_NESTING is reported once for the chapter at the end.
+    let too_deep = nesting_depth(&events) > MAX_NESTING;
+    let mut nesting_reported = false;
     // Renaming footnote labels keeps one event per event, so `ranges` stays aligned.
     let events = anchors::namespace_footnotes(events, used_ids);
     let mut nodes = Vec::new();
@@ -429,6 +415,7 @@ fn parse_chapter(
             _ => None,
         };
         if let Some((what, limit, example, advice)) = deeper {
+            nesting_reported = true;
             findings.push(
                 places
                     .error(
@@ -667,6 +654,16 @@ fn parse_chapter(
                     0..0,
                 )
                 .with_help("Die erste Zeile nach dem Vorspann ist z. B. „# Ziele“."),
+        );
+    }
+    if too_deep && !nesting_reported {
+        findings.push(
+            Finding::error(format!(
+                "{}: der Text ist tiefer als {MAX_NESTING} Ebenen verschachtelt (Listen in Listen, Zitate in Zitaten, Hervorhebungen in Hervorhebungen).",
+                chapter.file
+            ))
+            .in_file(&chapter.file)
+            .with_help("Gliedern Sie den Text flacher: Überschriften statt immer tieferer Listen."),
         );
     }
     (

@@ -436,6 +436,13 @@ impl Writer<'_, '_> {
                     string(&chart.alt),
                     anchor(kind, id)
                 ));
+                // The chart's data as a tagged table, so the PDF does not rely on alt text.
+                let number = self.ctx.numbering.get(kind, id).map_or(0, |p| p.number);
+                self.push(&format!(
+                    "#block(width: 100%, breakable: true, above: 0.8em, below: 1.4em)[#set text(hyphenate: true)\n#block(below: 0.5em, sticky: true, text(size: 9pt, weight: \"bold\")[Daten zur {}])\n#{}\n]\n\n",
+                    escape_markup(&crate::markdown::label(kind, number)),
+                    crate::tables::to_typst(&crate::tables::chart_data_table(chart))
+                ));
             }
             Placed::Table => {
                 let Some(table) = self.ctx.tables.get(id) else {
