@@ -552,7 +552,9 @@ fn pending_to_none(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => map.values_mut().for_each(pending_to_none),
         serde_json::Value::Array(list) => list.iter_mut().for_each(pending_to_none),
-        other if crate::data::is_pending(other) => *other = serde_json::Value::Null,
+        other if crate::data::is_pending(other) && crate::data::special(other).is_none() => {
+            *other = serde_json::Value::Null;
+        }
         _ => {}
     }
 }
