@@ -337,10 +337,24 @@ pub fn pending_values(project: &Project) -> Vec<(String, Finding)> {
     paths
         .into_iter()
         .map(|path| {
-            let finding = project.finding_at_path(
-                format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
-                &path,
-            );
+            let mark = data::lookup(&project.data, &path)
+                .ok()
+                .and_then(data::special);
+            let message = match (mark, project.imported.of(&path)) {
+                (Some(mark), Some(origin)) => format!(
+                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}) aus {}.",
+                    mark.sign(),
+                    mark.meaning(),
+                    origin.describe()
+                ),
+                (Some(mark), None) => format!(
+                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}).",
+                    mark.sign(),
+                    mark.meaning()
+                ),
+                (None, _) => format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
+            };
+            let finding = project.finding_at_path(message, &path);
             (path, finding)
         })
         .collect()
@@ -385,8 +399,15 @@ fn final_version(project: &Project, findings: &mut Findings) {
                 ),
         );
     }
-    for (_, finding) in pending_values(project) {
-        findings.push(finding.with_help("Tragen Sie den abgestimmten Wert ein."));
+    for (path, finding) in pending_values(project) {
+        let special = data::lookup(&project.data, &path)
+            .ok()
+            .and_then(data::special);
+        findings.push(finding.with_help(if special.is_some() {
+            "Ein Sonderwert erscheint im Programm als Zeichen statt einer Zahl. Nehmen Sie eine Quelldatei mit dem Wert, oder lassen Sie die Stelle aus dem Text."
+        } else {
+            "Tragen Sie den abgestimmten Wert ein."
+        }));
     }
     example_uses(project, findings);
 }
@@ -736,6 +757,7 @@ mod tests {
             checks,
             sources: Default::default(),
             data_files: Default::default(),
+            imported: Default::default(),
             unused_files: Vec::new(),
             sites: Default::default(),
         }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::model::{
     CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Series, SeriesDecl, SortOrder,
 };
+use crate::sources::special::Special;
 
 /// The word authors may write instead of a number that is not agreed yet.
 pub const PENDING_WORD: &str = "in_abstimmung";
@@ -172,13 +173,38 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// Whether a value is marked as not yet agreed.
+/// Per category, the special value standing in the series at `value` (empty when none), in
+/// the order the series' values are taken.
+fn series_marks(decl: &ChartDecl, value: &Value) -> Vec<Option<Special>> {
+    let marks: Vec<Option<Special>> = match (value, &decl.kategorien) {
+        (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => keys
+            .keys()
+            .map(|key| map.get(key).and_then(special))
+            .collect(),
+        (Value::Object(map), _) => map.values().map(special).collect(),
+        (Value::Array(list), _) => list.iter().map(special).collect(),
+        _ => Vec::new(),
+    };
+    if marks.iter().all(Option::is_none) {
+        Vec::new()
+    } else {
+        marks
+    }
+}
+
+/// Whether a value stands where no figure is: not yet agreed (`~`, `in_abstimmung`), or one of
+/// the statistics' special values (`X`, `*`, `–`, `.`, see [`special`]). Either is never 0.
 pub fn is_pending(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(s) => s.trim() == PENDING_WORD,
+        Value::String(s) => s.trim() == PENDING_WORD || Special::parse(s).is_some(),
         _ => false,
     }
+}
+
+/// The special value of the statistics a value is, if any.
+pub fn special(value: &Value) -> Option<Special> {
+    Special::of(value)
 }
 
 /// A number, or `None` when pending; anything else is an error naming `path`.
@@ -255,6 +281,7 @@ pub fn resolve_chart(
     let mut series = Vec::new();
     for (index, decl_series) in decl.reihen.iter().enumerate() {
         let (labels, values) = series_values(id, index, decl, decl_series, data)?;
+        let marks = series_marks(decl, lookup(data, &decl_series.werte)?);
         match &categories {
             None => categories = Some(labels),
             Some(existing) if *existing != labels => {
@@ -271,9 +298,16 @@ pub fn resolve_chart(
         series.push(Series {
             name: decl_series.name.clone(),
             values,
+            marks,
         });
     }
     let mut categories = categories.unwrap_or_default();
+    if decl.sortierung.is_some() {
+        // Sorting reorders the values; the signs of special values then show as pending.
+        for s in &mut series {
+            s.marks.clear();
+        }
+    }
     if let Some(order) = decl.sortierung {
         sort_categories(&mut categories, &mut series, order, decl.art);
     }

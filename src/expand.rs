@@ -210,6 +210,9 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
         })
     });
     tera.register_function("anteil", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["teil", "ganzes"]) {
+            return Ok(mark);
+        }
         let part = required_number(&kwargs, "anteil", "teil")?;
         let whole = required_number(&kwargs, "anteil", "ganzes")?;
         match (part, whole) {
@@ -222,6 +225,9 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
         }
     });
     tera.register_function("differenz", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+            return Ok(mark);
+        }
         let from = required_number(&kwargs, "differenz", "von")?;
         let to = required_number(&kwargs, "differenz", "auf")?;
         Ok::<Value, TeraError>(match (from, to) {
@@ -230,6 +236,9 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
         })
     });
     tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
+        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+            return Ok(mark);
+        }
         let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
         let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
         match (from, to) {
@@ -292,6 +301,13 @@ fn with_number(
     digits: u8,
     f: impl FnOnce(f64) -> Result<String, TeraError>,
 ) -> Result<String, TeraError> {
+    // A special value of the statistics shows as its sign with its meaning.
+    if let Some(mark) = value
+        .as_str()
+        .and_then(crate::sources::special::Special::parse)
+    {
+        return Ok(mark.in_text());
+    }
     if is_pending_value(value) {
         return Ok(format!("… ({PENDING})"));
     }
@@ -315,6 +331,19 @@ fn with_number(
             describe(value)
         ))),
     }
+}
+
+/// The first argument among `names` that is a special value of the statistics: a share or
+/// change of it is that special value too.
+fn special_argument(kwargs: &Kwargs, names: [&str; 2]) -> Option<Value> {
+    names.into_iter().find_map(|name| {
+        kwargs.get::<Value>(name).ok().flatten().filter(|value| {
+            value
+                .as_str()
+                .and_then(crate::sources::special::Special::parse)
+                .is_some()
+        })
+    })
 }
 
 fn required_number(kwargs: &Kwargs, function: &str, name: &str) -> Result<Option<f64>, TeraError> {
@@ -656,7 +685,9 @@ fn pending_to_none(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => map.values_mut().for_each(pending_to_none),
         serde_json::Value::Array(list) => list.iter_mut().for_each(pending_to_none),
-        other if crate::data::is_pending(other) => *other = serde_json::Value::Null,
+        other if crate::data::is_pending(other) && crate::data::special(other).is_none() => {
+            *other = serde_json::Value::Null;
+        }
         _ => {}
     }
 }

@@ -134,7 +134,8 @@ pub fn change_percent(from: f64, to: f64) -> Option<f64> {
     (from != 0.0).then(|| (to - from) / from * 100.0)
 }
 
-const MONTHS: [&str; 12] = [
+/// The German month names, in order (also the keys of month maps taken from source files).
+pub const MONTHS: [&str; 12] = [
     "Januar",
     "Februar",
     "März",

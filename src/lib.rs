@@ -30,5 +30,6 @@ pub mod render;
 pub mod sandbox;
 pub mod serve;
 pub mod sites;
+pub mod sources;
 pub mod tables;
 pub mod typst_cli;

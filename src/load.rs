@@ -50,11 +50,33 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
     if let Some(text) = &programme_text {
         sources.insert(PROGRAMME_FILE.to_string(), text.clone());
     }
-    let (data, example_sets, data_files) = load_data(root, &mut sources, &mut findings);
-    let charts: IndexMap<String, ChartDecl> =
+    let (mut data, mut example_sets, data_files) = load_data(root, &mut sources, &mut findings);
+    let imported = crate::sources::load_all(
+        root,
+        &mut crate::sources::DataSet {
+            data: &mut data,
+            example_sets: &mut example_sets,
+            data_files: &data_files,
+            sources: &mut sources,
+            parsers: crate::sources::Parsers {
+                sources: parse_yaml,
+                inline: parse_yaml,
+            },
+        },
+        &mut findings,
+    );
+    let mut charts: IndexMap<String, ChartDecl> =
         read_optional_yaml(root, CHARTS_FILE, &mut sources, &mut findings);
-    let tables: IndexMap<String, TableDecl> =
+    let mut tables: IndexMap<String, TableDecl> =
         read_optional_yaml(root, TABLES_FILE, &mut sources, &mut findings);
+    for table in tables.values_mut() {
+        let paths = table.data_paths();
+        imported.fill_source_line(&data, &mut table.quelle, &paths);
+    }
+    for chart in charts.values_mut() {
+        let paths = chart.data_paths();
+        imported.fill_source_line(&data, &mut chart.quelle, &paths);
+    }
     let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut sources, &mut findings);
     let chapters = load_chapters(root, &mut findings);
     let templates = load_templates(root, &mut findings);
@@ -106,6 +128,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             checks,
             sources,
             data_files,
+            imported,
             unused_files: unused_content(root),
             sites,
         }),
@@ -369,7 +392,11 @@ fn load_data(
     let mut example_sets = Vec::new();
     let mut data_files = IndexMap::new();
     for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX, findings) {
-        if rel == CHARTS_FILE || rel == TABLES_FILE || rel == CHECKS_FILE {
+        if rel == CHARTS_FILE
+            || rel == TABLES_FILE
+            || rel == CHECKS_FILE
+            || rel == crate::sources::SOURCES_FILE
+        {
             continue;
         }
         let Some(text) = read_text(root, &rel, findings) else {

@@ -36,6 +36,8 @@ pub struct Project {
     pub sources: IndexMap<String, String>,
     /// Data sets: context key path (`budget`, `statistik.elb`) → file (`data/budget.yaml`).
     pub data_files: IndexMap<String, String>,
+    /// Values taken from spreadsheets and CSV files, with their file, sheet and cell.
+    pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
     /// Where each value of each YAML file was written: file → key path → place and raw text.
@@ -581,6 +583,30 @@ pub struct TableDecl {
     pub spalten: Vec<ColumnDecl>,
 }
 
+impl TableDecl {
+    /// The key paths the table shows (rows and share bases), for its source line.
+    pub fn data_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = match &self.zeilen {
+            RowsDecl::Path(path) => vec![path.clone()],
+            RowsDecl::Explicit(rows) => rows.iter().map(|row| row.daten.clone()).collect(),
+        };
+        paths.extend(
+            self.spalten
+                .iter()
+                .filter_map(|c| c.anteil.as_ref())
+                .map(|a| a.basis.clone()),
+        );
+        paths
+    }
+}
+
+impl ChartDecl {
+    /// The key paths of the chart's series, for its source line.
+    pub fn data_paths(&self) -> Vec<String> {
+        self.reihen.iter().map(|s| s.werte.clone()).collect()
+    }
+}
+
 /// A chart ready to draw: categories and numeric series resolved from the data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -615,6 +641,9 @@ pub struct Series {
     pub name: String,
     /// One value per category.
     pub values: Vec<Option<f64>>,
+    /// Per category, the statistics' special value (`X`, `*`, `–`, `.`) standing where a value
+    /// is `None`; empty when there is none.
+    pub marks: Vec<Option<crate::sources::special::Special>>,
 }
 
 /// A table ready to write: all cells formatted.

@@ -394,7 +394,23 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
                 let map = data::lookup(&project.data, series)
                     .map_err(|e| NewYearError::Rule(e.to_string()))?;
                 let new_year = programme.jahr.to_string();
-                if map.get(&new_year).is_none() {
+                let prefix = format!("{series}.");
+                if let Some(origin) = project
+                    .imported
+                    .values
+                    .iter()
+                    .find(|(path, _)| path.starts_with(&prefix))
+                    .map(|(_, origin)| origin)
+                {
+                    // An imported series grows with the next edition of its source file.
+                    if map.get(&new_year).is_none() {
+                        changes.push(Change {
+                            file: origin.file.clone(),
+                            path: join(series, &new_year),
+                            what: "kommt aus der Quelldatei: die neue Ausgabe in data/quellen/ ablegen und datei:/stand: anpassen".into(),
+                        });
+                    }
+                } else if map.get(&new_year).is_none() {
                     let (file, inner) = project.file_of(series).ok_or_else(|| {
                         NewYearError::Rule(format!("keine Datendatei für „{series}“"))
                     })?;

@@ -129,6 +129,16 @@ fn formatted(result: Result<String, format::NotANumber>, path: &str) -> Result<S
     })
 }
 
+/// What a computed cell shows when an operand is no figure: the statistics' sign of the first
+/// special operand (`X`, `*`, …), otherwise "derzeit in Abstimmung".
+fn missing(operands: &[Option<&Value>]) -> String {
+    operands
+        .iter()
+        .flatten()
+        .find_map(|value| data::special(value))
+        .map_or_else(|| PENDING.to_string(), |mark| mark.sign().to_string())
+}
+
 fn cell(
     row: &Value,
     row_path: &str,
@@ -151,7 +161,10 @@ fn cell(
                     )))
                 }
             },
-            _ => PENDING.to_string(),
+            _ => missing(&[
+                field(row, row_path, &share.feld).ok(),
+                data::lookup(data, &share.basis).ok(),
+            ]),
         });
     }
     if let Some(pair) = &column.differenz {
@@ -167,7 +180,10 @@ fn cell(
                 ),
                 row_path,
             )?,
-            _ => PENDING.to_string(),
+            _ => missing(&[
+                field(row, row_path, &pair.von).ok(),
+                field(row, row_path, &pair.zu).ok(),
+            ]),
         });
     }
     if let Some(pair) = &column.veraenderung {
@@ -186,7 +202,10 @@ fn cell(
                 )?,
                 None => String::new(),
             },
-            _ => PENDING.to_string(),
+            _ => missing(&[
+                field(row, row_path, &pair.von).ok(),
+                field(row, row_path, &pair.zu).ok(),
+            ]),
         });
     }
     let Some(name) = &column.feld else {
@@ -198,6 +217,9 @@ fn cell(
     let value = field(row, row_path, name)?;
     let path = format!("{row_path}.{name}");
     Ok(match value {
+        v if data::special(v).is_some() => data::special(v)
+            .map(|m| m.sign().to_string())
+            .unwrap_or_default(),
         v if data::is_pending(v) => PENDING.to_string(),
         Value::String(text) => text.clone(),
         Value::Bool(true) => "ja".to_string(),
@@ -238,7 +260,10 @@ pub fn chart_data_table(chart: &Chart) -> Table {
             for series in &chart.series {
                 let text = match series.values.get(index).copied().flatten() {
                     Some(value) => chart.format.number(value).unwrap_or_default(),
-                    None => PENDING.to_string(),
+                    None => match series.marks.get(index).copied().flatten() {
+                        Some(mark) => mark.sign().to_string(),
+                        None => PENDING.to_string(),
+                    },
                 };
                 cells.push(text);
             }

@@ -170,8 +170,8 @@ fn identical_versions_exit_zero() {
 
 #[test]
 fn renamed_added_and_removed_chapters_and_series_points() {
-    let old = example_copy();
-    let new = example_copy();
+    let old = common::example_copy_with_yaml_elb();
+    let new = common::example_copy_with_yaml_elb();
     let content = new.path().join("content");
     fs::rename(
         content.join("07-zusammenarbeit.md"),

@@ -838,7 +838,7 @@ fn years_outside_2000_to_2999_are_refused() {
 
 #[test]
 fn a_share_of_a_zero_basis_is_a_message() {
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     let text = fs::read_to_string(project.path().join("data/elb.yaml")).unwrap();
     assert!(text.contains("elb_gesamt:"), "{text}");
     let output = amip(project.path(), &["check"]);

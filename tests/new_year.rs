@@ -10,7 +10,7 @@ use common::{amip, describe, example_copy, require_typst};
 #[test]
 fn new_year_rolls_over_and_builds_at_once() {
     require_typst();
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     let target = tempfile::tempdir().unwrap();
     let draft = target.path().join("amip-2021");
     let output = amip(project.path(), &["new-year", draft.to_str().unwrap()]);

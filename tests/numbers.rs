@@ -112,7 +112,7 @@ fn german_thousands_point_shown_rounded_is_an_error_at_the_data_line() {
 
 #[test]
 fn thousands_point_in_a_table_or_chart_is_an_error_at_the_data_line() {
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     edit(project.path(), "data/elb.yaml", "2009: 9912", "2009: 9.912");
     check(
         project.path(),
@@ -236,7 +236,7 @@ fn fractions_given_to_prozent_warn_at_the_data_line() {
 
 #[test]
 fn example_values_with_nested_paths_mark_tables_and_block_final() {
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     edit(
         project.path(),
         "data/elb.yaml",

@@ -146,7 +146,7 @@ fn arithmetic_mismatch_names_file_line_values_and_difference() {
         "{text}"
     );
 
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     edit(
         project.path(),
         "data/elb.yaml",
@@ -254,7 +254,14 @@ fn unknown_chart_kind_and_missing_series() {
 #[test]
 fn a_gap_in_a_year_series() {
     fails_keeping_output(
-        |p| edit(p, "data/elb.yaml", "  2014: 7871\n", ""),
+        |p| {
+            fs::write(
+                p.join("data/elb.yaml"),
+                include_str!("common/elb-als-yaml.yaml"),
+            )
+            .unwrap();
+            edit(p, "data/elb.yaml", "  2014: 7871\n", "");
+        },
         &["„elb.jdw“ hat Lücken: es fehlt 2014", "data/elb.yaml:"],
     );
 }
@@ -473,7 +480,7 @@ fn nan_infinity_huge_and_negative_numbers() {
         page.contains("−1.234.567.890.123"),
         "German minus and grouping"
     );
-    let project = example_copy();
+    let project = common::example_copy_with_yaml_elb();
     edit(
         project.path(),
         "data/elb.yaml",

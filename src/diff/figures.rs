@@ -46,6 +46,8 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<FigureChange> {
     let walker = Walker {
         old_labels: labels(old),
         new_labels: labels(new),
+        old_imported: &old.project.imported,
+        new_imported: &new.project.imported,
         old_root: &old.project.root,
         new_root: &new.project.root,
     };
@@ -62,6 +64,8 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<FigureChange> {
 struct Walker<'a> {
     old_labels: HashMap<String, String>,
     new_labels: HashMap<String, String>,
+    old_imported: &'a crate::sources::Imported,
+    new_imported: &'a crate::sources::Imported,
     old_root: &'a std::path::Path,
     new_root: &'a std::path::Path,
 }
@@ -125,7 +129,23 @@ impl Walker<'_> {
         }
     }
 
+    /// The label, followed by the file, sheet and cell for a value taken from a source file.
     fn label(&self, path: &[String], new_side: bool) -> Option<String> {
+        let imported = if new_side {
+            self.new_imported
+        } else {
+            self.old_imported
+        };
+        let origin = imported
+            .of(&path.join("."))
+            .map(|p| format!("aus {}", p.describe()));
+        match (self.plain_label(path, new_side), origin) {
+            (Some(label), Some(origin)) => Some(format!("{label}; {origin}")),
+            (label, origin) => label.or(origin),
+        }
+    }
+
+    fn plain_label(&self, path: &[String], new_side: bool) -> Option<String> {
         let key = path.join(".");
         let (labels, root) = if new_side {
             (&self.new_labels, self.new_root)
@@ -243,6 +263,9 @@ fn show_at(path: &[String], value: &Value) -> String {
 /// A value as shown in the report, formatted the German way.
 pub fn show(value: &Value) -> String {
     match value {
+        v if crate::data::special(v).is_some() => crate::data::special(v)
+            .map(crate::sources::special::Special::in_text)
+            .unwrap_or_default(),
         v if crate::data::is_pending(v) => PENDING.to_string(),
         Value::Number(_) => match number(value) {
             Some((x, digits)) => format::number(x, digits).unwrap_or_else(|_| value.to_string()),

@@ -429,6 +429,7 @@ mod tests {
             series: vec![Series {
                 name: "ELB".into(),
                 values: values.iter().map(|v| Some(*v)).collect(),
+                marks: Vec::new(),
             }],
         };
         let old = chart(&["2018", "2019"], &[6012.0, 5485.0]);

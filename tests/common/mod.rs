@@ -8,6 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The example's source files in the BA's layouts (also `cargo run --example quellen_beispiel`).
+pub mod quellen;
+
 /// The repository root, where the example project lives.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -39,6 +42,19 @@ pub fn example_copy() -> tempfile::TempDir {
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
+/// A copy of the example whose ELB figures (series and Integrationsprognose) stand in
+/// `data/elb.yaml` as YAML again instead of coming from `data/quellen/`, for tests that edit
+/// those figures as text.
+pub fn example_copy_with_yaml_elb() -> tempfile::TempDir {
+    let dir = example_copy();
+    fs::write(
+        dir.path().join("data/elb.yaml"),
+        include_str!("elb-als-yaml.yaml"),
+    )
+    .unwrap();
     dir
 }
 

@@ -1,0 +1,16 @@
+//! Writes the example project's source files into `data/quellen/` (or the folder given):
+//! `cargo run --example quellen_beispiel [-- ORDNER]`. The same generator serves the tests.
+
+#[path = "../tests/common/quellen.rs"]
+mod quellen;
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "data/quellen".to_string());
+    if let Err(err) = quellen::write_all(std::path::Path::new(&dir)) {
+        eprintln!("Die Quelldateien können nicht geschrieben werden: {err}");
+        std::process::exit(1);
+    }
+    println!("Quelldateien in {dir}/ geschrieben.");
+}

@@ -1,0 +1,181 @@
+//! The declaration authors write: which file, which values, under which data key. German keys,
+//! in `data/quellen.yaml` or as `quelldatei:` inside a data file.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// Text or a number as authors write it (`spalte: 2019`, `filter: {Träger-Nr.: 03504}`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Text {
+    /// Written as text.
+    Text(String),
+    /// Written as a whole number.
+    Int(i64),
+    /// Written as a decimal number.
+    Float(f64),
+}
+
+impl Text {
+    /// The text to search for.
+    pub fn as_text(&self) -> String {
+        match self {
+            Text::Text(text) => text.clone(),
+            Text::Int(n) => n.to_string(),
+            Text::Float(n) => n.to_string(),
+        }
+    }
+}
+
+/// A row label or column header: one text, or a path from a section heading down
+/// (`[Arbeitslose, Insgesamt]`, `[Veränderung gegenüber Vorjahresmonat, in %]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Labels {
+    /// One label.
+    One(Text),
+    /// Section first, then the label below it.
+    Path(Vec<Text>),
+}
+
+impl Labels {
+    /// The parts, outermost first.
+    pub fn parts(&self) -> Vec<String> {
+        match self {
+            Labels::One(text) => vec![text.as_text()],
+            Labels::Path(parts) => parts.iter().map(Text::as_text).collect(),
+        }
+    }
+
+    /// As written, for messages: „Arbeitslose“ › „Insgesamt“.
+    pub fn shown(&self) -> String {
+        self.parts()
+            .iter()
+            .map(|part| format!("„{part}“"))
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+}
+
+/// Several rows or columns at once: `jahre`, `monate`, or keys with their labels.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Pick {
+    /// `jahre` or `monate`: every row/column whose label is a year or a month.
+    Kind(String),
+    /// Data key → row label or column header.
+    Keys(IndexMap<String, Labels>),
+}
+
+/// The long layout: the year only on the January row, the month beside it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LongDecl {
+    /// Column of the year (letter or header), default `A`.
+    #[serde(default)]
+    pub jahr: Option<Text>,
+    /// Column of the month (letter or header), default `B`.
+    #[serde(default)]
+    pub monat: Option<Text>,
+}
+
+/// What to take for one data key.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ValueDecl {
+    /// The sheet (default: the source's `blatt`, else the first sheet).
+    #[serde(default)]
+    pub blatt: Option<String>,
+    /// A cell by its address, e.g. `D15`.
+    #[serde(default)]
+    pub zelle: Option<String>,
+    /// The row, found by its label.
+    #[serde(default)]
+    pub zeile: Option<Labels>,
+    /// The column, found by its header or letter.
+    #[serde(default)]
+    pub spalte: Option<Labels>,
+    /// Several rows of one column → a map.
+    #[serde(default)]
+    pub zeilen: Option<Pick>,
+    /// Several columns of one row → a map.
+    #[serde(default)]
+    pub spalten: Option<Pick>,
+    /// The long time-series layout → a map of years.
+    #[serde(default)]
+    pub zeitreihe: Option<LongDecl>,
+    /// With `zeitreihe`: only this month (or row label such as "Jahresdurchschnitt") per year.
+    #[serde(default)]
+    pub monat: Option<String>,
+    /// Decimals the sheet shows; the stored number is rounded to them.
+    #[serde(default)]
+    pub stellen: Option<u8>,
+    /// Columns holding labels (default: the source's, else `A` and `B`; CSV: all).
+    #[serde(default)]
+    pub beschriftung: Option<Vec<Text>>,
+}
+
+/// One source file and what to take from it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDecl {
+    /// The file, relative to `data/` (e.g. `quellen/amr-12062-0-201909-xlsx.xlsx`).
+    pub datei: String,
+    /// Who published it, for the source line of tables and charts.
+    #[serde(default)]
+    pub quelle: Option<String>,
+    /// As of when, for the source line.
+    #[serde(default)]
+    pub stand: Option<String>,
+    /// The file holds invented figures: everything taken is marked as example values.
+    #[serde(default)]
+    pub beispielwerte: bool,
+    /// Default sheet for all values.
+    #[serde(default)]
+    pub blatt: Option<String>,
+    /// Default label columns for all values.
+    #[serde(default)]
+    pub beschriftung: Option<Vec<Text>>,
+    /// CSV: `utf-8`, `windows-1252` (also `latin-1`) or `automatisch` (default).
+    #[serde(default)]
+    pub kodierung: Option<String>,
+    /// CSV: `;` (default: detected from the header line) or `,`.
+    #[serde(default)]
+    pub trennzeichen: Option<String>,
+    /// CSV: `,` (default, German) or `.`.
+    #[serde(default)]
+    pub dezimalzeichen: Option<String>,
+    /// Only rows whose column (by header) holds the value, e.g. `Träger-Nr.: "03504"`.
+    #[serde(default)]
+    pub filter: IndexMap<String, Text>,
+    /// Data key → what to take.
+    pub werte: IndexMap<String, ValueDecl>,
+}
+
+/// `quelldatei:` inside a data file: one source or a list of them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Inline {
+    /// One source.
+    One(Box<SourceDecl>),
+    /// Several sources.
+    Many(Vec<SourceDecl>),
+}
+
+impl Inline {
+    /// The sources in order.
+    pub fn into_vec(self) -> Vec<SourceDecl> {
+        match self {
+            Inline::One(one) => vec![*one],
+            Inline::Many(many) => many,
+        }
+    }
+}
+
+/// A data file as far as imports are concerned: only its `quelldatei:` key.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InlineFile {
+    /// The declaration, if the file has one.
+    #[serde(default, rename = "quelldatei")]
+    pub inline: Option<Inline>,
+}

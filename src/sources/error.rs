@@ -1,0 +1,153 @@
+//! What can go wrong when taking figures from a source file, in German, with the file, the
+//! sheet and the cell or label.
+
+/// A problem with a source file or with what a declaration asks of it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    /// The file is not there or cannot be read.
+    #[error("Die Quelldatei {file} kann nicht gelesen werden: {reason}")]
+    Unreadable {
+        /// The file, relative to the project.
+        file: String,
+        /// The system's reason, in German where known.
+        reason: String,
+    },
+    /// Larger than amip reads.
+    #[error("Die Quelldatei {file} ist {size} MB groß; amip liest höchstens {limit} MB.")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// Its size in MB.
+        size: u64,
+        /// The limit in MB.
+        limit: u64,
+    },
+    /// Unpacked far larger than a workbook can be (a zip bomb).
+    #[error("Die Quelldatei {file} entpackt sich auf mehr als {limit} MB (z. B. eine „Zip-Bombe“); amip liest sie nicht.")]
+    Unpacked {
+        /// The file.
+        file: String,
+        /// The limit in MB.
+        limit: u64,
+    },
+    /// Encrypted with a password.
+    #[error("Die Quelldatei {file} ist mit einem Kennwort geschützt (verschlüsselt); amip kann sie nicht lesen.")]
+    Encrypted {
+        /// The file.
+        file: String,
+    },
+    /// Damaged, truncated or not the format its name says.
+    #[error("Die Quelldatei {file} ist beschädigt oder unvollständig ({reason}).")]
+    Broken {
+        /// The file.
+        file: String,
+        /// What the reader found.
+        reason: String,
+    },
+    /// An extension amip does not read.
+    #[error("Die Quelldatei {file} hat ein unbekanntes Format (erlaubt: .xlsx, .xlsm, .xls, .xlsb, .ods, .csv).")]
+    UnknownFormat {
+        /// The file.
+        file: String,
+    },
+    /// The sheet does not exist.
+    #[error("{file}: das Blatt „{sheet}“ gibt es nicht (vorhanden: {existing}).")]
+    SheetMissing {
+        /// The file.
+        file: String,
+        /// The sheet searched.
+        sheet: String,
+        /// The sheets there are, closest first.
+        existing: String,
+    },
+    /// No row carries the label.
+    #[error("{at}: keine Zeile mit der Beschriftung {label}{closest}.")]
+    LabelMissing {
+        /// File and sheet.
+        at: String,
+        /// The label searched.
+        label: String,
+        /// "; ähnlich: …" or empty.
+        closest: String,
+    },
+    /// The label stands in more than one row.
+    #[error("{at}: die Beschriftung {label} steht in mehreren Zeilen: {places}.")]
+    Ambiguous {
+        /// File and sheet.
+        at: String,
+        /// The label searched.
+        label: String,
+        /// The rows, e.g. "A15 (Zeile 15) und B44 (Zeile 44)".
+        places: String,
+    },
+    /// No column carries the header.
+    #[error("{at}: keine Spalte mit der Überschrift {header} über Zeile {row}{closest}.")]
+    ColumnMissing {
+        /// File and sheet.
+        at: String,
+        /// The header searched.
+        header: String,
+        /// The row the column was needed for.
+        row: String,
+        /// "; ähnlich: …" or empty.
+        closest: String,
+    },
+    /// The header stands over more than one column.
+    #[error("{at}: die Überschrift {header} steht über mehreren Spalten: {places}.")]
+    ColumnAmbiguous {
+        /// File and sheet.
+        at: String,
+        /// The header searched.
+        header: String,
+        /// The cells.
+        places: String,
+    },
+    /// Text where a number is expected.
+    #[error("{at}, Zelle {cell}: „{found}“ ist keine Zahl.")]
+    NotANumber {
+        /// File and sheet.
+        at: String,
+        /// The cell.
+        cell: String,
+        /// The text found.
+        found: String,
+    },
+    /// An empty cell where a number is expected.
+    #[error("{at}, Zelle {cell}: die Zelle ist leer, erwartet wird eine Zahl.")]
+    EmptyCell {
+        /// File and sheet.
+        at: String,
+        /// The cell.
+        cell: String,
+    },
+    /// Not in the declared (or any usable) encoding.
+    #[error("{file}: {detail}")]
+    Encoding {
+        /// The file.
+        file: String,
+        /// What is wrong, with the line.
+        detail: String,
+    },
+    /// The declaration asks for something contradictory or unknown.
+    #[error("{0}")]
+    Declaration(String),
+}
+
+impl ImportError {
+    /// Advice for the author.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            ImportError::Unreadable { .. } => "Legen Sie die Datei unverändert in data/quellen/ ab und prüfen Sie den Namen unter datei:.".into(),
+            ImportError::TooLarge { .. } | ImportError::Unpacked { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
+            ImportError::Encrypted { .. } => "Speichern Sie die Datei ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen) und legen Sie sie erneut ab.".into(),
+            ImportError::Broken { .. } => "Laden Sie die Datei erneut herunter; sie wurde vielleicht nicht vollständig gespeichert.".into(),
+            ImportError::LabelMissing { .. } => "Schreiben Sie die Beschriftung so, wie sie in der Tabelle steht (Groß-/Kleinschreibung, Einrückung und Fußnotenzeichen zählen nicht).".into(),
+            ImportError::Ambiguous { .. } => "Geben Sie den Abschnitt mit an, z. B. zeile: [\"Arbeitslose\", \"Insgesamt\"], oder die Zelle mit zelle: D15.".into(),
+            ImportError::ColumnMissing { .. } => "Geben Sie die Überschrift so an, wie sie über der Spalte steht, oder den Spaltenbuchstaben, z. B. spalte: D.".into(),
+            ImportError::ColumnAmbiguous { .. } => "Geben Sie den Spaltenbuchstaben an (spalte: D) oder die übergeordnete Überschrift, z. B. spalte: [\"Veränderung gegenüber Vorjahresmonat\", \"in %\"].".into(),
+            ImportError::NotANumber { .. } | ImportError::EmptyCell { .. } => "Prüfen Sie, ob zeile: und spalte: die richtige Zelle treffen. Sonderzeichen der Statistik (X, *, –, .) werden als solche übernommen.".into(),
+            ImportError::Encoding { .. } => "Geben Sie die Kodierung an: kodierung: windows-1252 (übliche Downloads) oder kodierung: utf-8.".into(),
+            ImportError::SheetMissing { .. } | ImportError::UnknownFormat { .. } | ImportError::Declaration(_) => return None,
+        })
+    }
+}

@@ -1,0 +1,627 @@
+//! Data sources beside the YAML files: official figures taken from the BA's spreadsheets
+//! (xlsx, xls, xlsb, ods via calamine) and CSV files, as declared by the author.
+//!
+//! The source files stay as published in `data/quellen/`. A declaration — `data/quellen.yaml`,
+//! or `quelldatei:` inside a data file — says which values to take and under which data key
+//! they appear. From there on they are data like any other; each imported value remembers its
+//! file, sheet and cell ([`Provenance`]) for `amip diff` and for messages.
+
+pub mod csv;
+pub mod decl;
+pub mod error;
+pub mod grid;
+pub mod select;
+pub mod special;
+pub mod value;
+pub mod xlsx;
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Finding, Findings};
+use decl::{Inline, SourceDecl, Text};
+use error::ImportError;
+use grid::{normalize, Cell, Grid};
+use select::Selector;
+
+/// The central declaration of imports, relative to the project.
+pub const SOURCES_FILE: &str = "data/quellen.yaml";
+/// The key of an import declared inside a data file.
+pub const INLINE_KEY: &str = "quelldatei";
+
+/// Where an imported value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The import's name (the key in `data/quellen.yaml`, or the data file's key path).
+    pub source: String,
+    /// The source file, relative to the project: `data/quellen/amr-….xlsx`.
+    pub file: String,
+    /// The sheet; `None` for CSV files.
+    pub sheet: Option<String>,
+    /// The cell: `D15`, or `Zeile 7, Spalte „Wert“` for CSV.
+    pub cell: String,
+}
+
+impl Provenance {
+    /// "data/quellen/x.xlsx, Blatt „Eckwerte“, Zelle D15".
+    pub fn describe(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}, Blatt „{sheet}“, Zelle {}", self.file, self.cell),
+            None => format!("{}, {}", self.file, self.cell),
+        }
+    }
+}
+
+/// An import as declared, for source lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The source file, relative to the project.
+    pub file: String,
+    /// `quelle:` as declared.
+    pub quelle: Option<String>,
+    /// `stand:` as declared.
+    pub stand: Option<String>,
+}
+
+impl SourceInfo {
+    /// "Statistik der BA, Arbeitsmarktreport, Stand: September 2019", or `None` without `quelle:`.
+    pub fn line(&self) -> Option<String> {
+        let quelle = self.quelle.as_deref()?.trim();
+        Some(match self.stand.as_deref().map(str::trim) {
+            Some(stand) if !stand.is_empty() => format!("{quelle}, Stand: {stand}"),
+            _ => quelle.to_string(),
+        })
+    }
+}
+
+/// Every imported value's origin, by data key path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Imported {
+    /// Leaf key path (`grundsicherung.arbeitslose.anzahl`, `elb.jdw.2019`) → origin.
+    pub values: IndexMap<String, Provenance>,
+    /// Import name → what was declared about it.
+    pub sources: IndexMap<String, SourceInfo>,
+}
+
+impl Imported {
+    /// The origin of the value at `path`.
+    pub fn of(&self, path: &str) -> Option<&Provenance> {
+        self.values.get(path)
+    }
+
+    /// The one import all leaves below `paths` come from, if there is exactly one.
+    fn single_source(&self, data: &Value, paths: &[&str]) -> Option<&SourceInfo> {
+        let mut leaves = Vec::new();
+        for path in paths {
+            let value = lookup(data, path)?;
+            collect_leaves(value, path, &mut leaves);
+        }
+        let mut names = leaves
+            .iter()
+            .map(|leaf| self.of(leaf).map(|p| p.source.as_str()));
+        let first = names.next()??;
+        if names.all(|name| name == Some(first)) {
+            self.sources.get(first)
+        } else {
+            None
+        }
+    }
+
+    /// The source line ("Quelle: …, Stand: …") for a table or chart without `quelle:` whose
+    /// values below `paths` all come from one import; `quelle` stays as it is otherwise.
+    pub fn fill_source_line(&self, data: &Value, quelle: &mut Option<String>, paths: &[String]) {
+        if quelle.is_none() && !self.values.is_empty() {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            *quelle = self.single_source(data, &paths).and_then(SourceInfo::line);
+        }
+    }
+}
+
+fn lookup<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(data, |current, segment| match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(list) => segment.parse::<usize>().ok().and_then(|i| list.get(i)),
+            _ => None,
+        })
+}
+
+fn collect_leaves(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                collect_leaves(item, &format!("{path}.{key}"), out);
+            }
+        }
+        Value::Array(list) => {
+            for (index, item) in list.iter().enumerate() {
+                collect_leaves(item, &format!("{path}.{index}"), out);
+            }
+        }
+        _ => out.push(path.to_string()),
+    }
+}
+
+/// What every data source adds to: the data tree and what the later stages know about it.
+pub struct DataSet<'a> {
+    /// The data tree (top-level keys are data sets).
+    pub data: &'a mut Value,
+    /// Key paths marked as example values.
+    pub example_sets: &'a mut Vec<String>,
+    /// Data set key path → YAML file.
+    pub data_files: &'a IndexMap<String, String>,
+    /// Text of every declaration file read, for findings with lines.
+    pub sources: &'a mut IndexMap<String, String>,
+    /// The YAML reader of the data files, for the declarations (same options and messages).
+    pub parsers: Parsers,
+}
+
+/// The YAML reader for the two kinds of declaration (given by [`crate::load`], so that
+/// declarations are read with the same options and German messages as every data file).
+#[derive(Clone, Copy)]
+pub struct Parsers {
+    /// Reads `data/quellen.yaml`.
+    pub sources: fn(&str, &str, &mut Findings) -> Option<IndexMap<String, SourceDecl>>,
+    /// Reads the `quelldatei:` key of a data file.
+    pub inline: fn(&str, &str, &mut Findings) -> Option<decl::InlineFile>,
+}
+
+/// A provider of data values: the YAML files are one, spreadsheets and CSV files another.
+pub trait DataSource {
+    /// Reads its declarations and files under `root` and adds its values; problems become
+    /// findings, nothing panics. Returns where each added value came from.
+    fn load(&self, root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported;
+}
+
+/// Runs every data source beside the YAML files (which [`crate::load`] has already read).
+pub fn load_all(root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported {
+    let sources: [&dyn DataSource; 1] = [&Spreadsheets];
+    let mut all = Imported::default();
+    for source in sources {
+        let imported = source.load(root, into, findings);
+        all.values.extend(imported.values);
+        all.sources.extend(imported.sources);
+    }
+    all
+}
+
+/// Spreadsheets and CSV files declared in `data/quellen.yaml` and in `quelldatei:` keys.
+pub struct Spreadsheets;
+
+/// One declaration to carry out.
+struct Job {
+    /// Import name.
+    name: String,
+    decl: SourceDecl,
+    /// The YAML file that declares it.
+    decl_file: String,
+    /// Key path the value keys are relative to (empty for `data/quellen.yaml`).
+    prefix: String,
+    /// The line of the declaration's first key, for findings without a value key.
+    anchor: String,
+}
+
+impl DataSource for Spreadsheets {
+    fn load(&self, root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported {
+        let mut jobs = Vec::new();
+        if let Some(text) = read_declaration(root, findings) {
+            let parsed = (into.parsers.sources)(SOURCES_FILE, &text, findings);
+            into.sources.insert(SOURCES_FILE.to_string(), text);
+            for (name, decl) in parsed.unwrap_or_default() {
+                jobs.push(Job {
+                    anchor: name.clone(),
+                    name,
+                    decl,
+                    decl_file: SOURCES_FILE.to_string(),
+                    prefix: String::new(),
+                });
+            }
+        }
+        for (set, file) in into.data_files {
+            let Some(Value::Object(map)) = lookup_mut(into.data, set) else {
+                continue;
+            };
+            if map.shift_remove(INLINE_KEY).is_none() {
+                continue;
+            }
+            let Some(text) = into.sources.get(file) else {
+                continue;
+            };
+            let parsed = (into.parsers.inline)(file, text, findings);
+            for (index, decl) in parsed
+                .and_then(|p| p.inline)
+                .map(Inline::into_vec)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                jobs.push(Job {
+                    name: if index == 0 {
+                        set.clone()
+                    } else {
+                        format!("{set}#{}", index + 1)
+                    },
+                    decl,
+                    decl_file: file.clone(),
+                    prefix: set.clone(),
+                    anchor: INLINE_KEY.to_string(),
+                });
+            }
+        }
+        let mut imported = Imported::default();
+        for job in jobs {
+            run(root, &job, into, &mut imported, findings);
+        }
+        imported
+    }
+}
+
+fn read_declaration(root: &Path, findings: &mut Findings) -> Option<String> {
+    let path = root.join(SOURCES_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    match std::fs::read(&path).map(String::from_utf8) {
+        Ok(Ok(text)) => Some(text),
+        Ok(Err(_)) => {
+            findings.push(
+                Finding::error(format!("{SOURCES_FILE} ist nicht in UTF-8 kodiert."))
+                    .in_file(SOURCES_FILE)
+                    .with_help("Speichern Sie die Datei im Editor mit der Kodierung UTF-8."),
+            );
+            None
+        }
+        Err(err) => {
+            findings.push(
+                Finding::error(format!("{SOURCES_FILE} kann nicht gelesen werden: {err}"))
+                    .in_file(SOURCES_FILE),
+            );
+            None
+        }
+    }
+}
+
+fn lookup_mut<'a>(data: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut current = data;
+    for segment in path.split('.') {
+        current = current.as_object_mut()?.get_mut(segment)?;
+    }
+    Some(current)
+}
+
+/// The line of `key` below the line of `anchor` in a YAML text (keys may contain dots, so the
+/// parser's key paths do not apply).
+fn locate_key(text: &str, anchor: &str, key: Option<&str>) -> Option<(usize, usize)> {
+    let starts = |line: &str, key: &str| {
+        let trimmed = line.trim_start();
+        let unquoted = trimmed.trim_start_matches(['"', '\'']);
+        unquoted.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+        })
+    };
+    let mut lines = text.lines().enumerate();
+    let (anchor_line, anchor_text) = lines.find(|(_, line)| starts(line, anchor))?;
+    let anchor_place = (
+        anchor_line + 1,
+        anchor_text.len() - anchor_text.trim_start().len() + 1,
+    );
+    let Some(key) = key else {
+        return Some(anchor_place);
+    };
+    Some(
+        lines
+            .find(|(_, line)| starts(line, key))
+            .map_or(anchor_place, |(number, line)| {
+                (number + 1, line.len() - line.trim_start().len() + 1)
+            }),
+    )
+}
+
+fn finding(into: &DataSet<'_>, job: &Job, key: Option<&str>, err: &ImportError) -> Finding {
+    let mut finding = Finding::error(err.to_string()).in_file(&job.decl_file);
+    if let Some(help) = err.help() {
+        finding = finding.with_help(help);
+    }
+    match into
+        .sources
+        .get(&job.decl_file)
+        .and_then(|text| locate_key(text, &job.anchor, key).map(|place| (text, place)))
+    {
+        Some((text, (line, column))) => finding.at(text, line, column),
+        None => finding,
+    }
+}
+
+fn run(
+    root: &Path,
+    job: &Job,
+    into: &mut DataSet<'_>,
+    imported: &mut Imported,
+    findings: &mut Findings,
+) {
+    let file = format!("data/{}", job.decl.datei.trim_start_matches("data/"));
+    imported.sources.insert(
+        job.name.clone(),
+        SourceInfo {
+            file: file.clone(),
+            quelle: job.decl.quelle.clone(),
+            stand: job.decl.stand.clone(),
+        },
+    );
+    let mut book = match Book::open(root, &file, &job.decl) {
+        Ok(book) => book,
+        Err(err) => {
+            findings.push(finding(into, job, Some("datei"), &err));
+            return;
+        }
+    };
+    for (key, value_decl) in &job.decl.werte {
+        let target = if job.prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{}.{key}", job.prefix)
+        };
+        match take(&mut book, &file, &job.decl, value_decl) {
+            Ok((sheet, (value, cells))) => {
+                if let Err(message) = insert(into.data, &target, value, into.data_files) {
+                    findings.push(finding(
+                        into,
+                        job,
+                        Some(key),
+                        &ImportError::Declaration(message),
+                    ));
+                    continue;
+                }
+                for (sub, cell) in cells {
+                    let leaf = if sub.is_empty() {
+                        target.clone()
+                    } else {
+                        format!("{target}.{sub}")
+                    };
+                    imported.values.insert(
+                        leaf,
+                        Provenance {
+                            source: job.name.clone(),
+                            file: file.clone(),
+                            sheet: sheet.clone(),
+                            cell,
+                        },
+                    );
+                }
+                if job.decl.beispielwerte {
+                    into.example_sets.push(target);
+                }
+            }
+            Err(err) => findings.push(finding(into, job, Some(key), &err)),
+        }
+    }
+}
+
+fn take(
+    book: &mut Book,
+    file: &str,
+    decl: &SourceDecl,
+    value: &decl::ValueDecl,
+) -> Result<(Option<String>, select::Taken), ImportError> {
+    let sheet_name = value.blatt.as_deref().or(decl.blatt.as_deref());
+    let (grid, sheet) = book.sheet(sheet_name)?;
+    let at = match &sheet {
+        Some(name) => format!("{file}, Blatt „{name}“"),
+        None => file.to_string(),
+    };
+    let label_spec = value.beschriftung.as_ref().or(decl.beschriftung.as_ref());
+    let label_cols = match label_spec {
+        Some(spec) => Selector::columns_of(grid, spec)
+            .map_err(|m| ImportError::Declaration(format!("{at}: {m}")))?,
+        None if sheet.is_none() => (0..grid.width()).collect(),
+        None => vec![0, 1],
+    };
+    let decimal_comma = match decl.dezimalzeichen.as_deref().map(str::trim) {
+        None | Some(",") => true,
+        Some(".") => false,
+        Some(other) => {
+            return Err(ImportError::Declaration(format!(
+                "dezimalzeichen: „{other}“ ist nicht erlaubt (erlaubt: \",\" oder \".\")"
+            )))
+        }
+    };
+    let selector = Selector {
+        grid,
+        at,
+        label_cols,
+        decimal_comma,
+    };
+    Ok((sheet, selector.take(value)?))
+}
+
+/// Puts an imported value at `path`; a key the YAML already holds is an error (a number is
+/// typed once).
+fn insert(
+    data: &mut Value,
+    path: &str,
+    value: Value,
+    files: &IndexMap<String, String>,
+) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some((last, parents)) = parts.split_last() else {
+        return Err("leerer Datenschlüssel".to_string());
+    };
+    let mut current = data;
+    for (index, part) in parents.iter().enumerate() {
+        let map = current.as_object_mut().ok_or_else(|| {
+            format!(
+                "„{}“ ist keine Zuordnung, „{path}“ kann dort nicht stehen",
+                parents.get(..index).unwrap_or_default().join(".")
+            )
+        })?;
+        current = map
+            .entry((*part).to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    let map = current.as_object_mut().ok_or_else(|| {
+        format!(
+            "„{}“ ist keine Zuordnung, „{path}“ kann dort nicht stehen",
+            parents.join(".")
+        )
+    })?;
+    if map.contains_key(*last) {
+        let file = files
+            .iter()
+            .filter(|(set, _)| path.starts_with(&format!("{set}.")))
+            .max_by_key(|(set, _)| set.len())
+            .map_or_else(|| "den Daten".to_string(), |(_, file)| file.clone());
+        return Err(format!(
+            "„{path}“ steht schon in {file}. Jeder Wert wird nur einmal eingetragen: löschen Sie ihn dort, wenn er aus der Quelldatei kommen soll."
+        ));
+    }
+    map.insert((*last).to_string(), value);
+    Ok(())
+}
+
+/// An opened source file: sheets read on first use.
+enum Book {
+    Sheets(Box<xlsx::Workbook>),
+    Csv(Grid),
+}
+
+impl Book {
+    fn open(root: &Path, file: &str, decl: &SourceDecl) -> Result<Self, ImportError> {
+        let lower = file.to_lowercase();
+        let path = root.join(file);
+        if lower.ends_with(".csv") || lower.ends_with(".txt") {
+            let bytes = xlsx::read_bounded(&path, file)?;
+            let encoding = csv::Encoding::parse(decl.kodierung.as_deref())?;
+            let mut grid = csv::read(&bytes, file, encoding, decl.trennzeichen.as_deref())?;
+            apply_filter(&mut grid, file, &decl.filter)?;
+            Ok(Book::Csv(grid))
+        } else {
+            let mut book = xlsx::Workbook::open(&path, file)?;
+            book.filter = decl.filter.clone();
+            Ok(Book::Sheets(Box::new(book)))
+        }
+    }
+
+    fn sheet(&mut self, name: Option<&str>) -> Result<(&Grid, Option<String>), ImportError> {
+        match self {
+            Book::Csv(grid) => Ok((grid, None)),
+            Book::Sheets(book) => book.sheet(name).map(|(grid, name)| (grid, Some(name))),
+        }
+    }
+}
+
+/// Keeps only the data rows whose filter columns hold the filter values; rows above the
+/// header and the header itself stay. Removed rows become empty, so cell names stay true.
+pub fn apply_filter(
+    grid: &mut Grid,
+    at: &str,
+    filter: &IndexMap<String, Text>,
+) -> Result<(), ImportError> {
+    if filter.is_empty() {
+        return Ok(());
+    }
+    let wanted: Vec<(String, String)> = filter
+        .iter()
+        .map(|(k, v)| (normalize(k), v.as_text()))
+        .collect();
+    let header = (0..grid.rows.len()).find(|row| {
+        wanted.iter().all(|(column, _)| {
+            (0..grid.width()).any(|col| grid.norm(*row, col) == Some(column.as_str()))
+        })
+    });
+    let Some(header) = header else {
+        let column = filter.keys().next().cloned().unwrap_or_default();
+        let headers = grid
+            .rows
+            .first()
+            .map(|r| r.iter().filter_map(Cell::label).collect::<Vec<_>>())
+            .unwrap_or_default();
+        return Err(ImportError::ColumnMissing {
+            at: at.to_string(),
+            header: format!("„{column}“ (filter:)"),
+            row: "1".to_string(),
+            closest: {
+                let near = grid::closest(&column, headers, 3);
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; ähnlich: {}",
+                        near.iter()
+                            .map(|n| format!("„{n}“"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            },
+        });
+    };
+    let columns: Vec<(usize, String)> = wanted
+        .iter()
+        .filter_map(|(column, value)| {
+            (0..grid.width())
+                .find(|col| grid.norm(header, *col) == Some(column.as_str()))
+                .map(|col| (col, value.clone()))
+        })
+        .collect();
+    let same = |cell: &Cell, value: &str| {
+        let text = cell.label().unwrap_or_default();
+        let text = text.trim();
+        text == value.trim()
+            || matches!((value::parse_number(text, true), value::parse_number(value, true)), (Some(a), Some(b)) if a == b)
+    };
+    let mut kept = 0;
+    for row in grid.rows.iter_mut().skip(header + 1) {
+        let keep = columns
+            .iter()
+            .all(|(col, value)| same(row.get(*col).unwrap_or(&Cell::Empty), value));
+        if keep {
+            kept += 1;
+        } else {
+            row.clear();
+        }
+    }
+    grid.index();
+    if kept == 0 {
+        let shown: Vec<String> = filter
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", v.as_text()))
+            .collect();
+        return Err(ImportError::LabelMissing {
+            at: at.to_string(),
+            label: format!("für den Filter {}", shown.join(", ")),
+            closest: String::new(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_with_dots_are_located_below_their_source() {
+        let text = "amr:\n  datei: x.xlsx\n  werte:\n    grundsicherung.arbeitslose.anzahl:\n      zelle: D15\n";
+        assert_eq!(
+            locate_key(text, "amr", Some("grundsicherung.arbeitslose.anzahl")),
+            Some((4, 5))
+        );
+        assert_eq!(locate_key(text, "amr", Some("datei")), Some((2, 3)));
+    }
+
+    #[test]
+    fn an_imported_key_that_yaml_holds_is_refused() {
+        let mut data = serde_json::json!({"g": {"a": 1}});
+        let files: IndexMap<String, String> = [("g".to_string(), "data/g.yaml".to_string())]
+            .into_iter()
+            .collect();
+        let err = insert(&mut data, "g.a", Value::from(2), &files).unwrap_err();
+        assert!(err.contains("data/g.yaml"), "{err}");
+        insert(&mut data, "g.b.c", Value::from(3), &files).unwrap();
+        assert_eq!(data["g"]["b"]["c"], Value::from(3));
+    }
+}

@@ -1,0 +1,465 @@
+//! Finding values in a grid the way an author reads a table: rows by label, columns by header
+//! or letter, whole rows and columns as year or month maps, and the long time-series layout.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::decl::{Labels, LongDecl, Pick, Text, ValueDecl};
+use super::error::ImportError;
+use super::grid::{
+    closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of, Cell,
+    Grid, MONTHS,
+};
+use super::value::{denoise, text_figure, Figure};
+
+/// The figures taken for one declaration: the value and, per leaf (relative key path, empty
+/// for a single value), the cell it came from.
+pub type Taken = (Value, Vec<(String, String)>);
+
+/// A grid with what the declaration says about reading it.
+pub struct Selector<'a> {
+    /// The sheet.
+    pub grid: &'a Grid,
+    /// "data/quellen/x.xlsx, Blatt „Eckwerte“", for messages.
+    pub at: String,
+    /// Label columns (0-based).
+    pub label_cols: Vec<usize>,
+    /// Whether `1.234,5` is the number format of text cells.
+    pub decimal_comma: bool,
+}
+
+fn listed(items: &[String]) -> String {
+    if items.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = items.iter().map(|item| format!("„{item}“")).collect();
+        format!("; ähnlich: {}", quoted.join(", "))
+    }
+}
+
+fn places(grid: &Grid, cells: &[(usize, usize)]) -> String {
+    let names: Vec<String> = cells
+        .iter()
+        .map(|(row, col)| format!("{} (Zeile {})", grid.cell_name(*row, *col), row + 1))
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} und {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+impl Selector<'_> {
+    /// Resolves label columns given as letters or header texts (header: first row).
+    pub fn columns_of(grid: &Grid, spec: &[Text]) -> Result<Vec<usize>, String> {
+        spec.iter()
+            .map(|text| {
+                let text = text.as_text();
+                parse_column(&text)
+                    .or_else(|| {
+                        let wanted = normalize(&text);
+                        (0..grid.width()).find(|col| grid.norm(0, *col) == Some(wanted.as_str()))
+                    })
+                    .ok_or_else(|| format!("beschriftung: die Spalte „{text}“ gibt es nicht"))
+            })
+            .collect()
+    }
+
+    fn row_labels(&self, row: usize) -> impl Iterator<Item = (usize, String)> + '_ {
+        self.label_cols
+            .iter()
+            .filter_map(move |col| match self.grid.get(row, *col) {
+                Cell::Text(text) => Some((*col, text.clone())),
+                _ => None,
+            })
+    }
+
+    fn all_labels(&self) -> Vec<String> {
+        (0..self.grid.rows.len())
+            .flat_map(|row| {
+                self.row_labels(row)
+                    .map(|(_, text)| text)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The row whose label is `labels`; a path searches each part below the previous one.
+    pub fn find_row(&self, labels: &Labels) -> Result<usize, ImportError> {
+        let parts = labels.parts();
+        let mut start = 0;
+        let mut chosen = None;
+        for part in &parts {
+            let wanted = normalize(part);
+            let mut hits: Vec<(usize, usize)> = Vec::new();
+            for row in start..self.grid.rows.len() {
+                if let Some(col) = self
+                    .label_cols
+                    .iter()
+                    .find(|col| self.grid.norm(row, **col) == Some(wanted.as_str()))
+                {
+                    hits.push((row, *col));
+                }
+            }
+            let Some(&(row, _)) = hits.first() else {
+                return Err(ImportError::LabelMissing {
+                    at: self.at.clone(),
+                    label: labels.shown(),
+                    closest: listed(&closest(part, self.all_labels(), 3)),
+                });
+            };
+            if parts.len() == 1 && hits.len() > 1 {
+                return Err(ImportError::Ambiguous {
+                    at: self.at.clone(),
+                    label: labels.shown(),
+                    places: places(self.grid, &hits),
+                });
+            }
+            chosen = Some(row);
+            start = row + 1;
+        }
+        chosen.ok_or_else(|| ImportError::Declaration("zeile: ist leer".to_string()))
+    }
+
+    /// The column headed `labels` above `row` (the nearest header wins), or a letter (`D`); a
+    /// header that looks like letters (`ELB`) counts as a header when one is there.
+    pub fn find_col(&self, labels: &Labels, row: usize) -> Result<usize, ImportError> {
+        let parts = labels.parts();
+        let letter = match parts.as_slice() {
+            [single] => parse_column(single),
+            _ => None,
+        };
+        match (self.find_header(&parts, labels, row), letter) {
+            (Err(ImportError::ColumnMissing { .. }), Some(col)) => Ok(col),
+            (result, _) => result,
+        }
+    }
+
+    fn find_header(
+        &self,
+        parts: &[String],
+        labels: &Labels,
+        row: usize,
+    ) -> Result<usize, ImportError> {
+        let width = self.grid.width();
+        let (mut top, mut bottom, mut left, mut right) = (0, row, 0, width);
+        let mut found = None;
+        for (index, part) in parts.iter().enumerate() {
+            let wanted = normalize(part);
+            let matches_at = |r: usize| -> Vec<usize> {
+                (left..right)
+                    .filter(|col| self.grid.norm(r, *col) == Some(wanted.as_str()))
+                    .collect()
+            };
+            // The outermost header: nearest above the row; sub-headers: first below it.
+            let rows: Vec<usize> = if index == 0 {
+                (top..bottom).rev().collect()
+            } else {
+                (top..bottom).collect()
+            };
+            let hit = rows.into_iter().find_map(|r| {
+                let cols = matches_at(r);
+                (!cols.is_empty()).then_some((r, cols))
+            });
+            let Some((header_row, cols)) = hit else {
+                let candidates = (0..row)
+                    .flat_map(|r| (0..width).map(move |c| (r, c)))
+                    .filter_map(|(r, c)| match self.grid.get(r, c) {
+                        Cell::Text(text) => Some(text.clone()),
+                        _ => None,
+                    });
+                return Err(ImportError::ColumnMissing {
+                    at: self.at.clone(),
+                    header: labels.shown(),
+                    row: (row + 1).to_string(),
+                    closest: listed(&closest(part, candidates, 3)),
+                });
+            };
+            if cols.len() > 1 {
+                let cells: Vec<(usize, usize)> = cols.iter().map(|c| (header_row, *c)).collect();
+                return Err(ImportError::ColumnAmbiguous {
+                    at: self.at.clone(),
+                    header: labels.shown(),
+                    places: places(self.grid, &cells),
+                });
+            }
+            let col = cols.first().copied().unwrap_or_default();
+            // A merged header spans until the next filled cell of its row.
+            let span_end = (col + 1..width)
+                .find(|c| !matches!(self.grid.get(header_row, *c), Cell::Empty))
+                .unwrap_or(width);
+            top = header_row + 1;
+            left = col;
+            right = span_end;
+            bottom = row;
+            found = Some(col);
+        }
+        found.ok_or_else(|| ImportError::Declaration("spalte: ist leer".to_string()))
+    }
+
+    /// The figure in a cell.
+    pub fn figure(
+        &self,
+        row: usize,
+        col: usize,
+        digits: Option<u8>,
+    ) -> Result<Figure, ImportError> {
+        let cell = self.grid.cell_name(row, col);
+        match self.grid.get(row, col) {
+            Cell::Number(n) => Ok(Figure::Number(denoise(*n, digits))),
+            Cell::Text(text) => match text_figure(text, self.decimal_comma) {
+                Some(Figure::Number(n)) => Ok(Figure::Number(denoise(n, digits))),
+                Some(special) => Ok(special),
+                None => Err(ImportError::NotANumber {
+                    at: self.at.clone(),
+                    cell,
+                    found: text.trim().to_string(),
+                }),
+            },
+            Cell::Empty => Err(ImportError::EmptyCell {
+                at: self.at.clone(),
+                cell,
+            }),
+        }
+    }
+
+    fn leaf(&self, row: usize, col: usize, digits: Option<u8>) -> Result<Taken, ImportError> {
+        let figure = self.figure(row, col, digits)?;
+        Ok((
+            figure.to_value(),
+            vec![(String::new(), self.grid.cell_name(row, col))],
+        ))
+    }
+
+    /// Takes what `decl` asks for.
+    pub fn take(&self, decl: &ValueDecl) -> Result<Taken, ImportError> {
+        let digits = decl.stellen;
+        if let Some(cell) = &decl.zelle {
+            let (row, col) = parse_cell_ref(cell).ok_or_else(|| {
+                ImportError::Declaration(format!(
+                    "zelle: „{cell}“ ist keine Zelladresse (erwartet z. B. D15)"
+                ))
+            })?;
+            return self.leaf(row, col, digits);
+        }
+        if let Some(long) = &decl.zeitreihe {
+            let column = decl.spalte.as_ref().ok_or_else(|| {
+                ImportError::Declaration("zeitreihe: braucht spalte: (die Spalte der Werte)".into())
+            })?;
+            return self.long_series(long, column, decl.monat.as_deref(), digits);
+        }
+        match (&decl.zeile, &decl.spalte, &decl.zeilen, &decl.spalten) {
+            (Some(row), Some(col), None, None) => {
+                let row = self.find_row(row)?;
+                let col = self.find_col(col, row)?;
+                self.leaf(row, col, digits)
+            }
+            (Some(row), None, None, Some(cols)) => {
+                let row = self.find_row(row)?;
+                self.row_map(row, cols, digits)
+            }
+            (None, Some(col), Some(rows), None) => self.column_map(rows, col, digits),
+            (None, None, Some(Pick::Keys(rows)), Some(cols)) => {
+                let mut map = Map::new();
+                let mut cells = Vec::new();
+                for (key, label) in rows {
+                    let row = self.find_row(label)?;
+                    let (value, leaf_cells) = self.row_map(row, cols, digits)?;
+                    map.insert(key.clone(), value);
+                    cells.extend(leaf_cells.into_iter().map(|(sub, cell)| (format!("{key}.{sub}"), cell)));
+                }
+                Ok((Value::Object(map), cells))
+            }
+            _ => Err(ImportError::Declaration(
+                "Geben Sie zelle: an, oder zeile: mit spalte: oder spalten:, oder spalte: mit zeilen:, oder zeilen: mit spalten:, oder zeitreihe: mit spalte:.".into(),
+            )),
+        }
+    }
+
+    fn row_map(&self, row: usize, cols: &Pick, digits: Option<u8>) -> Result<Taken, ImportError> {
+        let mut map = Map::new();
+        let mut cells = Vec::new();
+        match cols {
+            Pick::Keys(keys) => {
+                for (key, header) in keys {
+                    let col = self.find_col(header, row)?;
+                    map.insert(key.clone(), self.figure(row, col, digits)?.to_value());
+                    cells.push((key.clone(), self.grid.cell_name(row, col)));
+                }
+            }
+            Pick::Kind(kind) => {
+                let classify = classifier(kind)?;
+                let header = (0..row).rev().find_map(|r| {
+                    let cols: Vec<(usize, String)> = (0..self.grid.width())
+                        .filter(|c| !self.label_cols.contains(c))
+                        .filter_map(|c| {
+                            self.grid
+                                .get(r, c)
+                                .label()
+                                .and_then(|l| classify(&l))
+                                .map(|k| (c, k))
+                        })
+                        .collect();
+                    (!cols.is_empty()).then_some(cols)
+                });
+                let header = header.ok_or_else(|| ImportError::ColumnMissing {
+                    at: self.at.clone(),
+                    header: format!("mit {kind}"),
+                    row: (row + 1).to_string(),
+                    closest: String::new(),
+                })?;
+                for (col, key) in header {
+                    if matches!(self.grid.get(row, col), Cell::Empty) {
+                        continue;
+                    }
+                    map.insert(key.clone(), self.figure(row, col, digits)?.to_value());
+                    cells.push((key, self.grid.cell_name(row, col)));
+                }
+            }
+        }
+        Ok((Value::Object(map), cells))
+    }
+
+    fn column_map(
+        &self,
+        rows: &Pick,
+        col: &Labels,
+        digits: Option<u8>,
+    ) -> Result<Taken, ImportError> {
+        let mut map = Map::new();
+        let mut cells = Vec::new();
+        let picked: Vec<(String, usize)> = match rows {
+            Pick::Keys(keys) => keys
+                .iter()
+                .map(|(key, label)| self.find_row(label).map(|row| (key.clone(), row)))
+                .collect::<Result<_, _>>()?,
+            Pick::Kind(kind) => {
+                let classify = classifier(kind)?;
+                (0..self.grid.rows.len())
+                    .filter_map(|row| {
+                        self.label_cols
+                            .iter()
+                            .find_map(|c| self.grid.get(row, *c).label().and_then(|l| classify(&l)))
+                            .map(|key| (key, row))
+                    })
+                    .collect()
+            }
+        };
+        for (key, row) in picked {
+            let column = self.find_col(col, row)?;
+            if matches!(rows, Pick::Kind(_)) && matches!(self.grid.get(row, column), Cell::Empty) {
+                continue;
+            }
+            map.insert(key.clone(), self.figure(row, column, digits)?.to_value());
+            cells.push((key, self.grid.cell_name(row, column)));
+        }
+        Ok((Value::Object(map), cells))
+    }
+
+    fn column_of(
+        &self,
+        text: &Option<Text>,
+        default: usize,
+        before: usize,
+    ) -> Result<usize, ImportError> {
+        match text {
+            None => Ok(default),
+            Some(text) => self.find_col(&Labels::One(text.clone()), before),
+        }
+    }
+
+    fn long_series(
+        &self,
+        long: &LongDecl,
+        column: &Labels,
+        month: Option<&str>,
+        digits: Option<u8>,
+    ) -> Result<Taken, ImportError> {
+        let rows = self.grid.rows.len();
+        let year_col = self.column_of(&long.jahr, 0, rows)?;
+        let month_col = self.column_of(&long.monat, 1, rows)?;
+        let wanted = month.map(normalize);
+        let mut years: IndexMap<String, Map<String, Value>> = IndexMap::new();
+        let mut cells = Vec::new();
+        let mut current: Option<String> = None;
+        for row in 0..rows {
+            if let Some(year) = self
+                .grid
+                .get(row, year_col)
+                .label()
+                .and_then(|l| year_of(&l))
+            {
+                current = Some(year);
+            }
+            let (Some(year), Some(label)) = (&current, self.grid.get(row, month_col).label())
+            else {
+                continue;
+            };
+            let key = match month_of(&label) {
+                Some(index) => MONTHS
+                    .get(index)
+                    .map(|m| (*m).to_string())
+                    .unwrap_or_default(),
+                None if !normalize(&label).is_empty() && year_of(&label).is_none() => {
+                    label.trim().to_string()
+                }
+                None => continue,
+            };
+            if let Some(wanted) = &wanted {
+                let same_month =
+                    matches!((month_of(wanted), month_of(&key)), (Some(a), Some(b)) if a == b);
+                if normalize(&key) != *wanted && !same_month {
+                    continue;
+                }
+            }
+            let col = self.find_col(column, row)?;
+            let value = self.figure(row, col, digits)?.to_value();
+            let entry = years.entry(year.clone()).or_default();
+            if wanted.is_some() {
+                cells.push((year.clone(), self.grid.cell_name(row, col)));
+            } else {
+                cells.push((format!("{year}.{key}"), self.grid.cell_name(row, col)));
+            }
+            entry.insert(key, value);
+        }
+        if years.is_empty() {
+            return Err(ImportError::LabelMissing {
+                at: self.at.clone(),
+                label: format!(
+                    "für eine Zeitreihe (Jahr in Spalte {}, Monat in Spalte {}{})",
+                    column_letters(year_col),
+                    column_letters(month_col),
+                    month.map(|m| format!(", Monat „{m}“")).unwrap_or_default()
+                ),
+                closest: String::new(),
+            });
+        }
+        let map: Map<String, Value> = years
+            .into_iter()
+            .map(|(year, months)| {
+                let value = if wanted.is_some() {
+                    months
+                        .into_iter()
+                        .next()
+                        .map(|(_, v)| v)
+                        .unwrap_or(Value::Null)
+                } else {
+                    Value::Object(months)
+                };
+                (year, value)
+            })
+            .collect();
+        Ok((Value::Object(map), cells))
+    }
+}
+
+type Classify = fn(&str) -> Option<String>;
+
+fn classifier(kind: &str) -> Result<Classify, ImportError> {
+    match kind.trim() {
+        "jahre" => Ok(year_of),
+        "monate" => Ok(|label: &str| month_of(label).map(|_| label.trim().to_string())),
+        other => Err(ImportError::Declaration(format!(
+            "„{other}“: erlaubt sind jahre, monate oder eine Zuordnung Schlüssel: Beschriftung"
+        ))),
+    }
+}
