@@ -11,8 +11,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Findings};
-use crate::markdown::{ChapterDoc, Numbering};
-use crate::model::{Chart, Project, Table};
+use crate::model::Project;
 use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::render::{html, pdf};
 use crate::{charts, data, expand, load, markdown, tables, typst_cli};
@@ -60,21 +59,7 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
     move |source| BuildError::Io { what, source }
 }
 
-/// The document after all in-memory stages.
-pub struct Prepared {
-    /// Parsed chapters.
-    pub docs: Vec<ChapterDoc>,
-    /// Numbers of tables and figures.
-    pub numbering: Numbering,
-    /// Resolved tables by id.
-    pub tables: IndexMap<String, Table>,
-    /// Resolved charts by id.
-    pub charts: IndexMap<String, Chart>,
-    /// Chart SVGs by id.
-    pub svgs: IndexMap<String, String>,
-    /// Findings of the stages that do not block the build.
-    pub warnings: Findings,
-}
+pub use crate::document::Prepared;
 
 /// Runs expansion, Markdown, tables and charts on a loaded project.
 pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {

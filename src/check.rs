@@ -7,9 +7,9 @@
 
 use serde_json::Value;
 
-use crate::build::Prepared;
 use crate::data::{self, DataError};
 use crate::diagnostic::{Finding, Findings};
+use crate::document::Prepared;
 use crate::format::{self, PercentStyle};
 use crate::markdown::Node;
 use crate::model::{CheckDecl, Project, Status};

@@ -89,7 +89,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
                 programme.jahr
             ))
             .in_file(PROGRAMME_FILE);
-            findings.push(match crate::data::locate(text, "jahr") {
+            findings.push(match crate::position::locate(text, "jahr") {
                 Some((line, column)) => finding.at(text, line, column),
                 None => finding,
             });
@@ -467,7 +467,7 @@ fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &
             ))
             .in_file(rel)
             .with_help("Geben Sie den Wert in einer größeren Einheit an (z. B. in Mio. EUR) oder als Text in Anführungszeichen.");
-            findings.push(match crate::data::locate(text, path) {
+            findings.push(match crate::position::locate(text, path) {
                 Some((line, column)) => finding.at(text, line, column),
                 None => finding,
             });
@@ -662,7 +662,7 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
     for rel in sorted_files(
         root,
         "content",
-        crate::markdown::IMAGE_EXTENSIONS,
+        crate::files::IMAGE_EXTENSIONS,
         usize::MAX,
         findings,
     ) {
@@ -695,7 +695,7 @@ fn unused_content(root: &Path) -> Vec<String> {
                 .map(|(_, ext)| ext.to_string())
                 .unwrap_or_default();
             !(ext == "md"
-                || crate::markdown::IMAGE_EXTENSIONS.contains(&ext.as_str())
+                || crate::files::IMAGE_EXTENSIONS.contains(&ext.as_str())
                 || name.ends_with('~')
                 || name.starts_with('#'))
         })

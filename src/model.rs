@@ -76,7 +76,7 @@ impl Project {
             .map(|site| (site.key_line, site.key_column));
         match self.sources.get(file).and_then(|text| {
             exact
-                .or_else(|| crate::data::locate(text, inner))
+                .or_else(|| crate::position::locate(text, inner))
                 .map(|place| (text, place))
         }) {
             Some((text, (line, column))) => finding.at(text, line, column),
@@ -285,26 +285,7 @@ impl Programme {
     }
 }
 
-/// Lower-case ASCII slug for file names and anchors; umlauts are transliterated.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for ch in text.chars().flat_map(char::to_lowercase) {
-        let mapped = match ch {
-            'ä' => "ae",
-            'ö' => "oe",
-            'ü' => "ue",
-            'ß' => "ss",
-            c if c.is_ascii_alphanumeric() => {
-                slug.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        slug.push_str(mapped);
-    }
-    let parts: Vec<&str> = slug.split('-').filter(|part| !part.is_empty()).collect();
-    parts.join("-")
-}
+pub use crate::text::slugify;
 
 /// Optional front matter of a chapter.
 #[derive(Debug, Clone, Deserialize)]

@@ -70,7 +70,7 @@ pub fn resolve_table(
         }
     }
     let example = paths.iter().any(|p| data::is_example(example_sets, p));
-    let quotes = crate::markdown::german_quotes;
+    let quotes = crate::text::german_quotes;
     for row in &mut rows {
         for cell in &mut row.cells {
             *cell = quotes(cell);
@@ -333,7 +333,7 @@ pub fn to_html(table: &Table, caption_label: Option<&str>) -> String {
 
 /// Writes a table as a Typst `#table(…)` call with a repeated header row.
 pub fn to_typst(table: &Table) -> String {
-    use crate::markdown::typst::escape_markup;
+    use crate::typst_escape::escape_markup;
     let columns = table.header.len().max(1);
     let aligns: Vec<&str> = (0..columns)
         .map(|i| {

@@ -26,7 +26,9 @@ use crate::expand::{
     Expanded, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, IMAGE_KEYWORD, PLACEHOLDER_LANG,
     REFERENCE_SCHEME, SECTION_KEYWORD,
 };
-use crate::model::{slugify, Chapter};
+use crate::model::Chapter;
+use crate::text::{convert_quotes_plain, slugify, QuoteState};
+pub use crate::text::{german_quotes, protect_spaces};
 use anchors::{unique_id, UsedIds};
 use places::SourceMap;
 
@@ -244,8 +246,7 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Image file endings amip copies from `content/` into both outputs.
-pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
+pub use crate::files::IMAGE_EXTENSIONS;
 
 /// Checks an image reference: a file below `content/` that was loaded, with alternative
 /// text. Returns the normalised path relative to `content/`.
@@ -1004,86 +1005,6 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     text
-}
-
-/// Turns straight double quotes into German ones („…“), tracking the previous character
-/// across the text events of one block.
-#[derive(Debug, Default)]
-struct QuoteState {
-    last: Option<char>,
-}
-
-impl QuoteState {
-    fn reset(&mut self) {
-        self.last = None;
-    }
-
-    fn convert(&mut self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        for ch in text.chars() {
-            if ch == '"' {
-                let opening = match self.last {
-                    None => true,
-                    Some(prev) => prev.is_whitespace() || "([{–—-/„\u{a0}".contains(prev),
-                };
-                out.push(if opening { '„' } else { '“' });
-                self.last = Some(if opening { '„' } else { '“' });
-            } else {
-                out.push(ch);
-                self.last = Some(ch);
-            }
-        }
-        out
-    }
-}
-
-/// Straight double quotes in a standalone text (captions, table cells) as German quotes, and
-/// no-break spaces where a line must not break ([`protect_spaces`]).
-pub fn german_quotes(text: &str) -> String {
-    protect_spaces(&convert_quotes_plain(text))
-}
-
-/// Roman numerals of the books of the Sozialgesetzbuch ("SGB II").
-const SGB_BOOKS: &[&str] = &[
-    "XIV", "XIII", "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
-];
-
-/// No-break spaces after "§", "§§", "Abs." and "Nr." before a number, and inside "SGB II":
-/// "§ 16i", "Abs. 1" and "SGB III" never break at the space, on the site or in the PDF.
-pub fn protect_spaces(text: &str) -> String {
-    if !text.contains(['§', '.', 'B']) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut rest = text;
-    while let Some(space) = rest.find(' ') {
-        let (before, after) = rest.split_at(space);
-        let after = after.get(1..).unwrap_or_default();
-        out.push_str(before);
-        let next_is_number = after.chars().next().is_some_and(|c| c.is_ascii_digit());
-        let word = before
-            .rsplit(|c: char| c.is_whitespace() || c == '\u{a0}')
-            .next()
-            .unwrap_or(before)
-            .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '§');
-        let keep = match word {
-            "§" | "§§" | "Abs." | "Nr." => next_is_number,
-            "SGB" => SGB_BOOKS.iter().any(|book| {
-                after
-                    .strip_prefix(book)
-                    .is_some_and(|tail| !tail.chars().next().is_some_and(char::is_alphanumeric))
-            }),
-            _ => false,
-        };
-        out.push(if keep { '\u{a0}' } else { ' ' });
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-fn convert_quotes_plain(text: &str) -> String {
-    QuoteState::default().convert(text)
 }
 
 #[cfg(test)]

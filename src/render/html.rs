@@ -44,7 +44,7 @@ impl<'a> SiteInput<'a> {
     /// The site input of a prepared project: the one way every command builds it.
     pub fn from_prepared(
         project: &'a Project,
-        prepared: &'a crate::build::Prepared,
+        prepared: &'a crate::document::Prepared,
         pdf_name: &'a str,
     ) -> Self {
         Self {
