@@ -193,8 +193,7 @@ impl ProjectLock {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => {
                     if let Some(waiting) = waiting.take() {
-                        let holder = fs::read_to_string(&path).unwrap_or_default();
-                        let holder = holder.trim();
+                        let holder = lock_holder(&path);
                         let who = if holder.is_empty() {
                             "Ein anderer amip-Prozess".to_string()
                         } else {
@@ -217,6 +216,19 @@ impl ProjectLock {
             }
         }
     }
+}
+
+/// The PID written in the lock file. The holder writes it just after taking the lock, so a
+/// process that finds the lock taken waits a moment for it rather than naming nobody.
+fn lock_holder(path: &Path) -> String {
+    for _ in 0..20 {
+        let holder = fs::read_to_string(path).unwrap_or_default();
+        if !holder.trim().is_empty() {
+            return holder.trim().to_string();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    String::new()
 }
 
 impl Drop for ProjectLock {
