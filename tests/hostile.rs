@@ -534,12 +534,24 @@ fn a_build_waits_for_the_lock_and_names_its_holder() {
 /// Starts a full build in its own process group, waits until typst runs, sends `signal` to
 /// the group and waits for the end.
 fn kill_while_typst_runs(project: &Path, signal: &str) {
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
+    // On a quiet machine typst may finish the example within the moment this test waits: a
+    // typst that pauses before compiling makes sure the signal lands while it runs.
+    let slow = tempfile::tempdir().unwrap();
+    let wrapper = slow.path().join("typst");
+    fs::write(
+        &wrapper,
+        "#!/bin/sh\ncase \"$1\" in --version) exec typst \"$@\";; esac\nsleep 30\nexec typst \"$@\"\n",
+    )
+    .unwrap();
+    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_amip"))
         .arg("--project")
         .arg(project)
         .arg("build")
         .env("AMIP_NO_INSTALL", "1")
+        .env("AMIP_TYPST", &wrapper)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
