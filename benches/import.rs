@@ -2,6 +2,14 @@
 //! a 22-sheet Arbeitsmarktreport-sized workbook declared in `data/quellen.yaml`
 //! (`cargo bench --bench import`; the budget is 20 ms).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 use std::fs;
 use std::path::Path;
 

@@ -4,6 +4,14 @@
 //! Loading reads the project from disk; every other stage starts from the loaded project in
 //! memory, so the numbers show amip's own work without the file system or typst.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;

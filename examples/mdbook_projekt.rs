@@ -11,6 +11,14 @@
 //! inline SVG and the data table of each chart) and references as links. mdBook thus gets the
 //! same text, tables and figures that amip turns into its website.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,14 @@
 //! Writes the example project's source files into `data/quellen/` (or the folder given):
 //! `cargo run --example quellen_beispiel [-- ORDNER]`. The same generator serves the tests.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 #[path = "../tests/common/quellen.rs"]
 mod quellen;
 

@@ -10,6 +10,14 @@
 //! `cargo build --release && cargo run --release --example serve_latency`.
 //! Options: `--edits N` (default 20), `--no-pdf` (no typst in the background).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

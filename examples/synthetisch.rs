@@ -16,6 +16,14 @@
 //! `kapitel-5mb` (one chapter of 5 MB), `diagramm-10000` (a line chart with 10,000 points)
 //! and `tabelle-10000` (a table with 10,000 rows).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
+)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
