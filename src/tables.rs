@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use crate::data::{self, DataError};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
-use crate::model::{Chart, ColumnDecl, RowsDecl, Table, TableDecl, TableRow, ValueFormat};
+use crate::model::{
+    Chart, ColumnDecl, PairDecl, RowsDecl, ShareDecl, Table, TableDecl, TableRow, ValueFormat,
+};
 
 /// Resolves a table declaration against the data and formats every cell.
 pub fn resolve_table(
@@ -146,67 +148,13 @@ fn cell(
     data: &Value,
 ) -> Result<String, DataError> {
     if let Some(share) = &column.anteil {
-        let part = field_number(row, row_path, &share.feld)?;
-        let whole = data::number_at(data, &share.basis)?;
-        return Ok(match (part, whole) {
-            (Some(part), Some(whole)) => match format::share(part, whole) {
-                Some(value) => formatted(
-                    column.format.unwrap_or(ValueFormat::Dezimal1).number(value),
-                    row_path,
-                )?,
-                None => {
-                    return Err(DataError::Shape(format!(
-                        "Spalte „{}“, Zeile „{row_path}“: der Anteil ist nicht bestimmt, denn die Basis „{}“ ist 0",
-                        column.titel, share.basis
-                    )))
-                }
-            },
-            _ => missing(&[
-                field(row, row_path, &share.feld).ok(),
-                data::lookup(data, &share.basis).ok(),
-            ]),
-        });
+        return share_cell(row, row_path, column, share, data);
     }
     if let Some(pair) = &column.differenz {
-        let from = field_number(row, row_path, &pair.von)?;
-        let to = field_number(row, row_path, &pair.zu)?;
-        return Ok(match (from, to) {
-            (Some(from), Some(to)) => formatted(
-                format::change(
-                    to - from,
-                    digits(column.format, 0),
-                    ChangeUnit::Number,
-                    PercentStyle::Sign,
-                ),
-                row_path,
-            )?,
-            _ => missing(&[
-                field(row, row_path, &pair.von).ok(),
-                field(row, row_path, &pair.zu).ok(),
-            ]),
-        });
+        return difference_cell(row, row_path, column, pair);
     }
     if let Some(pair) = &column.veraenderung {
-        let from = field_number(row, row_path, &pair.von)?;
-        let to = field_number(row, row_path, &pair.zu)?;
-        return Ok(match (from, to) {
-            (Some(from), Some(to)) => match format::change_percent(from, to) {
-                Some(value) => formatted(
-                    format::change(
-                        value,
-                        digits(column.format, 1),
-                        ChangeUnit::Number,
-                        PercentStyle::Sign,
-                    ),
-                    row_path,
-                )?,
-                None => String::new(),
-            },
-            _ => missing(&[
-                field(row, row_path, &pair.von).ok(),
-                field(row, row_path, &pair.zu).ok(),
-            ]),
-        });
+        return change_cell(row, row_path, column, pair);
     }
     let Some(name) = &column.feld else {
         return Err(DataError::Shape(format!(
@@ -214,6 +162,102 @@ fn cell(
             column.titel
         )));
     };
+    field_cell(row, row_path, column, name)
+}
+
+/// A share column (`anteil:`): the row's field as a share of a base value.
+fn share_cell(
+    row: &Value,
+    row_path: &str,
+    column: &ColumnDecl,
+    share: &ShareDecl,
+    data: &Value,
+) -> Result<String, DataError> {
+    let part = field_number(row, row_path, &share.feld)?;
+    let whole = data::number_at(data, &share.basis)?;
+    Ok(match (part, whole) {
+        (Some(part), Some(whole)) => match format::share(part, whole) {
+            Some(value) => formatted(
+                column.format.unwrap_or(ValueFormat::Dezimal1).number(value),
+                row_path,
+            )?,
+            None => {
+                return Err(DataError::Shape(format!(
+                    "Spalte „{}“, Zeile „{row_path}“: der Anteil ist nicht bestimmt, denn die Basis „{}“ ist 0",
+                    column.titel, share.basis
+                )))
+            }
+        },
+        _ => missing(&[
+            field(row, row_path, &share.feld).ok(),
+            data::lookup(data, &share.basis).ok(),
+        ]),
+    })
+}
+
+/// A difference column (`differenz:`): `zu` minus `von`, with a sign.
+fn difference_cell(
+    row: &Value,
+    row_path: &str,
+    column: &ColumnDecl,
+    pair: &PairDecl,
+) -> Result<String, DataError> {
+    let from = field_number(row, row_path, &pair.von)?;
+    let to = field_number(row, row_path, &pair.zu)?;
+    Ok(match (from, to) {
+        (Some(from), Some(to)) => formatted(
+            format::change(
+                to - from,
+                digits(column.format, 0),
+                ChangeUnit::Number,
+                PercentStyle::Sign,
+            ),
+            row_path,
+        )?,
+        _ => missing(&[
+            field(row, row_path, &pair.von).ok(),
+            field(row, row_path, &pair.zu).ok(),
+        ]),
+    })
+}
+
+/// A change column (`veraenderung:`): the change from `von` to `zu` in percent; empty when
+/// `von` is 0.
+fn change_cell(
+    row: &Value,
+    row_path: &str,
+    column: &ColumnDecl,
+    pair: &PairDecl,
+) -> Result<String, DataError> {
+    let from = field_number(row, row_path, &pair.von)?;
+    let to = field_number(row, row_path, &pair.zu)?;
+    Ok(match (from, to) {
+        (Some(from), Some(to)) => match format::change_percent(from, to) {
+            Some(value) => formatted(
+                format::change(
+                    value,
+                    digits(column.format, 1),
+                    ChangeUnit::Number,
+                    PercentStyle::Sign,
+                ),
+                row_path,
+            )?,
+            None => String::new(),
+        },
+        _ => missing(&[
+            field(row, row_path, &pair.von).ok(),
+            field(row, row_path, &pair.zu).ok(),
+        ]),
+    })
+}
+
+/// A plain column (`feld:`): the row's field as text, a formatted number or a sign.
+fn field_cell(
+    row: &Value,
+    row_path: &str,
+    column: &ColumnDecl,
+    name: &str,
+) -> Result<String, DataError> {
     let value = field(row, row_path, name)?;
     let path = format!("{row_path}.{name}");
     Ok(match value {

@@ -308,6 +308,13 @@ fn leaves(value: &Value) -> usize {
 /// Labels of the values that feed tables and charts, by key path.
 fn labels(side: &Snapshot) -> HashMap<String, String> {
     let mut labels = HashMap::new();
+    table_labels(side, &mut labels);
+    chart_labels(side, &mut labels);
+    labels
+}
+
+/// Labels of the values in tables: "row title, column header".
+fn table_labels(side: &Snapshot, labels: &mut HashMap<String, String>) {
     let project = &side.project;
     for (id, decl) in &project.tables {
         let Some(table) = side.prepared.tables.get(id) else {
@@ -351,6 +358,11 @@ fn labels(side: &Snapshot) -> HashMap<String, String> {
             }
         }
     }
+}
+
+/// Labels of the values in charts: "series name, category".
+fn chart_labels(side: &Snapshot, labels: &mut HashMap<String, String>) {
+    let project = &side.project;
     for (id, decl) in &project.charts {
         let Some(chart) = side.prepared.charts.get(id) else {
             continue;
@@ -391,7 +403,6 @@ fn labels(side: &Snapshot) -> HashMap<String, String> {
             }
         }
     }
-    labels
 }
 
 #[cfg(test)]

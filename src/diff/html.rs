@@ -87,23 +87,12 @@ pub fn render(comparison: &Comparison) -> String {
     );
     let chapters: Vec<&ChapterChange> = comparison.changed_chapters().collect();
     let objects: Vec<&ObjectChange> = comparison.tables.iter().chain(&comparison.charts).collect();
-    out.push_str("<nav aria-label=\"Inhalt dieser Seite\">\n<ul>\n");
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#zahlen\">Zahlen</a> ({})</li>",
-        count(comparison.figures.len(), "Änderung", "Änderungen")
+    write_nav(
+        &mut out,
+        comparison.figures.len(),
+        objects.len(),
+        chapters.len(),
     );
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#tabellen-abbildungen\">Tabellen und Abbildungen</a> ({})</li>",
-        count(objects.len(), "Änderung", "Änderungen")
-    );
-    let _ = writeln!(
-        out,
-        "<li><a href=\"#text\">Text</a> ({} geändert)</li>",
-        count(chapters.len(), "Kapitel", "Kapitel")
-    );
-    out.push_str("</ul>\n</nav>\n");
     let _ = writeln!(
         out,
         "<main id=\"inhalt\" tabindex=\"-1\">\n<h1>{}</h1>",
@@ -132,12 +121,45 @@ pub fn render(comparison: &Comparison) -> String {
     write_figures(&mut out, &comparison.figures);
     write_objects(&mut out, &objects);
 
+    write_text(&mut out, comparison, &chapters);
+    let _ = writeln!(
+        out,
+        "</main>\n<footer>\n<p>Erstellt mit amip diff: {} → {}</p>\n</footer>\n</body>\n</html>",
+        esc(&comparison.old_label),
+        esc(&comparison.new_label)
+    );
+    out
+}
+
+/// The page's table of contents: the three sections with their numbers of changes.
+fn write_nav(out: &mut String, figures: usize, objects: usize, chapters: usize) {
+    out.push_str("<nav aria-label=\"Inhalt dieser Seite\">\n<ul>\n");
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#zahlen\">Zahlen</a> ({})</li>",
+        count(figures, "Änderung", "Änderungen")
+    );
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#tabellen-abbildungen\">Tabellen und Abbildungen</a> ({})</li>",
+        count(objects, "Änderung", "Änderungen")
+    );
+    let _ = writeln!(
+        out,
+        "<li><a href=\"#text\">Text</a> ({} geändert)</li>",
+        count(chapters, "Kapitel", "Kapitel")
+    );
+    out.push_str("</ul>\n</nav>\n");
+}
+
+/// The text section: the changed chapters, then a list of the unchanged ones.
+fn write_text(out: &mut String, comparison: &Comparison, chapters: &[&ChapterChange]) {
     out.push_str("<section aria-labelledby=\"text\">\n<h2 id=\"text\">Text</h2>\n");
     if chapters.is_empty() {
         out.push_str("<p>Der Text ist unverändert.</p>\n");
     }
-    for chapter in &chapters {
-        write_chapter(&mut out, chapter);
+    for chapter in chapters {
+        write_chapter(out, chapter);
     }
     let unchanged: Vec<&ChapterChange> = comparison
         .chapters
@@ -156,13 +178,7 @@ pub fn render(comparison: &Comparison) -> String {
         }
         out.push_str("</ul>\n");
     }
-    let _ = writeln!(
-        out,
-        "</section>\n</main>\n<footer>\n<p>Erstellt mit amip diff: {} → {}</p>\n</footer>\n</body>\n</html>",
-        esc(&comparison.old_label),
-        esc(&comparison.new_label)
-    );
-    out
+    out.push_str("</section>\n");
 }
 
 fn figure_kind(kind: FigureKind) -> &'static str {

@@ -159,8 +159,18 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
         old.header.first().map(String::as_str),
         new.header.first().map(String::as_str),
     );
+    let columns = column_changes(old, new, &mut out);
+    row_changes(old, new, &columns, &mut out);
+    out
+}
 
-    // Columns (after the row headers) by header text.
+/// Columns (after the row headers) by header text: reports new and dropped columns and
+/// returns the pairs (old index, new index, header) present on both sides.
+fn column_changes<'a>(
+    old: &Table,
+    new: &'a Table,
+    out: &mut Vec<String>,
+) -> Vec<(usize, usize, &'a str)> {
     let old_columns: Vec<&String> = old.header.iter().skip(1).collect();
     let new_columns: Vec<&String> = new.header.iter().skip(1).collect();
     let mut columns: Vec<(usize, usize, &str)> = Vec::new();
@@ -175,8 +185,12 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
             out.push(format!("Spalte entfallen: {}", quoted(title)));
         }
     }
+    columns
+}
 
-    // Rows by their header cell.
+/// Rows by their header cell: renamed, dropped and new rows, and changed cells in the
+/// columns both sides have.
+fn row_changes(old: &Table, new: &Table, columns: &[(usize, usize, &str)], out: &mut Vec<String>) {
     let title = |table: &Table, index: usize| -> String {
         table
             .rows
@@ -192,7 +206,7 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
             return;
         };
         let row_title = title(new, j);
-        for (old_column, new_column, header) in &columns {
+        for (old_column, new_column, header) in columns {
             let before = old_row.cells.get(*old_column).map_or("", String::as_str);
             let after = new_row.cells.get(*new_column).map_or("", String::as_str);
             if before != after {
@@ -207,7 +221,7 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
     for (equal, old_range, new_range) in super::align(&old_titles, &new_titles) {
         if equal {
             for (i, j) in old_range.zip(new_range) {
-                compare_rows(i, j, &mut out);
+                compare_rows(i, j, out);
             }
             continue;
         }
@@ -219,7 +233,7 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
                 quoted(&title(old, i)),
                 quoted(&title(new, j))
             ));
-            compare_rows(i, j, &mut out);
+            compare_rows(i, j, out);
         }
         for i in old_range.start + paired..old_range.end {
             out.push(format!("Zeile entfallen: {}", quoted(&title(old, i))));
@@ -228,7 +242,6 @@ fn table_details(old: &Table, new: &Table) -> Vec<String> {
             out.push(format!("Zeile neu: {}", quoted(&title(new, j))));
         }
     }
-    out
 }
 
 fn shown(cell: &str) -> String {
@@ -312,6 +325,13 @@ fn chart_details(old: &Chart, new: &Chart) -> Vec<String> {
             format_name(new.format)
         ));
     }
+    series_and_category_changes(old, new, &mut out);
+    value_changes(old, new, &mut out);
+    out
+}
+
+/// Series and categories added or dropped; a new category with its values.
+fn series_and_category_changes(old: &Chart, new: &Chart, out: &mut Vec<String>) {
     for series in &new.series {
         if !old.series.iter().any(|s| s.name == series.name) {
             out.push(format!("Reihe neu: {}", quoted(&series.name)));
@@ -322,11 +342,6 @@ fn chart_details(old: &Chart, new: &Chart) -> Vec<String> {
             out.push(format!("Reihe entfallen: {}", quoted(&series.name)));
         }
     }
-    let values = |chart: &Chart, series: &crate::model::Series| -> Vec<String> {
-        (0..chart.categories.len())
-            .map(|i| chart_value(chart, series.values.get(i).copied().flatten()))
-            .collect()
-    };
     for category in &new.categories {
         if !old.categories.contains(category) {
             let index = new.categories.iter().position(|c| c == category);
@@ -350,6 +365,15 @@ fn chart_details(old: &Chart, new: &Chart) -> Vec<String> {
             out.push(format!("Kategorie entfallen: {}", quoted(category)));
         }
     }
+}
+
+/// Changed values of the series and categories both sides have.
+fn value_changes(old: &Chart, new: &Chart, out: &mut Vec<String>) {
+    let values = |chart: &Chart, series: &crate::model::Series| -> Vec<String> {
+        (0..chart.categories.len())
+            .map(|i| chart_value(chart, series.values.get(i).copied().flatten()))
+            .collect()
+    };
     for new_series in &new.series {
         let Some(old_series) = old.series.iter().find(|s| s.name == new_series.name) else {
             continue;
@@ -370,7 +394,6 @@ fn chart_details(old: &Chart, new: &Chart) -> Vec<String> {
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -164,6 +164,20 @@ fn materialise(
     prefix: &str,
     target: &Path,
 ) -> Result<usize, SourceError> {
+    let files = listed_blobs(toplevel, commit, prefix)?;
+    if files.is_empty() {
+        return Ok(0);
+    }
+    write_blobs(toplevel, &files, target)
+}
+
+/// The files below `commit:prefix` in `content/`, `data/`, `templates/` as (object, path);
+/// none when the project folder did not exist in that revision.
+fn listed_blobs(
+    toplevel: &Path,
+    commit: &str,
+    prefix: &str,
+) -> Result<Vec<(String, String)>, SourceError> {
     let tree = format!("{commit}:{prefix}");
     let output = git(toplevel)
         .args(["ls-tree", "-r", "-z", "--full-tree", &tree, "--"])
@@ -173,7 +187,7 @@ fn materialise(
         .map_err(|err| git_error(&err))?;
     if !output.status.success() {
         // The project folder did not exist in that revision.
-        return Ok(0);
+        return Ok(Vec::new());
     }
     // Entries: "<mode> <type> <object>\t<path>\0"; symlinks and submodules are skipped.
     let mut files: Vec<(String, String)> = Vec::new();
@@ -198,9 +212,16 @@ fn materialise(
             files.push((object.to_string(), rel.to_string()));
         }
     }
-    if files.is_empty() {
-        return Ok(0);
-    }
+    Ok(files)
+}
+
+/// Writes the blobs `files` (object, path) below `target`, read with one `git cat-file`;
+/// returns how many files were written.
+fn write_blobs(
+    toplevel: &Path,
+    files: &[(String, String)],
+    target: &Path,
+) -> Result<usize, SourceError> {
     let mut child = git(toplevel)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -228,7 +249,7 @@ fn materialise(
         .ok_or_else(|| SourceError::Git("git cat-file: keine Ausgabe".to_string()))?;
     let mut reader = BufReader::new(stdout);
     let mut written = 0;
-    for (object, rel) in &files {
+    for (object, rel) in files {
         let mut header = String::new();
         reader.read_line(&mut header)?;
         let mut fields = header.split_whitespace();

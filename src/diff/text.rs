@@ -412,67 +412,92 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<ChapterChange> {
     let new_texts = chapter_texts(new);
     let old_labels = Labels::new(old);
     let new_labels = Labels::new(new);
+    let pairing = Pairing::new(&old_texts, &new_texts);
 
-    // Match by file stem, then unmatched chapters by similar text (renamed files).
-    let mut partner: Vec<Option<usize>> = vec![None; new_texts.len()];
-    let mut taken = vec![false; old_texts.len()];
-    for (j, chapter) in new_texts.iter().enumerate() {
-        if let Some(i) = old_texts.iter().position(|c| c.stem == chapter.stem) {
-            if let Some(slot) = taken.get_mut(i) {
-                if !*slot {
-                    *slot = true;
-                    partner[j] = Some(i);
-                }
-            }
-        }
-    }
-    let mut candidates = Vec::new();
-    for (j, chapter) in new_texts.iter().enumerate() {
-        if partner[j].is_some() {
-            continue;
-        }
-        let joined = chapter.joined();
-        for (i, old_chapter) in old_texts.iter().enumerate() {
-            if taken[i] {
-                continue;
-            }
-            let r = ratio(&old_chapter.joined(), &joined);
-            if r >= RENAME_RATIO {
-                candidates.push((r, i, j));
-            }
-        }
-    }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (_, i, j) in candidates {
-        if !taken[i] && partner[j].is_none() {
-            taken[i] = true;
-            partner[j] = Some(i);
-        }
-    }
-
+    // Removed chapters stand where they stood: before the first new chapter that continues a
+    // later old one.
     let mut out = Vec::new();
-    let mut removed_done = vec![false; old_texts.len()];
-    let push_removed = |up_to: usize, done: &mut Vec<bool>, out: &mut Vec<ChapterChange>| {
-        for (i, chapter) in old_texts.iter().enumerate().take(up_to) {
-            if !taken[i] && !done[i] {
-                done[i] = true;
-                out.push(whole_chapter(chapter, &old_labels, ChapterStatus::Removed));
-            }
+    let mut removed_until = 0;
+    let mut push_removed = |up_to: usize, out: &mut Vec<ChapterChange>| {
+        let removed = old_texts
+            .iter()
+            .zip(&pairing.taken)
+            .take(up_to)
+            .skip(removed_until)
+            .filter(|(_, taken)| !**taken);
+        for (chapter, _) in removed {
+            out.push(whole_chapter(chapter, &old_labels, ChapterStatus::Removed));
         }
+        removed_until = removed_until.max(up_to);
     };
-    for (j, chapter) in new_texts.iter().enumerate() {
-        match partner[j] {
+    for (chapter, partner) in new_texts.iter().zip(&pairing.partner) {
+        match partner {
             Some(i) => {
-                push_removed(i, &mut removed_done, &mut out);
-                if let Some(old_chapter) = old_texts.get(i) {
+                push_removed(*i, &mut out);
+                if let Some(old_chapter) = old_texts.get(*i) {
                     out.push(diff_chapter(old_chapter, chapter, &old_labels, &new_labels));
                 }
             }
             None => out.push(whole_chapter(chapter, &new_labels, ChapterStatus::Added)),
         }
     }
-    push_removed(old_texts.len(), &mut removed_done, &mut out);
+    push_removed(old_texts.len(), &mut out);
     out
+}
+
+/// Which old chapter each new chapter continues.
+struct Pairing {
+    /// Per new chapter, the index of its old chapter.
+    partner: Vec<Option<usize>>,
+    /// Per old chapter, whether a new chapter continues it.
+    taken: Vec<bool>,
+}
+
+impl Pairing {
+    /// Pairs by file stem, then the unpaired chapters by similar text (renamed files), the
+    /// most similar pairs first.
+    fn new(old: &[ChapterText], new: &[ChapterText]) -> Self {
+        let mut pairing = Self {
+            partner: vec![None; new.len()],
+            taken: vec![false; old.len()],
+        };
+        for (j, chapter) in new.iter().enumerate() {
+            if let Some(i) = old.iter().position(|c| c.stem == chapter.stem) {
+                pairing.pair(i, j);
+            }
+        }
+        let mut candidates = Vec::new();
+        for ((j, chapter), partner) in new.iter().enumerate().zip(&pairing.partner) {
+            if partner.is_some() {
+                continue;
+            }
+            let joined = chapter.joined();
+            for ((i, old_chapter), taken) in old.iter().enumerate().zip(&pairing.taken) {
+                if *taken {
+                    continue;
+                }
+                let r = ratio(&old_chapter.joined(), &joined);
+                if r >= RENAME_RATIO {
+                    candidates.push((r, i, j));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, i, j) in candidates {
+            pairing.pair(i, j);
+        }
+        pairing
+    }
+
+    /// Pairs old chapter `i` with new chapter `j` unless either is paired already.
+    fn pair(&mut self, i: usize, j: usize) {
+        if let (Some(taken), Some(partner)) = (self.taken.get_mut(i), self.partner.get_mut(j)) {
+            if !*taken && partner.is_none() {
+                *taken = true;
+                *partner = Some(i);
+            }
+        }
+    }
 }
 
 fn whole_chapter(chapter: &ChapterText, labels: &Labels, status: ChapterStatus) -> ChapterChange {
@@ -490,15 +515,20 @@ fn whole_chapter(chapter: &ChapterText, labels: &Labels, status: ChapterStatus) 
         blocks: chapter
             .blocks
             .iter()
-            .map(|block| BlockDiff {
-                kind: block.kind,
-                status: block_status,
-                segments: vec![Segment {
-                    tag,
-                    text: labels.display(&block.text, block.kind),
-                }],
-            })
+            .map(|block| whole_block(block, labels, block_status, tag))
             .collect(),
+    }
+}
+
+/// A block that is equal, inserted or deleted as a whole.
+fn whole_block(block: &Block, labels: &Labels, status: BlockStatus, tag: SegmentTag) -> BlockDiff {
+    BlockDiff {
+        kind: block.kind,
+        status,
+        segments: vec![Segment {
+            tag,
+            text: labels.display(&block.text, block.kind),
+        }],
     }
 }
 
@@ -516,84 +546,21 @@ fn diff_chapter(
             .collect()
     };
     let (old_keys, new_keys) = (keys(old), keys(new));
-    let whole = |block: &Block, labels: &Labels, status: BlockStatus, tag: SegmentTag| BlockDiff {
-        kind: block.kind,
-        status,
-        segments: vec![Segment {
-            tag,
-            text: labels.display(&block.text, block.kind),
-        }],
-    };
     let mut blocks = Vec::new();
     for (equal, old_range, new_range) in super::align(&old_keys, &new_keys) {
         if equal {
             for block in new.blocks.get(new_range).unwrap_or_default() {
-                blocks.push(whole(
+                blocks.push(whole_block(
                     block,
                     new_labels,
                     BlockStatus::Equal,
                     SegmentTag::Equal,
                 ));
             }
-            continue;
-        }
-        // Pair edited blocks in order; what stays unpaired was deleted or inserted.
-        let mut next_old = old_range.start;
-        for j in new_range {
-            let Some(new_block) = new.blocks.get(j) else {
-                continue;
-            };
-            let best = (next_old..old_range.end)
-                .filter_map(|i| old.blocks.get(i).map(|b| (i, b)))
-                .filter(|(_, b)| b.kind == new_block.kind && b.kind != BlockKind::Placed)
-                .map(|(i, b)| (i, ratio(&b.text, &new_block.text)))
-                .filter(|(_, r)| *r >= BLOCK_RATIO)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            match best {
-                Some((i, _)) => {
-                    for deleted in old.blocks.get(next_old..i).unwrap_or_default() {
-                        blocks.push(whole(
-                            deleted,
-                            old_labels,
-                            BlockStatus::Deleted,
-                            SegmentTag::Delete,
-                        ));
-                    }
-                    if let Some(old_block) = old.blocks.get(i) {
-                        let segments = visible_segments(
-                            word_diff(&old_block.text, &new_block.text),
-                            new_block.kind,
-                            old_labels,
-                            new_labels,
-                        );
-                        let status = if segments.iter().all(|s| s.tag == SegmentTag::Equal) {
-                            BlockStatus::Equal
-                        } else {
-                            BlockStatus::Changed
-                        };
-                        blocks.push(BlockDiff {
-                            kind: new_block.kind,
-                            status,
-                            segments,
-                        });
-                    }
-                    next_old = i + 1;
-                }
-                None => blocks.push(whole(
-                    new_block,
-                    new_labels,
-                    BlockStatus::Inserted,
-                    SegmentTag::Insert,
-                )),
-            }
-        }
-        for deleted in old.blocks.get(next_old..old_range.end).unwrap_or_default() {
-            blocks.push(whole(
-                deleted,
-                old_labels,
-                BlockStatus::Deleted,
-                SegmentTag::Delete,
-            ));
+        } else {
+            let old_blocks = old.blocks.get(old_range).unwrap_or_default();
+            let new_blocks = new.blocks.get(new_range).unwrap_or_default();
+            edited_blocks(old_blocks, new_blocks, old_labels, new_labels, &mut blocks);
         }
     }
     let headings = heading_changes(&old.headings, &new.headings);
@@ -613,6 +580,58 @@ fn diff_chapter(
         headings,
         blocks,
     }
+}
+
+/// A region of blocks that differs: pairs edited blocks in order (same kind, similar text);
+/// what stays unpaired was deleted or inserted.
+fn edited_blocks(
+    old: &[Block],
+    new: &[Block],
+    old_labels: &Labels,
+    new_labels: &Labels,
+    blocks: &mut Vec<BlockDiff>,
+) {
+    let deleted =
+        |block: &Block| whole_block(block, old_labels, BlockStatus::Deleted, SegmentTag::Delete);
+    let mut next_old = 0;
+    for new_block in new {
+        let best = old
+            .iter()
+            .enumerate()
+            .skip(next_old)
+            .filter(|(_, b)| b.kind == new_block.kind && b.kind != BlockKind::Placed)
+            .map(|(i, b)| (i, b, ratio(&b.text, &new_block.text)))
+            .filter(|(_, _, r)| *r >= BLOCK_RATIO)
+            .max_by(|a, b| a.2.total_cmp(&b.2));
+        let Some((i, old_block, _)) = best else {
+            blocks.push(whole_block(
+                new_block,
+                new_labels,
+                BlockStatus::Inserted,
+                SegmentTag::Insert,
+            ));
+            continue;
+        };
+        blocks.extend(old.get(next_old..i).unwrap_or_default().iter().map(deleted));
+        let segments = visible_segments(
+            word_diff(&old_block.text, &new_block.text),
+            new_block.kind,
+            old_labels,
+            new_labels,
+        );
+        let status = if segments.iter().all(|s| s.tag == SegmentTag::Equal) {
+            BlockStatus::Equal
+        } else {
+            BlockStatus::Changed
+        };
+        blocks.push(BlockDiff {
+            kind: new_block.kind,
+            status,
+            segments,
+        });
+        next_old = i + 1;
+    }
+    blocks.extend(old.get(next_old..).unwrap_or_default().iter().map(deleted));
 }
 
 /// Turns marked pieces into visible text (deletions with the old side's numbers). A reference
