@@ -95,7 +95,6 @@ fn stages(c: &mut Criterion) {
                 charts: &prepared.charts,
                 numbering: &numbering,
                 pages: &pages,
-                chart_dir: html::CHART_DIR,
                 svgs: &prepared.svgs,
             };
             let out: Vec<String> = docs

@@ -10,6 +10,10 @@
 )]
 
 #[path = "../tests/common/quellen.rs"]
+#[allow(
+    unreachable_pub,
+    reason = "the generator is shared with the tests, which use more of it"
+)]
 mod quellen;
 
 fn main() {

@@ -1,7 +1,7 @@
 //! Findings reported to authors: what is wrong, in which file, at which line and key path.
 //!
 //! Every stage reports problems as [`Finding`]s rather than failing on the first one, so that
-//! `amip build` (and later `amip check`) can list all of them at once. They render through
+//! `amip build` and `amip check` can list all of them at once. They render through
 //! miette with the source excerpt and a caret under the place.
 
 use std::fmt;

@@ -328,24 +328,6 @@ impl Drop for Staging {
     }
 }
 
-/// Copies a file or folder tree (used to keep the previous PDF in an HTML-only build).
-pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
-    if from.is_dir() {
-        fs::create_dir_all(to)?;
-        let mut entries: Vec<_> = fs::read_dir(from)?.collect::<Result<_, _>>()?;
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        Ok(())
-    } else {
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(from, to).map(|_| ())
-    }
-}
-
 /// Whether `path` is a regular file (not a link) with exactly `bytes`.
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
@@ -356,9 +338,9 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Like [`copy_tree`], but links files instead of copying them where the file system allows
-/// (keeping the previous PDF or website in a partial build costs no copy then). A file already
-/// at `to` is replaced, never written into: it may be a link to the current output.
+/// Copies a file or folder tree, linking files instead of copying them where the file system
+/// allows (keeping the previous PDF or website in a partial build costs no copy then). A file
+/// already at `to` is replaced, never written into: it may be a link to the current output.
 pub fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
     let meta = fs::symlink_metadata(from)?;
     if meta.is_dir() {

@@ -167,7 +167,6 @@ fn convert(cases: &[String]) -> Option<String> {
         charts: &charts,
         numbering: &numbering,
         pages: &pages,
-        chart_dir: "abbildungen",
         svgs: &svgs,
     };
     let typst_ctx = typst::TypstContext {

@@ -28,8 +28,6 @@ pub struct HtmlContext<'a> {
     pub numbering: &'a Numbering,
     /// Page file names by chapter index.
     pub pages: &'a [String],
-    /// Folder of the chart SVGs relative to the page.
-    pub chart_dir: &'a str,
     /// The chart SVGs by id; they are inlined so screen readers get name and description.
     pub svgs: &'a IndexMap<String, String>,
 }
@@ -51,6 +49,34 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &HtmlContext<'_>, shift: u8) -> Stri
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out.push_str(&writer.footnote_section());
     out
+}
+
+/// The alternative text of the image whose start was just taken; `index` moves past its end.
+fn image_alt(nodes: &[Node], index: &mut usize) -> String {
+    let mut alt = String::new();
+    while let Some(next) = nodes.get(*index) {
+        *index += 1;
+        match next {
+            Node::Event(Event::End(TagEnd::Image)) => break,
+            Node::Event(Event::Text(text)) => alt.push_str(text),
+            _ => {}
+        }
+    }
+    alt
+}
+
+/// The nodes of the table whose start was just taken; `index` moves past its end.
+fn table_body<'n>(nodes: &'n [Node], index: &mut usize) -> &'n [Node] {
+    let start = *index;
+    let mut end = start;
+    while let Some(next) = nodes.get(end) {
+        if matches!(next, Node::Event(Event::End(TagEnd::Table))) {
+            break;
+        }
+        end += 1;
+    }
+    *index = end + 1;
+    nodes.get(start..end).unwrap_or_default()
 }
 
 struct Writer<'a, 'b> {
@@ -86,60 +112,14 @@ impl Writer<'_, '_> {
                 _ => {}
             }
             match node {
-                Node::Event(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                })) => {
-                    events.push(Event::Start(Tag::Heading {
-                        level: shifted(*level, self.shift),
-                        id: id.clone(),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    }));
-                }
-                Node::Event(Event::End(TagEnd::Heading(level))) => {
-                    events.push(Event::End(TagEnd::Heading(shifted(*level, self.shift))));
-                }
-                Node::Event(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })) => {
-                    events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(rewrite_href(dest_url, self.doc.chapter, self.ctx)),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
                 Node::Event(Event::Start(Tag::Image { dest_url, .. })) => {
-                    let mut alt = String::new();
-                    while let Some(next) = nodes.get(index) {
-                        index += 1;
-                        match next {
-                            Node::Event(Event::End(TagEnd::Image)) => break,
-                            Node::Event(Event::Text(text)) => alt.push_str(text),
-                            _ => {}
-                        }
-                    }
+                    let alt = image_alt(nodes, &mut index);
                     events.push(Event::InlineHtml(CowStr::from(image_html(
                         dest_url, &alt, None,
                     ))));
                 }
                 Node::Event(Event::Start(Tag::Table(aligns))) => {
-                    let start = index;
-                    let mut end = start;
-                    while let Some(next) = nodes.get(end) {
-                        if matches!(next, Node::Event(Event::End(TagEnd::Table))) {
-                            break;
-                        }
-                        end += 1;
-                    }
-                    index = end + 1;
-                    let body = nodes.get(start..end).unwrap_or_default();
+                    let body = table_body(nodes, &mut index);
                     let html = self.table(body, aligns, caption.take());
                     events.push(Event::Html(CowStr::from(html)));
                 }
@@ -147,7 +127,8 @@ impl Writer<'_, '_> {
                     let html = self.note_reference(label);
                     events.push(Event::InlineHtml(CowStr::from(html)));
                 }
-                Node::Event(event) => events.push(event.clone()),
+                Node::Event(event) => events.push(self.markdown_event(event)),
+                Node::TableCaption(id, text) => caption = Some((id.clone(), text.clone())),
                 Node::HeadingNumber(number) => events.push(Event::InlineHtml(CowStr::from(
                     format!("<span class=\"nr\">{}</span> ", html_escape(number)),
                 ))),
@@ -155,41 +136,13 @@ impl Writer<'_, '_> {
                     events.push(Event::Html(CowStr::from(placed(*kind, id, self.ctx))))
                 }
                 Node::Reference(kind, id) => {
-                    let html = match self.ctx.numbering.get(*kind, id) {
-                        Some(place) => format!(
-                            "<a href=\"{}#{}\">{}</a>",
-                            self.page_of(place.chapter),
-                            anchor(*kind, id),
-                            label(*kind, place.number)
-                        ),
-                        None => html_escape(id),
-                    };
+                    let html = self.reference_html(*kind, id);
                     events.push(Event::InlineHtml(CowStr::from(html)));
                 }
                 Node::SectionReference(target) => {
-                    let html = match self.ctx.numbering.section_link(target) {
-                        Some((chapter, anchor, text)) => {
-                            let page = self.page_of(chapter);
-                            // A whole chapter on a page of its own is linked as the page.
-                            let fragment = if page.is_empty()
-                                || !matches!(target, SectionTarget::Chapter(_))
-                            {
-                                format!("#{anchor}")
-                            } else {
-                                String::new()
-                            };
-                            format!(
-                                "<a href=\"{}{}\">{}</a>",
-                                html_escape(&page),
-                                html_escape(&fragment),
-                                html_escape(&text)
-                            )
-                        }
-                        None => String::new(),
-                    };
+                    let html = self.section_reference_html(target);
                     events.push(Event::InlineHtml(CowStr::from(html)));
                 }
-                Node::TableCaption(id, text) => caption = Some((id.clone(), text.clone())),
                 Node::Image(image) => events.push(Event::Html(CowStr::from(format!(
                     "<p class=\"bild\">{}</p>\n",
                     image_html(&image.path, &image.alt, image.width)
@@ -200,6 +153,73 @@ impl Writer<'_, '_> {
             }
         }
         events
+    }
+
+    /// A Markdown event as pulldown-cmark writes it: headings lowered by `shift`, links to
+    /// anchors pointed at the page that holds them.
+    fn markdown_event(&self, event: &Event<'static>) -> Event<'static> {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: shifted(*level, self.shift),
+                id: id.clone(),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            }),
+            Event::End(TagEnd::Heading(level)) => {
+                Event::End(TagEnd::Heading(shifted(*level, self.shift)))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: CowStr::from(rewrite_href(dest_url, self.doc.chapter, self.ctx)),
+                title: title.clone(),
+                id: id.clone(),
+            }),
+            other => other.clone(),
+        }
+    }
+
+    /// "Tabelle 2" linked to the table; the bare id when it is not placed (the Markdown
+    /// stage reported that already).
+    fn reference_html(&self, kind: Placed, id: &str) -> String {
+        match self.ctx.numbering.get(kind, id) {
+            Some(place) => format!(
+                "<a href=\"{}#{}\">{}</a>",
+                self.page_of(place.chapter),
+                anchor(kind, id),
+                label(kind, place.number)
+            ),
+            None => html_escape(id),
+        }
+    }
+
+    /// "Kapitel 4" or "Abschnitt 4.2" linked to its heading.
+    fn section_reference_html(&self, target: &SectionTarget) -> String {
+        let Some((chapter, anchor, text)) = self.ctx.numbering.section_link(target) else {
+            return String::new();
+        };
+        let page = self.page_of(chapter);
+        // A whole chapter on a page of its own is linked as the page.
+        let fragment = if page.is_empty() || !matches!(target, SectionTarget::Chapter(_)) {
+            format!("#{anchor}")
+        } else {
+            String::new()
+        };
+        format!(
+            "<a href=\"{}{}\">{}</a>",
+            html_escape(&page),
+            html_escape(&fragment),
+            html_escape(&text)
+        )
     }
 
     /// The page a chapter stands on, or "" for this page.
@@ -532,7 +552,6 @@ mod tests {
             charts: &charts,
             numbering: &numbering,
             pages: &pages,
-            chart_dir: "abbildungen",
             svgs: &svgs,
         };
         write_chapter(&docs[page], &ctx, 0)

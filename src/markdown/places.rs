@@ -15,7 +15,7 @@ use crate::diagnostic::Finding;
 use crate::model::Chapter;
 
 /// Maps byte ranges of a chapter's expanded Markdown to its source file.
-pub struct SourceMap<'a> {
+pub(super) struct SourceMap<'a> {
     chapter: &'a Chapter,
     expanded: &'a str,
     /// Per expanded line: (source line index in the body, whether the line is unchanged).
@@ -25,7 +25,7 @@ pub struct SourceMap<'a> {
 
 impl<'a> SourceMap<'a> {
     /// A map for `chapter`, whose expansion is `expanded`.
-    pub fn new(chapter: &'a Chapter, expanded: &'a str) -> Self {
+    pub(super) fn new(chapter: &'a Chapter, expanded: &'a str) -> Self {
         Self {
             chapter,
             expanded,
@@ -61,7 +61,7 @@ impl<'a> SourceMap<'a> {
     }
 
     /// The 1-based line and column in the chapter file of `range` in the expansion.
-    pub fn place(&self, range: Range<usize>) -> (usize, usize) {
+    pub(super) fn place(&self, range: Range<usize>) -> (usize, usize) {
         let start = range.start.min(self.expanded.len());
         let before = self.expanded.get(..start).unwrap_or_default();
         let expanded_line = before.matches('\n').count();
@@ -98,7 +98,7 @@ impl<'a> SourceMap<'a> {
     }
 
     /// An error at `range` of the expansion, pointing at its place in the chapter file.
-    pub fn error(&self, message: impl Into<String>, range: Range<usize>) -> Finding {
+    pub(super) fn error(&self, message: impl Into<String>, range: Range<usize>) -> Finding {
         let (line, column) = self.place(range);
         Finding::error(message).in_file(&self.chapter.file).at(
             &self.chapter.padded_source(),

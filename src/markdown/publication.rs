@@ -144,7 +144,7 @@ pub fn logo(programme: &Programme, images: &BTreeSet<String>) -> Option<Logo> {
         .ok()
         .map(|datei| Logo {
             datei,
-            alt: super::german_quotes(logo.alt.trim()),
+            alt: crate::text::german_quotes(logo.alt.trim()),
         })
 }
 

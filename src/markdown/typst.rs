@@ -56,7 +56,6 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         ctx,
         out: String::new(),
         footnotes: footnote_definitions(&doc.nodes),
-        in_footnotes: Vec::new(),
         after_call: false,
         stack: Vec::new(),
         open_footnotes: Vec::new(),
@@ -79,7 +78,6 @@ enum Open {
     Link(bool, Option<LinkAddress>),
     /// `label`: the table stands in a numbered figure with this label.
     Table {
-        in_head: bool,
         label: Option<String>,
     },
     Code(String),
@@ -90,13 +88,11 @@ struct Writer<'a, 'b> {
     ctx: &'a TypstContext<'b>,
     out: String,
     footnotes: BTreeMap<String, Vec<Node>>,
-    /// Footnotes being written: a footnote that refers to itself (directly or through
-    /// another one) is not written again inside itself, which would never end.
-    in_footnotes: Vec<String>,
     /// The last output was a code call: a following `(`, `[`, `.` or `;` must be escaped.
     after_call: bool,
     stack: Vec<Open>,
-    /// Footnotes being written, innermost last.
+    /// Footnotes being written, innermost last: a footnote that refers to itself (directly
+    /// or through another one) is not written again inside itself, which would never end.
     open_footnotes: Vec<String>,
     /// Anchor of the heading being written, labelled at its end.
     heading: Option<String>,
@@ -207,21 +203,17 @@ impl Writer<'_, '_> {
             }
             Event::HardBreak => self.push("\\\n"),
             Event::Rule => self.push("\n#line(length: 100%)\n\n"),
+            // A footnote that refers to itself (directly or through another) is written once;
+            // the inner reference shows as text instead of recursing forever.
             Event::FootnoteReference(label)
-                if self.in_footnotes.iter().any(|open| open == label.as_ref()) =>
+                if self
+                    .open_footnotes
+                    .iter()
+                    .any(|open| open == label.as_ref()) =>
             {
                 self.text(&format!("[^{label}]"));
             }
             Event::FootnoteReference(label) => {
-                // A footnote that refers to itself (directly or through another) is written
-                // once; the inner reference is dropped instead of recursing forever.
-                if self
-                    .open_footnotes
-                    .iter()
-                    .any(|open| open == label.as_ref())
-                {
-                    return;
-                }
                 let body = self
                     .footnotes
                     .get(label.as_ref())
@@ -229,9 +221,7 @@ impl Writer<'_, '_> {
                     .unwrap_or_default();
                 self.open_footnotes.push(label.to_string());
                 self.push("#footnote[");
-                self.in_footnotes.push(label.to_string());
                 self.write(&body);
-                self.in_footnotes.pop();
                 trim_trailing_breaks(&mut self.out);
                 self.call_end("]");
                 self.open_footnotes.pop();
@@ -255,19 +245,7 @@ impl Writer<'_, '_> {
                 self.push(&format!("\n{} ", "=".repeat(depth)));
             }
             Tag::BlockQuote(_) => self.push("#quote(block: true)["),
-            Tag::CodeBlock(kind) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => {
-                        lang.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                self.push("#raw(block: true, ");
-                if !lang.is_empty() {
-                    self.push(&format!("lang: {}, ", string(&lang)));
-                }
-                self.stack.push(Open::Code(String::new()));
-            }
+            Tag::CodeBlock(kind) => self.code_start(kind),
             Tag::List(start) => {
                 match start {
                     Some(n) => self.push(&format!("#enum(start: {n},\n")),
@@ -277,60 +255,14 @@ impl Writer<'_, '_> {
             }
             Tag::Item => self.push("["),
             Tag::FootnoteDefinition(_) => self.stack.push(Open::Skip),
-            Tag::Table(aligns) => {
-                let aligns: Vec<&str> = aligns
-                    .iter()
-                    .map(|a| match a {
-                        Alignment::Right => "right",
-                        Alignment::Center => "center",
-                        Alignment::Left | Alignment::None => "left",
-                    })
-                    .collect();
-                let label = match self.caption.take() {
-                    Some((id, caption)) => {
-                        self.push(&format!(
-                            "#figure(\n  kind: table,\n  caption: [{}],\n  table(\n",
-                            escape_markup(&caption)
-                        ));
-                        Some(anchor(Placed::Table, &id))
-                    }
-                    None => {
-                        self.push("#table(\n");
-                        None
-                    }
-                };
-                self.push(&format!(
-                    "  columns: {},\n  align: ({},),\n",
-                    aligns.len().max(1),
-                    aligns.join(", ")
-                ));
-                self.stack.push(Open::Table {
-                    in_head: false,
-                    label,
-                });
-            }
-            Tag::TableHead => {
-                self.push("  table.header(repeat: true, ");
-                if let Some(Open::Table { in_head, .. }) = self.stack.last_mut() {
-                    *in_head = true;
-                }
-            }
+            Tag::Table(aligns) => self.table_start(aligns),
+            Tag::TableHead => self.push("  table.header(repeat: true, "),
             Tag::TableRow => self.push("  "),
             Tag::TableCell => self.push("["),
             Tag::Emphasis => self.push("#emph["),
             Tag::Strong => self.push("#strong["),
             Tag::Strikethrough => self.push("#strike["),
-            Tag::Link { dest_url, .. } => match self.link_target(dest_url) {
-                Some(target) => {
-                    self.push(&format!("#link({target})["));
-                    let address = external_address(dest_url).map(|address| LinkAddress {
-                        address,
-                        text_start: self.out.len(),
-                    });
-                    self.stack.push(Open::Link(true, address));
-                }
-                None => self.stack.push(Open::Link(false, None)),
-            },
+            Tag::Link { dest_url, .. } => self.link_start(dest_url),
             Tag::Image { dest_url, .. } => self.stack.push(Open::Image {
                 path: dest_url.to_string(),
                 alt: String::new(),
@@ -342,6 +274,65 @@ impl Writer<'_, '_> {
             | Tag::Superscript
             | Tag::Subscript
             | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    /// A code block: its text is collected and written as one `#raw` string.
+    fn code_start(&mut self, kind: &CodeBlockKind<'_>) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or("").to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.push("#raw(block: true, ");
+        if !lang.is_empty() {
+            self.push(&format!("lang: {}, ", string(&lang)));
+        }
+        self.stack.push(Open::Code(String::new()));
+    }
+
+    /// A Markdown table, in a numbered figure when a caption line precedes it.
+    fn table_start(&mut self, aligns: &[Alignment]) {
+        let aligns: Vec<&str> = aligns
+            .iter()
+            .map(|a| match a {
+                Alignment::Right => "right",
+                Alignment::Center => "center",
+                Alignment::Left | Alignment::None => "left",
+            })
+            .collect();
+        let label = match self.caption.take() {
+            Some((id, caption)) => {
+                self.push(&format!(
+                    "#figure(\n  kind: table,\n  caption: [{}],\n  table(\n",
+                    escape_markup(&caption)
+                ));
+                Some(anchor(Placed::Table, &id))
+            }
+            None => {
+                self.push("#table(\n");
+                None
+            }
+        };
+        self.push(&format!(
+            "  columns: {},\n  align: ({},),\n",
+            aligns.len().max(1),
+            aligns.join(", ")
+        ));
+        self.stack.push(Open::Table { label });
+    }
+
+    /// A link: to an anchor or an external address; anything else shows its text only.
+    fn link_start(&mut self, dest_url: &str) {
+        match self.link_target(dest_url) {
+            Some(target) => {
+                self.push(&format!("#link({target})["));
+                let address = external_address(dest_url).map(|address| LinkAddress {
+                    address,
+                    text_start: self.out.len(),
+                });
+                self.stack.push(Open::Link(true, address));
+            }
+            None => self.stack.push(Open::Link(false, None)),
         }
     }
 
@@ -378,17 +369,12 @@ impl Writer<'_, '_> {
                 self.stack.pop();
             }
             TagEnd::Table => match self.stack.pop() {
-                Some(Open::Table {
-                    label: Some(label), ..
-                }) => self.push(&format!("),\n) <{label}>\n\n")),
+                Some(Open::Table { label: Some(label) }) => {
+                    self.push(&format!("),\n) <{label}>\n\n"))
+                }
                 _ => self.push(")\n\n"),
             },
-            TagEnd::TableHead => {
-                if let Some(Open::Table { in_head, .. }) = self.stack.last_mut() {
-                    *in_head = false;
-                }
-                self.push("),\n");
-            }
+            TagEnd::TableHead => self.push("),\n"),
             TagEnd::TableRow => self.push("\n"),
             TagEnd::TableCell => self.push("], "),
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.call_end("]"),

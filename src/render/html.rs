@@ -127,7 +127,6 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         charts: input.charts,
         numbering: input.numbering,
         pages: &pages,
-        chart_dir: CHART_DIR,
         svgs: input.svgs,
     };
 
