@@ -36,7 +36,7 @@ pub struct Traps {
 }
 
 /// Written like a German thousands number: `2.760`, `1.141.000` (not `0.558`).
-pub fn looks_like_thousands(raw: &str) -> bool {
+pub(crate) fn looks_like_thousands(raw: &str) -> bool {
     let digits = raw.trim_start_matches(['-', '+']);
     let mut groups = digits.split('.');
     let first_ok = groups.next().is_some_and(|g| {
@@ -51,7 +51,7 @@ pub fn looks_like_thousands(raw: &str) -> bool {
 }
 
 /// Text that is meant as a number: `1.141`, `23,4`, `1.141,5`, `2760`.
-pub fn looks_like_number_text(text: &str) -> bool {
+pub(crate) fn looks_like_number_text(text: &str) -> bool {
     let digits = text.trim().trim_start_matches(['-', '+', '−']);
     digits.chars().next().is_some_and(|c| c.is_ascii_digit())
         && digits
@@ -69,7 +69,7 @@ fn is_fraction(raw: &str, number: f64) -> bool {
 }
 
 /// How the text would be written as a YAML number: `1.141` → `1141`, `23,4` → `23.4`.
-pub fn as_yaml_number(text: &str) -> String {
+pub(crate) fn as_yaml_number(text: &str) -> String {
     let text = text.trim().replace('−', "-");
     if text.contains(',') {
         text.replace('.', "").replace(',', ".")
@@ -159,12 +159,12 @@ impl Traps {
 }
 
 /// Whether a format with `digits` decimals shows a thousands-looking value rounded.
-pub fn rounds(digits: u8) -> bool {
+pub(crate) fn rounds(digits: u8) -> bool {
     digits < 3
 }
 
 /// The error for `2.760` shown rounded: at the value in its data file.
-pub fn thousands_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
+pub(crate) fn thousands_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
     let read = written
         .number
         .and_then(|n| crate::format::number(n, 3).ok())
@@ -185,7 +185,7 @@ pub fn thousands_finding(project: &Project, written: &Written, shown: &str, used
 }
 
 /// The error for a number written as text (`"1.141"`, `23,4`): at the value in its data file.
-pub fn text_finding(project: &Project, written: &Written, used: &str) -> Finding {
+pub(crate) fn text_finding(project: &Project, written: &Written, used: &str) -> Finding {
     project
         .finding_at_value(
             format!(
@@ -201,7 +201,7 @@ pub fn text_finding(project: &Project, written: &Written, used: &str) -> Finding
 }
 
 /// The warning for a fraction such as 0.558 given to `prozent`: at the value in its data file.
-pub fn percent_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
+pub(crate) fn percent_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
     let meant = written
         .number
         .and_then(|n| crate::format::number(n * 100.0, 1).ok())
@@ -224,7 +224,7 @@ pub fn percent_finding(project: &Project, written: &Written, shown: &str, used: 
 /// A table's or chart's complaint about a value that is not a number, at the value's data
 /// line (with the decimal-point hint for numbers written as text); `None` when the value has
 /// no known place.
-pub fn not_a_number_finding(
+pub(crate) fn not_a_number_finding(
     project: &Project,
     err: &crate::data::DataError,
     used: &str,

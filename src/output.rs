@@ -8,18 +8,18 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// Hidden working folder inside the project, on the same file system as `output/`.
-pub const WORK_DIR: &str = ".amip-tmp";
+pub(crate) const WORK_DIR: &str = ".amip-tmp";
 
 /// A folder that becomes `output/` on [`Staging::commit`] and is removed otherwise.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     committed: bool,
 }
 
 impl Staging {
     /// Creates an empty staging folder below `root/.amip-tmp/`.
-    pub fn new(root: &Path) -> io::Result<Self> {
+    pub(crate) fn new(root: &Path) -> io::Result<Self> {
         let dir = root
             .join(WORK_DIR)
             .join(format!("build-{}", std::process::id()));
@@ -34,24 +34,16 @@ impl Staging {
     }
 
     /// The staging folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
-    /// Writes a file below the staging folder, creating parent folders.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(path, bytes)
-    }
-
-    /// Like [`Staging::write`], but when `previous` (the same file in the current output) holds
-    /// exactly these bytes, it is linked instead of written again. Rebuilds then change only
-    /// what changed: no new inode, no data written, and removing the previous output afterwards
-    /// frees nothing. Falls back to writing where links are not possible.
-    pub fn write_reusing(&self, rel: &str, bytes: &[u8], previous: &Path) -> io::Result<()> {
+    /// Writes a file below the staging folder, creating parent folders; when `previous` (the
+    /// same file in the current output) holds exactly these bytes, it is linked instead of
+    /// written again. Rebuilds then change only what changed: no new inode, no data written,
+    /// and removing the previous output afterwards frees nothing. Falls back to writing where
+    /// links are not possible.
+    pub(crate) fn write_reusing(&self, rel: &str, bytes: &[u8], previous: &Path) -> io::Result<()> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -70,7 +62,7 @@ impl Staging {
     ///
     /// `Err` means `output` is as it was. `Ok(Some(note))` means the new output is in place but
     /// the old one could not be removed from `.amip-tmp/` (the note says where).
-    pub fn commit(mut self, output: &Path) -> io::Result<Option<String>> {
+    pub(crate) fn commit(mut self, output: &Path) -> io::Result<Option<String>> {
         if fs::symlink_metadata(output).is_err() {
             fs::rename(&self.dir, output)?;
             self.committed = true;
@@ -169,7 +161,7 @@ const LOCK_FILE: &str = "lock";
 /// in the same project waits until the first is done. Released (and the lock file removed)
 /// when dropped; the operating system releases it when the process dies, however it dies.
 #[derive(Debug)]
-pub struct ProjectLock {
+pub(crate) struct ProjectLock {
     file: fs::File,
     path: PathBuf,
 }
@@ -177,7 +169,7 @@ pub struct ProjectLock {
 impl ProjectLock {
     /// Takes the project's lock; while another process holds it, calls `waiting` once with a
     /// German message naming that process and waits.
-    pub fn acquire(root: &Path, waiting: impl FnOnce(&str)) -> io::Result<Self> {
+    pub(crate) fn acquire(root: &Path, waiting: impl FnOnce(&str)) -> io::Result<Self> {
         let work = root.join(WORK_DIR);
         let path = work.join(LOCK_FILE);
         let mut waiting = Some(waiting);
@@ -263,7 +255,7 @@ fn same_file(_: &fs::File, path: &Path) -> bool {
 /// (`previous-PID`) goes back to `output` when `output` is missing. Folders of processes
 /// that still run are left alone. Call it holding the [`ProjectLock`]. Returns notes about
 /// what could not be removed.
-pub fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
+pub(crate) fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
     let work = root.join(WORK_DIR);
     let Ok(entries) = fs::read_dir(&work) else {
         return Vec::new();
@@ -305,7 +297,7 @@ pub fn clean_leftovers(root: &Path, output: &Path) -> Vec<String> {
 /// Whether a process with this id runs (on systems without a way to ask: assumed yes, so
 /// nothing of a running process is ever removed).
 #[cfg(unix)]
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return true;
     };
@@ -341,7 +333,7 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 /// Copies a file or folder tree, linking files instead of copying them where the file system
 /// allows (keeping the previous PDF or website in a partial build costs no copy then). A file
 /// already at `to` is replaced, never written into: it may be a link to the current output.
-pub fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
     let meta = fs::symlink_metadata(from)?;
     if meta.is_dir() {
         fs::create_dir_all(to)?;
@@ -369,6 +361,13 @@ pub fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A file written into the staging folder, as typst writes the PDF there.
+    fn put(staging: &Staging, rel: &str, bytes: &[u8]) {
+        let path = staging.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
     #[test]
     fn commit_replaces_output_and_drop_discards() {
         let root = tempfile::tempdir().unwrap();
@@ -377,7 +376,7 @@ mod tests {
         fs::write(output.join("alt.txt"), "alt").unwrap();
 
         let failed = Staging::new(root.path()).unwrap();
-        failed.write("neu.txt", b"neu").unwrap();
+        put(&failed, "neu.txt", b"neu");
         drop(failed);
         assert!(
             output.join("alt.txt").exists(),
@@ -386,7 +385,7 @@ mod tests {
         assert!(!root.path().join(WORK_DIR).exists());
 
         let staging = Staging::new(root.path()).unwrap();
-        staging.write("html/index.html", b"x").unwrap();
+        put(&staging, "html/index.html", b"x");
         staging.commit(&output).unwrap();
         assert!(output.join("html/index.html").exists());
         assert!(!output.join("alt.txt").exists());
@@ -443,7 +442,7 @@ mod tests {
         // As in `amip build --pdf`: keep the website, then put the new PDF into it.
         let staging = Staging::new(root.path()).unwrap();
         link_tree(&output.join("html"), &staging.path().join("html")).unwrap();
-        staging.write("programm.pdf", b"neues PDF").unwrap();
+        put(&staging, "programm.pdf", b"neues PDF");
         link_tree(
             &staging.path().join("programm.pdf"),
             &staging.path().join("html/programm.pdf"),

@@ -55,7 +55,7 @@ impl QuoteState {
 
 /// Straight double quotes in a standalone text (captions, table cells) as German quotes, and
 /// no-break spaces where a line must not break ([`protect_spaces`]).
-pub fn german_quotes(text: &str) -> String {
+pub(crate) fn german_quotes(text: &str) -> String {
     protect_spaces(&convert_quotes_plain(text))
 }
 
@@ -66,7 +66,7 @@ const SGB_BOOKS: &[&str] = &[
 
 /// No-break spaces after "§", "§§", "Abs." and "Nr." before a number, and inside "SGB II":
 /// "§ 16i", "Abs. 1" and "SGB III" never break at the space, on the site or in the PDF.
-pub fn protect_spaces(text: &str) -> String {
+pub(crate) fn protect_spaces(text: &str) -> String {
     if !text.contains(['§', '.', 'B']) {
         return text.to_string();
     }

@@ -42,7 +42,7 @@ pub struct FigureChange {
 }
 
 /// Compares the data trees of both sides.
-pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<FigureChange> {
+pub(crate) fn compare(old: &Snapshot, new: &Snapshot) -> Vec<FigureChange> {
     let walker = Walker {
         old_labels: labels(old),
         new_labels: labels(new),
@@ -261,7 +261,7 @@ fn show_at(path: &[String], value: &Value) -> String {
 }
 
 /// A value as shown in the report, formatted the German way.
-pub fn show(value: &Value) -> String {
+pub(crate) fn show(value: &Value) -> String {
     match value {
         v if crate::data::special(v).is_some() => crate::data::special(v)
             .map(crate::sources::special::Special::in_text)

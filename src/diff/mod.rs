@@ -12,12 +12,12 @@
 //! [`source`] turns a folder or a git revision into a project folder to load; [`terminal`] and
 //! [`html`] write the report.
 
-pub mod figures;
+pub(crate) mod figures;
 pub mod html;
-pub mod objects;
+pub(crate) mod objects;
 pub mod source;
 pub mod terminal;
-pub mod text;
+pub(crate) mod text;
 
 use std::path::Path;
 

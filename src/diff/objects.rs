@@ -106,7 +106,7 @@ fn compare_by_id<T>(
 }
 
 /// Compares the resolved tables of both sides.
-pub fn compare_tables(
+pub(crate) fn compare_tables(
     old: &IndexMap<String, Table>,
     new: &IndexMap<String, Table>,
 ) -> Vec<ObjectChange> {
@@ -120,7 +120,7 @@ pub fn compare_tables(
 }
 
 /// Compares the resolved charts of both sides.
-pub fn compare_charts(
+pub(crate) fn compare_charts(
     old: &IndexMap<String, Chart>,
     new: &IndexMap<String, Chart>,
 ) -> Vec<ObjectChange> {

@@ -407,7 +407,7 @@ fn ratio(old: &str, new: &str) -> f32 {
 }
 
 /// Compares the chapters of both sides.
-pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<ChapterChange> {
+pub(crate) fn compare(old: &Snapshot, new: &Snapshot) -> Vec<ChapterChange> {
     let old_texts = chapter_texts(old);
     let new_texts = chapter_texts(new);
     let old_labels = Labels::new(old);
@@ -717,7 +717,7 @@ fn heading_changes(old: &[(u8, String)], new: &[(u8, String)]) -> Vec<HeadingCha
 /// Word diff of two texts as (tag, text) pieces. Old text = equal + deleted pieces, new text =
 /// equal + inserted pieces. Where words are replaced, the spaces between them go into both the
 /// deletion and the insertion, so "[-a b-]{+c d+}" reads as one change.
-pub fn word_diff(old: &str, new: &str) -> Vec<(SegmentTag, String)> {
+pub(crate) fn word_diff(old: &str, new: &str) -> Vec<(SegmentTag, String)> {
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Patience)
         .diff_words(old, new);

@@ -13,13 +13,13 @@ use pulldown_cmark::{CowStr, Event, Tag};
 use crate::model::slugify;
 
 /// Prefix of footnote ids (`[^quelle]` → `fn-quelle`).
-pub const FOOTNOTE_PREFIX: &str = "fn-";
+pub(crate) const FOOTNOTE_PREFIX: &str = "fn-";
 /// Prefixes no heading may take (a heading „Tab. 1“ becomes `k-tab-1`).
 const RESERVED_PREFIXES: [&str; 3] = ["abb-", "tab-", FOOTNOTE_PREFIX];
 
 /// The ids the built-in page templates use themselves (`id="…"`), which no heading or
 /// footnote may take.
-pub fn template_ids() -> BTreeSet<String> {
+pub(crate) fn template_ids() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for (name, text) in crate::render::DEFAULT_TEMPLATES {
         if !name.ends_with(".html") {
@@ -38,7 +38,7 @@ pub fn template_ids() -> BTreeSet<String> {
 
 /// An id as an author wrote it (`{#ziele}`), made safe: kept when it is already plain,
 /// else turned into a slug.
-pub fn sanitize(id: &str) -> String {
+pub(crate) fn sanitize(id: &str) -> String {
     if !id.is_empty()
         && id
             .chars()
@@ -51,7 +51,7 @@ pub fn sanitize(id: &str) -> String {
 }
 
 /// The id base of a footnote label: `[^a b"c]` → `fn-a-b-c`.
-pub fn footnote_base(label: &str) -> String {
+pub(crate) fn footnote_base(label: &str) -> String {
     let slug = slugify(label);
     if slug.is_empty() {
         format!("{FOOTNOTE_PREFIX}x")
@@ -62,7 +62,7 @@ pub fn footnote_base(label: &str) -> String {
 
 /// Gives every footnote label of a chapter its document-wide id, in references and
 /// definitions alike (both writers then use the label as the id).
-pub fn namespace_footnotes(events: Vec<Event<'static>>, ids: &mut UsedIds) -> Vec<Event<'static>> {
+pub(crate) fn namespace_footnotes(events: Vec<Event<'static>>, ids: &mut UsedIds) -> Vec<Event<'static>> {
     let mut given: BTreeMap<String, String> = BTreeMap::new();
     let mut id_of = |label: &str| -> CowStr<'static> {
         let id = given
@@ -84,7 +84,7 @@ pub fn namespace_footnotes(events: Vec<Event<'static>>, ids: &mut UsedIds) -> Ve
 
 /// Ids already given out in the document.
 #[derive(Debug, Default)]
-pub struct UsedIds {
+pub(crate) struct UsedIds {
     used: BTreeSet<String>,
     /// Per base: the suffix to try next. Every smaller suffix is taken (anchors are never
     /// given back), so a heading repeated many times ("Ziele") costs no search from 2 each time.
@@ -93,7 +93,7 @@ pub struct UsedIds {
 
 impl UsedIds {
     /// Starts with the page templates' own ids taken.
-    pub fn with_reserved() -> Self {
+    pub(crate) fn with_reserved() -> Self {
         Self {
             used: template_ids(),
             next_suffix: BTreeMap::new(),
@@ -101,7 +101,7 @@ impl UsedIds {
     }
 
     /// Gives a footnote label its id, unique in the document.
-    pub fn footnote(&mut self, label: &str) -> String {
+    pub(crate) fn footnote(&mut self, label: &str) -> String {
         self.take(footnote_base(label))
     }
 
@@ -122,7 +122,7 @@ impl UsedIds {
 }
 
 /// Gives a heading its id, unique in the document and outside the reserved prefixes.
-pub fn unique_id(base: &str, ids: &mut UsedIds) -> String {
+pub(crate) fn unique_id(base: &str, ids: &mut UsedIds) -> String {
     let base = if RESERVED_PREFIXES.iter().any(|p| base.starts_with(p)) {
         format!("k-{base}")
     } else {

@@ -10,13 +10,13 @@
 //!
 //! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
 
-pub mod anchors;
+pub(crate) mod anchors;
 mod chapter;
 mod checks;
 pub mod html;
 mod images;
 mod places;
-pub mod publication;
+pub(crate) mod publication;
 #[cfg(test)]
 mod tests;
 pub mod typst;

@@ -21,13 +21,13 @@ pub struct SignatureBlock {
 }
 
 /// Key path in `programm.yaml` of the chapter the signature closes.
-pub const SIGNATURE_CHAPTER_KEY: &str = "unterzeichnung.kapitel";
+pub(crate) const SIGNATURE_CHAPTER_KEY: &str = "unterzeichnung.kapitel";
 
 /// What a draft shows instead of the signature.
-pub const UNSIGNED: &str = "Entwurf – noch nicht unterzeichnet";
+pub(crate) const UNSIGNED: &str = "Entwurf – noch nicht unterzeichnet";
 
 /// Image types a logo may have (vector SVG, or PNG/JPEG).
-pub const LOGO_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "svg"];
+pub(crate) const LOGO_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "svg"];
 
 impl SignatureBlock {
     /// The signature of `programme`, if it names who signs.
@@ -73,7 +73,7 @@ fn signature_chapter(programme: &Programme) -> Option<String> {
 /// numbered one: the last of them), else the last chapter. A name that is no chapter (say,
 /// after a chapter was renamed) is a warning from [`problems`]; the block then closes the
 /// foreword as if no chapter were named.
-pub fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
+pub(crate) fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
     let Some(block) = SignatureBlock::of(programme) else {
         return;
     };
@@ -90,7 +90,7 @@ pub fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
 
 /// Checks the logo declared in `programm.yaml`: a PNG, JPEG or SVG file below `content/`
 /// with alternative text. Returns the normalised path.
-pub fn check_logo(file: &str, alt: &str, images: &BTreeSet<String>) -> Result<String, String> {
+pub(crate) fn check_logo(file: &str, alt: &str, images: &BTreeSet<String>) -> Result<String, String> {
     let path = check_image(file, alt, images).map_err(|message| format!("logo: {message}"))?;
     let extension = path
         .rsplit_once('.')
@@ -106,7 +106,7 @@ pub fn check_logo(file: &str, alt: &str, images: &BTreeSet<String>) -> Result<St
 
 /// Checks what `programm.yaml` says about signature and logo, independent of whether the
 /// chapters parse. Returns problems as (key path in `programm.yaml`, message).
-pub fn problems(
+pub(crate) fn problems(
     chapters: &[Chapter],
     programme: &Programme,
     images: &BTreeSet<String>,
@@ -138,7 +138,7 @@ pub fn problems(
 /// The logo as the templates get it: the checked path relative to `content/` (the same path
 /// inside the site and the Typst folder) and its alternative text; `None` without a logo or
 /// when the logo is not usable (then `check` reports why).
-pub fn logo(programme: &Programme, images: &BTreeSet<String>) -> Option<Logo> {
+pub(crate) fn logo(programme: &Programme, images: &BTreeSet<String>) -> Option<Logo> {
     let logo = programme.logo.as_ref()?;
     check_logo(&logo.datei, &logo.alt, images)
         .ok()
