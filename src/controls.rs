@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 /// Whether `c` is shown escaped.
-pub fn is_hidden_control(c: char) -> bool {
+pub(crate) fn is_hidden_control(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || c == '\u{7f}'
 }
 
@@ -27,7 +27,7 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
 }
 
 /// [`escaped`] in place.
-pub fn escape_in_place(text: &mut String) {
+pub(crate) fn escape_in_place(text: &mut String) {
     if let Cow::Owned(clean) = escaped(text) {
         *text = clean;
     }
@@ -35,7 +35,7 @@ pub fn escape_in_place(text: &mut String) {
 
 /// `text` with every control character replaced by a visible character of the same length
 /// in bytes (`?` or `¿`), so byte offsets into it stay valid (for source excerpts).
-pub fn masked_same_length(text: &str) -> Cow<'_, str> {
+pub(crate) fn masked_same_length(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| is_hidden_control(c) && c != '\r') {
         return Cow::Borrowed(text);
     }

@@ -59,13 +59,13 @@ impl Finding {
     }
 
     /// Names the file the finding is about.
-    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+    pub(crate) fn in_file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
         self
     }
 
     /// Adds advice.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -82,7 +82,7 @@ impl Finding {
     }
 
     /// Points at a byte range of `source` (the text of the file).
-    pub fn at_range(mut self, source: &str, range: std::ops::Range<usize>) -> Self {
+    pub(crate) fn at_range(mut self, source: &str, range: std::ops::Range<usize>) -> Self {
         let start = range.start.min(source.len());
         let prefix = source.get(..start).unwrap_or_default();
         let line = prefix.matches('\n').count() + 1;
@@ -201,7 +201,7 @@ fn shown(finding: &Finding) -> Finding {
 
 /// An error of the operating system in German ("Datei oder Ordner nicht gefunden"), for
 /// messages that name a file: the OS's own text is English.
-pub fn os_message(err: &std::io::Error) -> String {
+pub(crate) fn os_message(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
     let text = match err.kind() {
         ErrorKind::NotFound => "Datei oder Ordner nicht gefunden",

@@ -12,10 +12,10 @@ use icu_locale_core::locale;
 /// Non-breaking space between a number and its unit, so "23,4 %" never breaks across lines.
 pub const NBSP: char = '\u{a0}';
 /// The typographic minus sign used for negative changes ("−488.858").
-pub const MINUS: char = '\u{2212}';
+pub(crate) const MINUS: char = '\u{2212}';
 
 /// Text shown for a value that is not yet agreed.
-pub const PENDING: &str = "derzeit in Abstimmung";
+pub(crate) const PENDING: &str = "derzeit in Abstimmung";
 
 thread_local! {
     // The formatter holds non-`Sync` data payloads, so each thread keeps its own.
@@ -80,7 +80,7 @@ fn round(value: f64, digits: u8) -> Result<Decimal, NotANumber> {
 }
 
 /// A percentage: `23,4 %` or `23,4 Prozent`.
-pub fn percent(value: f64, digits: u8, style: PercentStyle) -> Result<String, NotANumber> {
+pub(crate) fn percent(value: f64, digits: u8, style: PercentStyle) -> Result<String, NotANumber> {
     Ok(format!("{}{}", number(value, digits)?, percent_unit(style)))
 }
 
@@ -97,7 +97,7 @@ pub fn euro(value: f64, digits: u8) -> Result<String, NotANumber> {
 }
 
 /// A euro amount in millions: `8,6 Mio. EUR` for 8.581.009.
-pub fn million_euro(value: f64, digits: u8) -> Result<String, NotANumber> {
+pub(crate) fn million_euro(value: f64, digits: u8) -> Result<String, NotANumber> {
     Ok(format!(
         "{}{NBSP}Mio.{NBSP}EUR",
         number(value / 1_000_000.0, digits)?
@@ -130,7 +130,7 @@ pub fn share(part: f64, whole: f64) -> Option<f64> {
 }
 
 /// The relative change from `from` to `to`, in percent; `None` when `from` is zero.
-pub fn change_percent(from: f64, to: f64) -> Option<f64> {
+pub(crate) fn change_percent(from: f64, to: f64) -> Option<f64> {
     (from != 0.0).then(|| (to - from) / from * 100.0)
 }
 
@@ -151,12 +151,12 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 /// A date as `09.12.2019`.
-pub fn date_short(date: jiff::civil::Date) -> String {
+pub(crate) fn date_short(date: jiff::civil::Date) -> String {
     format!("{:02}.{:02}.{}", date.day(), date.month(), date.year())
 }
 
 /// A date as `9. Dezember 2019`.
-pub fn date_long(date: jiff::civil::Date) -> String {
+pub(crate) fn date_long(date: jiff::civil::Date) -> String {
     let month = usize::try_from(date.month() - 1)
         .ok()
         .and_then(|index| MONTHS.get(index))
@@ -166,7 +166,7 @@ pub fn date_long(date: jiff::civil::Date) -> String {
 }
 
 /// Parses an ISO date (`2019-12-09`) as written in the YAML files.
-pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+pub(crate) fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     text.trim().parse().ok()
 }
 

@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 /// Resolves a table declaration against the data and formats every cell.
-pub fn resolve_table(
+pub(crate) fn resolve_table(
     id: &str,
     decl: &TableDecl,
     data: &Value,

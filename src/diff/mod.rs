@@ -78,7 +78,7 @@ pub struct Comparison {
 
 impl Comparison {
     /// Chapters that are not unchanged.
-    pub fn changed_chapters(&self) -> impl Iterator<Item = &ChapterChange> {
+    pub(crate) fn changed_chapters(&self) -> impl Iterator<Item = &ChapterChange> {
         self.chapters
             .iter()
             .filter(|c| c.status != ChapterStatus::Unchanged)

@@ -399,7 +399,7 @@ fn image_html(path: &str, alt: &str, width: Option<ImageWidth>) -> String {
 }
 
 /// The signature block, or the draft note in its place.
-pub fn signature_html(block: &SignatureBlock) -> String {
+pub(crate) fn signature_html(block: &SignatureBlock) -> String {
     if block.draft {
         return format!(
             "<p class=\"unterzeichnung entwurf-vermerk\"><strong>{}</strong></p>\n",

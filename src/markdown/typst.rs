@@ -503,7 +503,7 @@ impl Writer<'_, '_> {
 }
 
 /// Declared tables with at most this many rows float (a float cannot break across pages).
-pub const FLOATING_TABLE_ROWS: usize = 24;
+pub(crate) const FLOATING_TABLE_ROWS: usize = 24;
 
 /// Where an external link's address is remembered until the link ends.
 struct LinkAddress {
@@ -520,7 +520,7 @@ fn external_address(url: &str) -> Option<String> {
 }
 
 /// Whether `name` can be written as a Typst label in markup (`<name>`).
-pub fn is_label(name: &str) -> bool {
+pub(crate) fn is_label(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
@@ -530,7 +530,7 @@ pub fn is_label(name: &str) -> bool {
 /// The label that makes a heading a link target in the PDF (`== Titel <anker>`): the one
 /// place headings get their Typst label, so `#anker` links and `verweis(abschnitt=…)` reach
 /// them. Anchors that are no valid label get none (links to them show their text only).
-pub fn heading_label(id: &str) -> String {
+pub(crate) fn heading_label(id: &str) -> String {
     if is_label(id) {
         format!(" <{id}>")
     } else {
