@@ -151,7 +151,7 @@ pub fn read(
                 .collect(),
         );
     }
-    Ok(Grid::new(String::new(), rows, Some(lines)))
+    Ok(Grid::new(rows, Some(lines)))
 }
 
 #[cfg(test)]

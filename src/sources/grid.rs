@@ -40,8 +40,6 @@ impl Cell {
 /// A sheet: rows of cells, row 0 is the sheet's first row (`1` in the sheet).
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
-    /// The sheet name (empty for CSV files).
-    pub name: String,
     /// The rows; shorter rows are padded with [`Cell::Empty`] on access.
     pub rows: Vec<Vec<Cell>>,
     /// Row numbers as the user sees them (CSV: the line in the file), by row index.
@@ -63,9 +61,8 @@ impl Grid {
     }
 
     /// A grid of rows, indexed for searching.
-    pub fn new(name: String, rows: Vec<Vec<Cell>>, lines: Option<Vec<usize>>) -> Self {
+    pub fn new(rows: Vec<Vec<Cell>>, lines: Option<Vec<usize>>) -> Self {
         let mut grid = Self {
-            name,
             rows,
             lines,
             norm: Vec::new(),

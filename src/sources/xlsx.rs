@@ -213,7 +213,7 @@ impl Workbook {
 
     fn read_sheet(&mut self, name: &str) -> Result<Grid, ImportError> {
         let file = self.file.clone();
-        let mut grid = Grid::new(name.to_string(), Vec::new(), None);
+        let mut grid = Grid::new(Vec::new(), None);
         let mut count = 0usize;
         let mut put =
             |row: u32, col: u32, cell: Cell, grid: &mut Grid| -> Result<(), ImportError> {
