@@ -12,15 +12,18 @@
     reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
 )]
 
+use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 
 use amip::build::{prepare, Prepared, Timings};
+use amip::expand::Expanded;
 use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
-use amip::model::{Chart, ChartKind, Orientation, Series, ValueFormat};
+use amip::model::{Chart, ChartKind, Orientation, Project, Series, ValueFormat};
 use amip::render::{html, pdf};
 use amip::{charts, check, expand, load};
 
@@ -60,41 +63,85 @@ fn large_chart(kind: ChartKind, count: u32) -> Chart {
     }
 }
 
-fn stages(c: &mut Criterion) {
-    let project = load::load(example()).expect("the example loads");
-    let prepared = prepare_example(&project);
-    let expanded = expand::expand_all(&project).expect("the example expands");
-    let images = project.images.keys().cloned().collect();
-    let pages = html::page_names(&prepared.docs);
-    let pdf_name = format!("{}.pdf", project.programme.slug());
+/// What the stage benchmarks start from: the example loaded and prepared once.
+struct Example {
+    project: Project,
+    prepared: Prepared,
+    expanded: Vec<Expanded>,
+    images: BTreeSet<String>,
+    pages: Vec<String>,
+    pdf_name: String,
+}
 
+impl Example {
+    fn load() -> Self {
+        let project = load::load(example()).expect("the example loads");
+        let prepared = prepare_example(&project);
+        let expanded = expand::expand_all(&project).expect("the example expands");
+        let images = project.images.keys().cloned().collect();
+        let pages = html::page_names(&prepared.docs);
+        let pdf_name = format!("{}.pdf", project.programme.slug());
+        Self {
+            project,
+            prepared,
+            expanded,
+            images,
+            pages,
+            pdf_name,
+        }
+    }
+}
+
+type Group<'a> = BenchmarkGroup<'a, WallTime>;
+
+fn stages(c: &mut Criterion) {
+    let example = Example::load();
     let mut group = c.benchmark_group("pipeline");
     group
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .sample_size(30);
+    load_and_expand(&mut group, &example);
+    markdown_writers(&mut group, &example);
+    chart_drawing(&mut group, &example.prepared);
+    whole_outputs(&mut group, &example);
+    group.finish();
+}
 
+/// Loading with the data checks, and the chapter templates.
+fn load_and_expand(group: &mut Group<'_>, example: &Example) {
     group.bench_function("laden_und_pruefen", |b| {
         b.iter(|| {
-            let project = load::load(example()).expect("the example loads");
+            let project = load::load(self::example()).expect("the example loads");
             black_box(check::check_data(&project, check::CheckOptions::default()))
         })
     });
 
     group.bench_function("vorlagen", |b| {
-        b.iter(|| black_box(expand::expand_all(&project).expect("the example expands")))
+        b.iter(|| black_box(expand::expand_all(&example.project).expect("the example expands")))
     });
+}
 
+/// Parsing the expanded chapters and writing them as HTML or Typst.
+fn markdown_writers(group: &mut Group<'_>, example: &Example) {
+    let Example {
+        project,
+        prepared,
+        expanded,
+        images,
+        pages,
+        ..
+    } = example;
     group.bench_function("markdown_zu_html", |b| {
         b.iter(|| {
             let (docs, numbering) =
-                markdown::parse_with_images(&project.chapters, &expanded, &images)
+                markdown::parse_with_images(&project.chapters, expanded, images)
                     .expect("the example parses");
             let ctx = HtmlContext {
                 tables: &prepared.tables,
                 charts: &prepared.charts,
                 numbering: &numbering,
-                pages: &pages,
+                pages,
                 svgs: &prepared.svgs,
             };
             let out: Vec<String> = docs
@@ -108,7 +155,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("markdown_zu_typst", |b| {
         b.iter(|| {
             let (docs, numbering) =
-                markdown::parse_with_images(&project.chapters, &expanded, &images)
+                markdown::parse_with_images(&project.chapters, expanded, images)
                     .expect("the example parses");
             let ctx = TypstContext {
                 tables: &prepared.tables,
@@ -123,7 +170,10 @@ fn stages(c: &mut Criterion) {
             black_box(out)
         })
     });
+}
 
+/// Each of the example's charts, all of them, and two large synthetic ones.
+fn chart_drawing(group: &mut Group<'_>, prepared: &Prepared) {
     for (id, chart) in &prepared.charts {
         group.bench_function(format!("abbildung_{id}"), |b| {
             b.iter(|| black_box(charts::render_svg(chart).expect("the chart draws")))
@@ -144,15 +194,24 @@ fn stages(c: &mut Criterion) {
             b.iter(|| black_box(charts::render_svg(&chart).expect("the chart draws")))
         });
     }
+}
 
+/// The whole website from the loaded project, and the Typst document.
+fn whole_outputs(group: &mut Group<'_>, example: &Example) {
+    let Example {
+        project,
+        prepared,
+        pdf_name,
+        ..
+    } = example;
     group.bench_function("website_gesamt", |b| {
         b.iter(|| {
-            let mut findings = check::check_data(&project, check::CheckOptions::default());
-            let prepared = prepare_example(&project);
-            findings.extend(check::check_document(&project, &prepared));
+            let mut findings = check::check_data(project, check::CheckOptions::default());
+            let prepared = prepare_example(project);
+            findings.extend(check::check_document(project, &prepared));
             assert!(!findings.has_errors());
             let site = html::render_site(&html::SiteInput::from_prepared(
-                &project, &prepared, &pdf_name,
+                project, &prepared, pdf_name,
             ))
             .expect("the site renders");
             black_box(site)
@@ -163,7 +222,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 pdf::render_document(
-                    &project,
+                    project,
                     &prepared.docs,
                     &prepared.numbering,
                     &prepared.tables,
@@ -173,7 +232,6 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
-    group.finish();
 }
 
 criterion_group!(benches, stages);

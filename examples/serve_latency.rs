@@ -121,7 +121,8 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-fn run() -> Result<(), String> {
+/// The options: how many edits, and whether typst runs in the background.
+fn options() -> Result<(u32, bool), String> {
     let mut edits = 20;
     let mut pdf = true;
     let mut args = std::env::args().skip(1);
@@ -137,17 +138,15 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unbekannte Option {other}")),
         }
     }
-    let binary = amip_binary()?;
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let project = tempfile::tempdir().map_err(|e| e.to_string())?;
-    for folder in ["content", "data", "templates"] {
-        copy_dir(&repo.join(folder), &project.path().join(folder)).map_err(|e| e.to_string())?;
-    }
+    Ok((edits, pdf))
+}
 
-    let mut command = Command::new(&binary);
+/// Starts `amip serve` on `project` and waits for the port it names.
+fn start_server(project: &Path, pdf: bool) -> Result<(Server, u16), String> {
+    let mut command = Command::new(amip_binary()?);
     command
         .arg("--project")
-        .arg(project.path())
+        .arg(project)
         .args(["serve", "--port", "0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -176,45 +175,73 @@ fn run() -> Result<(), String> {
     };
     // Keep reading stdout so that the server never blocks on a full pipe.
     std::thread::spawn(move || while lines_rx.recv().is_ok() {});
+    Ok((server, port))
+}
 
-    // Like a page: subscribe to the events with the generation the page names.
-    let page = get(port, PAGE)?;
-    let generation = page
-        .split("data-stand=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .ok_or("die Seite hat kein Vorschau-Skript")?
-        .to_string();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    write!(
-        stream,
-        "GET /__amip/events?stand={generation} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let (events_tx, events_rx) = mpsc::channel::<(Instant, String)>();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if let Some(name) = line.trim_end().strip_prefix("event: ") {
-                if events_tx.send((Instant::now(), name.to_string())).is_err() {
-                    break;
+/// The reload events, each with the moment it arrived.
+struct Events(mpsc::Receiver<(Instant, String)>);
+
+impl Events {
+    /// Like a page: subscribes to the events with the generation the page names.
+    fn subscribe(port: u16) -> Result<Self, String> {
+        let page = get(port, PAGE)?;
+        let generation = page
+            .split("data-stand=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("die Seite hat kein Vorschau-Skript")?
+            .to_string();
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        write!(
+            stream,
+            "GET /__amip/events?stand={generation} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        )
+        .map_err(|e| e.to_string())?;
+        let (events_tx, events_rx) = mpsc::channel::<(Instant, String)>();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if let Some(name) = line.trim_end().strip_prefix("event: ") {
+                    if events_tx.send((Instant::now(), name.to_string())).is_err() {
+                        break;
+                    }
                 }
+                line.clear();
             }
-            line.clear();
-        }
-    });
-    let wait_for = |name: &str| -> Result<Instant, String> {
+        });
+        Ok(Self(events_rx))
+    }
+
+    /// When the next event called `name` arrived.
+    fn wait_for(&self, name: &str) -> Result<Instant, String> {
         loop {
-            let (at, event) = events_rx
+            let (at, event) = self
+                .0
                 .recv_timeout(Duration::from_secs(10))
                 .map_err(|_| format!("kein „{name}“-Ereignis"))?;
             if event == name {
                 return Ok(at);
             }
         }
-    };
-    wait_for("ok")?;
+    }
+
+    /// Forgets the events that arrived so far.
+    fn drain(&self) {
+        while self.0.try_recv().is_ok() {}
+    }
+}
+
+fn run() -> Result<(), String> {
+    let (edits, pdf) = options()?;
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().map_err(|e| e.to_string())?;
+    for folder in ["content", "data", "templates"] {
+        copy_dir(&repo.join(folder), &project.path().join(folder)).map_err(|e| e.to_string())?;
+    }
+    let (server, port) = start_server(project.path(), pdf)?;
+    let events = Events::subscribe(port)?;
+    events.wait_for("ok")?;
 
     let chapter = project.path().join(CHAPTER);
     let original = fs::read_to_string(&chapter).map_err(|e| e.to_string())?;
@@ -231,11 +258,11 @@ fn run() -> Result<(), String> {
     for edit in 1..=edits {
         // Let the previous build and the PDF settle a little, as between two saves.
         std::thread::sleep(Duration::from_millis(400));
-        while events_rx.try_recv().is_ok() {}
+        events.drain();
         let marker = format!("Messpunkt {edit} der Vorschau.");
         let saved = Instant::now();
         fs::write(&chapter, format!("{original}\n{marker}\n")).map_err(|e| e.to_string())?;
-        let reload = wait_for("reload")?;
+        let reload = events.wait_for("reload")?;
         let body = get(port, PAGE)?;
         let loaded = Instant::now();
         if !body.contains(&marker) {

@@ -146,6 +146,14 @@ fn block_data(rng: &mut Rng, chapters: usize) -> String {
         writeln!(out, "  {year}: {elb}").ok();
         elb = elb * rng.between(88, 99) / 100;
     }
+    forecast_data(rng, &mut out);
+    budget_data(rng, &mut out);
+    chapter_data(rng, chapters, &mut out);
+    out
+}
+
+/// The forecast by age group and market distance.
+fn forecast_data(rng: &mut Rng, out: &mut String) {
     out.push_str("prognose:\n");
     let groups = ["alter_15_25", "alter_25_55", "alter_55_plus"];
     let parts: Vec<[u64; 3]> = (0..3)
@@ -173,6 +181,10 @@ fn block_data(rng: &mut Rng, chapters: usize) -> String {
             writeln!(out, "    {group}: {value}").ok();
         }
     }
+}
+
+/// The budget of the previous and the planned year, and its distribution.
+fn budget_data(rng: &mut Rng, out: &mut String) {
     out.push_str("budget:\n");
     let vk = [rng.between(5_000_000, 10_000_000), 0];
     let vk = [vk[0], vk[0] * rng.between(90, 105) / 100];
@@ -201,6 +213,10 @@ fn block_data(rng: &mut Rng, chapters: usize) -> String {
     ] {
         writeln!(out, "  {name}: {}", rng.between(200_000, 2_000_000)).ok();
     }
+}
+
+/// The local goals and the figures each chapter quotes.
+fn chapter_data(rng: &mut Rng, chapters: usize, out: &mut String) {
     out.push_str("ziele:\n");
     for n in 1..=rng.between(3, 6) {
         writeln!(
@@ -225,7 +241,6 @@ fn block_data(rng: &mut Rng, chapters: usize) -> String {
         )
         .ok();
     }
-    out
 }
 
 /// One sentence with placeholders and filters, as authors write them.
@@ -365,6 +380,80 @@ fn table_decls(block: &str, number: usize, ids: &[String; 3]) -> String {
     )
 }
 
+/// Which of a block's 8 chapters hold which of its tables and charts.
+fn block_placements(chart_ids: &[(String, &str); 3], table_ids: &[String; 3]) -> Vec<Placement> {
+    let [(elb, _), (forecast, _), (distribution, _)] = chart_ids;
+    let [forecast_table, budget, goals] = table_ids;
+    let mut placements: Vec<Placement> = (0..8).map(|_| Placement { items: Vec::new() }).collect();
+    let mut place = |chapter: usize, kind: &'static str, id: &String| {
+        if let Some(placement) = placements.get_mut(chapter) {
+            placement.items.push((kind, id.clone()));
+        }
+    };
+    place(1, "abbildung", elb);
+    place(2, "tabelle", forecast_table);
+    place(2, "abbildung", forecast);
+    place(3, "tabelle", goals);
+    place(4, "tabelle", budget);
+    place(4, "abbildung", distribution);
+    placements
+}
+
+/// The 8 chapters of one block of a scaled programme.
+struct BlockChapters<'a> {
+    block: &'a str,
+    /// Index of the block's first chapter in the programme.
+    first: usize,
+    /// The block's number (1-based).
+    number: usize,
+    /// Digits of the chapter files' number prefix.
+    width: usize,
+}
+
+impl BlockChapters<'_> {
+    /// Writes the chapters; returns how many words they have.
+    fn write(
+        &self,
+        root: &Path,
+        rng: &mut Rng,
+        pool: &[&str],
+        placements: &[Placement],
+    ) -> std::io::Result<usize> {
+        let mut total_words = 0;
+        for (k, placement) in placements.iter().enumerate() {
+            let index = self.first + k;
+            let vorwort = index == 0;
+            let title = if vorwort {
+                "Vorwort".to_string()
+            } else {
+                format!(
+                    "{} – Region {} {}",
+                    rng.pick(TOPICS),
+                    rng.pick(REGIONS),
+                    self.number
+                )
+            };
+            let target = 150 + rng.below(701);
+            let body = chapter_body(rng, pool, &title, self.block, k, target, placement);
+            total_words += words(&body);
+            let front = if vorwort {
+                "---\nnummeriert: false\n---\n\n"
+            } else {
+                ""
+            };
+            let slug: String = amip::model::slugify(&title).chars().take(40).collect();
+            let slug = slug.trim_end_matches('-');
+            let width = self.width;
+            write(
+                root,
+                &format!("content/{index:0width$}-{slug}.md"),
+                &format!("{front}{body}"),
+            )?;
+        }
+        Ok(total_words)
+    }
+}
+
 /// Writes a programme `factor` times the size of the example.
 fn scaled(root: &Path, factor: usize) -> std::io::Result<()> {
     let pool = paragraphs();
@@ -408,51 +497,14 @@ fn scaled(root: &Path, factor: usize) -> std::io::Result<()> {
             "- summe: {block}.budget.gesamt\n  teile: [{block}.budget.verwaltungskosten, {block}.budget.eingliederungsleistungen]\n- summe: {block}.prognose.gesamt\n  teile: [{block}.prognose.marktnah, {block}.prognose.nicht_marktnah, {block}.prognose.sonstige]\n- zeilen: [{block}.prognose.gesamt, {block}.prognose.marktnah]\n  feld: gesamt\n  felder: [alter_15_25, alter_25_55, alter_55_plus]"
         )
         .ok();
-        // Which of the block's 8 chapters hold which tables and charts.
-        let mut placements: Vec<Placement> =
-            (0..8).map(|_| Placement { items: Vec::new() }).collect();
-        placements[1]
-            .items
-            .push(("abbildung", chart_ids[0].0.clone()));
-        placements[2].items.push(("tabelle", table_ids[0].clone()));
-        placements[2]
-            .items
-            .push(("abbildung", chart_ids[1].0.clone()));
-        placements[3].items.push(("tabelle", table_ids[2].clone()));
-        placements[4].items.push(("tabelle", table_ids[1].clone()));
-        placements[4]
-            .items
-            .push(("abbildung", chart_ids[2].0.clone()));
-        for (k, placement) in placements.iter().enumerate() {
-            let index = b * 8 + k;
-            let vorwort = index == 0;
-            let title = if vorwort {
-                "Vorwort".to_string()
-            } else {
-                format!(
-                    "{} – Region {} {}",
-                    rng.pick(TOPICS),
-                    rng.pick(REGIONS),
-                    number
-                )
-            };
-            let target = 150 + rng.below(701);
-            let body = chapter_body(&mut rng, &pool, &title, &block, k, target, placement);
-            total_words += words(&body);
-            let front = if vorwort {
-                "---\nnummeriert: false\n---\n\n"
-            } else {
-                ""
-            };
-            let slug: String = amip::model::slugify(&title).chars().take(40).collect();
-            let slug = slug.trim_end_matches('-');
-            let width = chapters.to_string().len().max(2);
-            write(
-                root,
-                &format!("content/{index:0width$}-{slug}.md"),
-                &format!("{front}{body}"),
-            )?;
-        }
+        let placements = block_placements(&chart_ids, &table_ids);
+        let block_chapters = BlockChapters {
+            block: &block,
+            first: b * 8,
+            number,
+            width: chapters.to_string().len().max(2),
+        };
+        total_words += block_chapters.write(root, &mut rng, &pool, &placements)?;
     }
     write(root, "data/abbildungen.yaml", &charts)?;
     write(root, "data/tabellen.yaml", &tables)?;
