@@ -164,7 +164,12 @@ pub(crate) fn rounds(digits: u8) -> bool {
 }
 
 /// The error for `2.760` shown rounded: at the value in its data file.
-pub(crate) fn thousands_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
+pub(crate) fn thousands_finding(
+    project: &Project,
+    written: &Written,
+    shown: &str,
+    used: &str,
+) -> Finding {
     let read = written
         .number
         .and_then(|n| crate::format::number(n, 3).ok())
@@ -201,7 +206,12 @@ pub(crate) fn text_finding(project: &Project, written: &Written, used: &str) -> 
 }
 
 /// The warning for a fraction such as 0.558 given to `prozent`: at the value in its data file.
-pub(crate) fn percent_finding(project: &Project, written: &Written, shown: &str, used: &str) -> Finding {
+pub(crate) fn percent_finding(
+    project: &Project,
+    written: &Written,
+    shown: &str,
+    used: &str,
+) -> Finding {
     let meant = written
         .number
         .and_then(|n| crate::format::number(n * 100.0, 1).ok())

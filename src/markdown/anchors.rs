@@ -62,7 +62,10 @@ pub(crate) fn footnote_base(label: &str) -> String {
 
 /// Gives every footnote label of a chapter its document-wide id, in references and
 /// definitions alike (both writers then use the label as the id).
-pub(crate) fn namespace_footnotes(events: Vec<Event<'static>>, ids: &mut UsedIds) -> Vec<Event<'static>> {
+pub(crate) fn namespace_footnotes(
+    events: Vec<Event<'static>>,
+    ids: &mut UsedIds,
+) -> Vec<Event<'static>> {
     let mut given: BTreeMap<String, String> = BTreeMap::new();
     let mut id_of = |label: &str| -> CowStr<'static> {
         let id = given

@@ -90,7 +90,11 @@ pub(crate) fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
 
 /// Checks the logo declared in `programm.yaml`: a PNG, JPEG or SVG file below `content/`
 /// with alternative text. Returns the normalised path.
-pub(crate) fn check_logo(file: &str, alt: &str, images: &BTreeSet<String>) -> Result<String, String> {
+pub(crate) fn check_logo(
+    file: &str,
+    alt: &str,
+    images: &BTreeSet<String>,
+) -> Result<String, String> {
     let path = check_image(file, alt, images).map_err(|message| format!("logo: {message}"))?;
     let extension = path
         .rsplit_once('.')
