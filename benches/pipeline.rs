@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use amip::build::{prepare, Prepared, Timings};
 use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
 use amip::model::{Chart, ChartKind, Orientation, Series, ValueFormat};
+use amip::pipeline::{prepare, Prepared, Timings};
 use amip::render::{html, pdf};
 use amip::{charts, check, expand, load};
 

@@ -16,9 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use amip::build::{prepare, Prepared, Timings};
 use amip::expand::{self, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
 use amip::markdown::{anchor, html::inline_svg, label};
+use amip::pipeline::{prepare, Prepared, Timings};
 use amip::tables;
 
 /// The HTML amip writes for a placed table or chart, as one HTML block without blank lines.

@@ -28,6 +28,7 @@ pub mod model;
 pub mod new_year;
 pub mod numbers;
 pub mod output;
+pub mod pipeline;
 pub mod position;
 pub mod render;
 pub mod sandbox;

@@ -40,6 +40,36 @@ pub struct SiteInput<'a> {
     pub pdf_name: &'a str,
 }
 
+/// The website as an [`super::Output`]: every page, the style sheet, the chart SVGs and the
+/// project's images.
+pub struct Site;
+
+/// The website's folder below `output/`.
+pub const FOLDER: &str = "html";
+
+impl super::Output for Site {
+    fn folder(&self) -> &'static str {
+        FOLDER
+    }
+
+    fn render(&self, document: &crate::document::Document) -> Result<Vec<SiteFile>, Findings> {
+        let site = render_site(&SiteInput::from_prepared(
+            &document.project,
+            &document.prepared,
+            &document.pdf_name,
+        ))?;
+        // Images first: should a page or chart share an image's name, the generated file wins.
+        let mut files: Vec<SiteFile> = document
+            .project
+            .images
+            .iter()
+            .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+            .collect();
+        files.extend(site);
+        Ok(files)
+    }
+}
+
 impl<'a> SiteInput<'a> {
     /// The site input of a prepared project: the one way every command builds it.
     pub fn from_prepared(
@@ -94,7 +124,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let project = input.project;
     let mut findings = Findings::default();
     let mut tera = Tera::new();
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::text::write_escaped_html);
     crate::sandbox::guard(&mut tera);
     for name in [
         "html/basis.html",
@@ -314,28 +344,6 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     }
 }
 
-/// HTML escaping for the page templates: the same characters and entities as tera's default
-/// (`&`, `<`, `>`, `"`, `'`), but written in runs instead of byte by byte. Every page lists all
-/// chapters, so this is the hot loop of large sites.
-fn escape_html(input: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        output.write_all(bytes.get(start..at).unwrap_or_default())?;
-        output.write_all(entity)?;
-        start = at + 1;
-    }
-    output.write_all(bytes.get(start..).unwrap_or_default())
-}
-
 #[derive(Serialize)]
 struct NavLink {
     seite: String,
@@ -351,27 +359,4 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
     }
     Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}"))
         .in_file(format!("templates/{name}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_matches_tera_byte_for_byte() {
-        for text in [
-            "",
-            "Kapitel",
-            "<a href=\"x\">Tom & Jerry's</a>",
-            "&&<<>>\"\"''",
-            "Ä ö ü ß – „Zitat“ 🎉 <",
-            "ende&",
-        ] {
-            let mut ours = Vec::new();
-            escape_html(text, &mut ours).unwrap();
-            let mut theirs = Vec::new();
-            tera::escape_html(text, &mut theirs).unwrap();
-            assert_eq!(ours, theirs, "{text}");
-        }
-    }
 }

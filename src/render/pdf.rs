@@ -26,6 +26,42 @@ pub struct TypstDocument {
     pub chapter_lines: Vec<(usize, String)>,
 }
 
+/// The Typst source of the PDF as an [`super::Output`]: `main.typ`, the chart SVGs, the
+/// fonts and the project's images. typst then runs in its folder (see [`crate::build`]).
+pub struct TypstSource;
+
+/// The Typst source's folder below `output/`.
+pub const FOLDER: &str = "typst";
+
+impl super::Output for TypstSource {
+    fn folder(&self) -> &'static str {
+        FOLDER
+    }
+
+    fn render(
+        &self,
+        document: &crate::document::Document,
+    ) -> Result<Vec<super::OutputFile>, Findings> {
+        let prepared = &document.prepared;
+        let rendered = render_document(
+            &document.project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        )?;
+        Ok(
+            build_files(&rendered, &prepared.svgs, &document.project.images)
+                .into_iter()
+                .map(|(rel, bytes)| (rel, bytes.to_vec()))
+                .collect(),
+        )
+    }
+}
+
+/// The file typst compiles, at the top of [`FOLDER`].
+pub const MAIN: &str = "main.typ";
+
 /// The files of the Typst build folder (relative path, bytes): fonts included, and the
 /// project's images (logo, pictures in chapters) under their paths below `content/`, so that
 /// `amip build` and the preview of `amip serve` give typst the same folder.
@@ -34,7 +70,7 @@ pub fn build_files<'a>(
     svgs: &'a IndexMap<String, String>,
     images: &'a IndexMap<String, Vec<u8>>,
 ) -> Vec<(String, &'a [u8])> {
-    let mut files = vec![("main.typ".to_string(), document.main.as_bytes())];
+    let mut files = vec![(MAIN.to_string(), document.main.as_bytes())];
     for (id, svg) in svgs {
         files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes()));
     }

@@ -244,13 +244,11 @@ fn handle_build(
                 removed: build.removed.len(),
                 duration: build.duration,
                 charts_drawn: build.charts_drawn,
-                warnings: build.warnings,
+                warnings: build.document.warnings.clone(),
                 recovered,
             });
             Some(PdfJob {
-                project: build.project,
-                prepared: build.prepared,
-                pdf_name: build.pdf_name,
+                document: build.document,
             })
         }
         Err(err) => {
