@@ -2,27 +2,12 @@
 
 use tera::{Error as TeraError, ErrorKind};
 
-use super::render::Edits;
+use super::render::{error_text, Edits};
 use super::DATA_MARK;
 use crate::diagnostic::Finding;
 use crate::model::Project;
 use crate::numbers::Traps;
 
-/// The full text of a tera error, with its causes.
-pub(super) fn error_text(err: &TeraError) -> String {
-    let mut text = match err.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            report.message().to_string()
-        }
-        other => other.to_string(),
-    };
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
-}
 
 /// Maps a tera error to a finding at the chapter's file and line (front matter included).
 pub(super) fn template_finding(

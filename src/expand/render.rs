@@ -9,7 +9,6 @@
 
 use tera::{Context, Error as TeraError, ErrorKind, Kwargs, State, Tera, Value};
 
-use super::messages::error_text;
 use super::{is_pending_value, tags};
 use crate::format::PENDING;
 
@@ -261,4 +260,20 @@ fn pending_repair(source: &str, err: &TeraError) -> Option<(std::ops::Range<usiz
         }
         _ => None,
     }
+}
+
+/// The full text of a tera error, with its causes.
+pub(super) fn error_text(err: &TeraError) -> String {
+    let mut text = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        other => other.to_string(),
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
