@@ -149,79 +149,17 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         &mut timings,
         &mut charts::SvgCache::default(),
     )?;
-    let scratch = match target {
-        Target::Output => None,
-        Target::Scratch => Some(
-            tempfile::Builder::new()
-                .prefix("amip-check-")
-                .tempdir()
-                .map_err(io(
-                    "Der temporäre Ordner für die Prüfung kann nicht angelegt werden",
-                ))?,
-        ),
-    };
-    let staging = Staging::new(scratch.as_ref().map_or(root, |dir| dir.path()))
-        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
-    // A check neither reads nor replaces the current output.
-    let output_dir = match &scratch {
-        None => root.join("output"),
-        Some(dir) => dir.path().join("output"),
-    };
+    let (_scratch, staging, output_dir) = destination(root, target)?;
     let pdf_name = document.pdf_name.as_str();
 
-    // Every selected output, the Typst source first: typst takes most of a full build, so it
-    // runs while the other outputs are rendered and written. All their errors are reported.
-    let mut errors = Findings::default();
-    let mut typst_run = None;
-    let mut pages = 0;
-    for output in render::OUTPUTS {
-        let folder = output.folder();
-        let selected = match folder {
-            pdf::FOLDER => options.pdf,
-            html::FOLDER => options.html,
-            _ => true,
-        };
-        if !selected {
-            keep_previous(&output_dir, &staging, folder)?;
-            continue;
-        }
-        let files = match output.render(&document) {
-            Ok(files) => files,
-            Err(more) => {
-                errors.extend(more);
-                continue;
-            }
-        };
-        write_all(&staging, &output_dir, folder, &files)?;
-        if folder == html::FOLDER {
-            pages = files
-                .iter()
-                .filter(|(rel, _)| rel.ends_with(".html"))
-                .count();
-        }
-        timings.lap(folder_step(folder));
-        if folder == pdf::FOLDER {
-            let typst = match typst_lookup
-                .take()
-                .and_then(|lookup| lookup.join().ok())
-                .flatten()
-            {
-                Some(found) => found?,
-                None => typst_cli::find_or_install(options.quiet)?,
-            };
-            typst_run = Some(typst_cli::spawn_compile(
-                &typst,
-                &staging.path().join(pdf::FOLDER),
-                Path::new(&format!("../{pdf_name}")),
-                creation_timestamp(&document.project),
-                pdf::FONT_DIR,
-            )?);
-        }
-    }
-    if errors.has_errors() {
-        return Err(BuildError::Findings(errors));
-    }
-
+    let (pages, typst_run) = write_outputs(
+        &document,
+        options,
+        &staging,
+        &output_dir,
+        &mut timings,
+        &mut typst_lookup,
+    )?;
     let pdf_built = match typst_run {
         Some(run) => {
             if let Err(diagnostics) = run.wait()? {
@@ -263,6 +201,99 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         warnings: document.warnings,
         commit_note,
     })
+}
+
+/// Where a run writes: the temporary folder of a check (kept alive by the returned handle),
+/// the staging folder, and the output folder whose files may be reused.
+fn destination(
+    root: &Path,
+    target: Target,
+) -> Result<(Option<tempfile::TempDir>, Staging, PathBuf), BuildError> {
+    let scratch = match target {
+        Target::Output => None,
+        Target::Scratch => Some(
+            tempfile::Builder::new()
+                .prefix("amip-check-")
+                .tempdir()
+                .map_err(io(
+                    "Der temporäre Ordner für die Prüfung kann nicht angelegt werden",
+                ))?,
+        ),
+    };
+    let staging = Staging::new(scratch.as_ref().map_or(root, |dir| dir.path()))
+        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
+    // A check neither reads nor replaces the current output.
+    let output_dir = match &scratch {
+        None => root.join("output"),
+        Some(dir) => dir.path().join("output"),
+    };
+    Ok((scratch, staging, output_dir))
+}
+
+type TypstLookup = Option<std::thread::JoinHandle<Option<Result<PathBuf, typst_cli::TypstError>>>>;
+
+/// Renders and writes every selected output, the Typst source first: typst takes most of a
+/// full build, so it runs while the other outputs are rendered and written. All their errors
+/// are reported together. Returns the number of pages and the running typst.
+fn write_outputs(
+    document: &Document,
+    options: BuildOptions,
+    staging: &Staging,
+    output_dir: &Path,
+    timings: &mut Timings,
+    typst_lookup: &mut TypstLookup,
+) -> Result<(usize, Option<typst_cli::TypstRun>), BuildError> {
+    let mut errors = Findings::default();
+    let mut typst_run = None;
+    let mut pages = 0;
+    for output in render::OUTPUTS {
+        let folder = output.folder();
+        let selected = match folder {
+            pdf::FOLDER => options.pdf,
+            html::FOLDER => options.html,
+            _ => true,
+        };
+        if !selected {
+            keep_previous(output_dir, staging, folder)?;
+            continue;
+        }
+        let files = match output.render(document) {
+            Ok(files) => files,
+            Err(more) => {
+                errors.extend(more);
+                continue;
+            }
+        };
+        write_all(staging, output_dir, folder, &files)?;
+        if folder == html::FOLDER {
+            pages = files
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".html"))
+                .count();
+        }
+        timings.lap(folder_step(folder));
+        if folder == pdf::FOLDER {
+            let typst = match typst_lookup
+                .take()
+                .and_then(|lookup| lookup.join().ok())
+                .flatten()
+            {
+                Some(found) => found?,
+                None => typst_cli::find_or_install(options.quiet)?,
+            };
+            typst_run = Some(typst_cli::spawn_compile(
+                &typst,
+                &staging.path().join(pdf::FOLDER),
+                Path::new(&format!("../{}", document.pdf_name)),
+                creation_timestamp(&document.project),
+                pdf::FONT_DIR,
+            )?);
+        }
+    }
+    if errors.has_errors() {
+        return Err(BuildError::Findings(errors));
+    }
+    Ok((pages, typst_run))
 }
 
 /// The summary's name of the step that rendered and wrote `folder`.

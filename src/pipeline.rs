@@ -86,58 +86,111 @@ pub fn prepare_cached(
     // Two independent branches run side by side: tables and charts, and the chapters'
     // expansion and Markdown. Within each, independent items run on all cores. Results and
     // findings are collected in declaration order afterwards, as a sequential build would.
-    let declared_tables: Vec<_> = project.tables.iter().collect();
-    let declared_charts: Vec<_> = project.charts.iter().collect();
-    let ((table_results, chart_results, data_times), (text, text_times)) = rayon::join(
-        || {
-            let start = Instant::now();
-            let tables: Vec<_> = declared_tables
-                .par_iter()
-                .map(|(id, decl)| {
-                    tables::resolve_table(id, decl, &project.data, &project.example_sets)
-                })
-                .collect();
-            let tables_done = Instant::now();
-            let charts: Vec<_> = declared_charts
-                .par_iter()
-                .map(|(id, decl)| {
-                    data::resolve_chart(id, decl, &project.data, &project.example_sets)
-                })
-                .collect();
-            let times = [tables_done - start, tables_done.elapsed()];
-            (tables, charts, times)
-        },
-        || {
-            let start = Instant::now();
-            let expanded = expand::expand_all_with_warnings(project);
-            let expanded_done = Instant::now();
-            let parsed = expanded.as_ref().ok().map(|(expanded, _)| {
-                markdown::parse_with_images(
-                    &project.chapters,
-                    expanded,
-                    &project.images.keys().cloned().collect(),
-                )
-            });
-            let times = [expanded_done - start, expanded_done.elapsed()];
-            let (warnings, errors) = match expanded {
-                Ok((_, warnings)) => (warnings, None),
-                Err(errors) => (Findings::default(), Some(errors)),
-            };
-            ((errors, warnings, parsed), times)
-        },
-    );
+    let ((table_results, chart_results, data_times), (text, text_times)) =
+        rayon::join(|| resolve_declared(project), || expand_and_parse(project));
     timings.record_parallel(&[
         ("Tabellen", data_times[0]),
         ("Abbildungen", data_times[1]),
         ("Vorlagen", text_times[0]),
         ("Markdown", text_times[1]),
     ]);
+    let resolved_tables = collect_tables(project, table_results, &mut findings);
+    let resolved_charts = collect_charts(project, chart_results, &mut findings);
+    let svgs = draw_charts(project, &resolved_charts, svg_cache, &mut findings);
+    let (expand_errors, warnings, parsed) = text;
+    if let Some(more) = expand_errors {
+        findings.extend(more);
+    }
+    let parsed = match parsed {
+        Some(Ok(parsed)) => Some(parsed),
+        Some(Err(more)) => {
+            findings.extend(more);
+            None
+        }
+        None => None,
+    };
+    publication_findings(project, &mut findings);
+    let parsed = parsed.map(|(mut docs, numbering)| {
+        markdown::publication::attach_signature(&mut docs, &project.programme);
+        (docs, numbering)
+    });
+    findings.extend(warnings);
+    match parsed {
+        Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
+            docs,
+            numbering,
+            tables: resolved_tables,
+            charts: resolved_charts,
+            svgs,
+            warnings: findings,
+        }),
+        _ => Err(findings),
+    }
+}
 
-    let mut resolved_tables = IndexMap::new();
-    for ((id, _), result) in declared_tables.iter().zip(table_results) {
+type TableResults = Vec<Result<crate::model::Table, data::DataError>>;
+type ChartResults = Vec<Result<crate::model::Chart, data::DataError>>;
+
+/// Resolves every declared table and chart against the data, on all cores, in declaration
+/// order; with the time each kind took.
+fn resolve_declared(project: &Project) -> (TableResults, ChartResults, [Duration; 2]) {
+    let start = Instant::now();
+    let tables: Vec<_> = project
+        .tables
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(id, decl)| tables::resolve_table(id, decl, &project.data, &project.example_sets))
+        .collect();
+    let tables_done = Instant::now();
+    let charts: Vec<_> = project
+        .charts
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(id, decl)| data::resolve_chart(id, decl, &project.data, &project.example_sets))
+        .collect();
+    (tables, charts, [tables_done - start, tables_done.elapsed()])
+}
+
+/// The chapters' expansion errors, the warnings and the parsed chapters.
+type Text = (
+    Option<Findings>,
+    Findings,
+    Option<Result<(Vec<markdown::ChapterDoc>, markdown::Numbering), Findings>>,
+);
+
+/// Expands the chapters and parses their Markdown; with the time each stage took.
+fn expand_and_parse(project: &Project) -> (Text, [Duration; 2]) {
+    let start = Instant::now();
+    let expanded = expand::expand_all_with_warnings(project);
+    let expanded_done = Instant::now();
+    let parsed = expanded.as_ref().ok().map(|(expanded, _)| {
+        markdown::parse_with_images(
+            &project.chapters,
+            expanded,
+            &project.images.keys().cloned().collect(),
+        )
+    });
+    let times = [expanded_done - start, expanded_done.elapsed()];
+    let (warnings, errors) = match expanded {
+        Ok((_, warnings)) => (warnings, None),
+        Err(errors) => (Findings::default(), Some(errors)),
+    };
+    ((errors, warnings, parsed), times)
+}
+
+/// The resolved tables by id; each failure becomes a finding at its declaration or value.
+fn collect_tables(
+    project: &Project,
+    results: TableResults,
+    findings: &mut Findings,
+) -> IndexMap<String, crate::model::Table> {
+    let mut resolved = IndexMap::new();
+    for (id, result) in project.tables.keys().zip(results) {
         match result {
             Ok(table) => {
-                resolved_tables.insert((*id).clone(), table);
+                resolved.insert(id.clone(), table);
             }
             Err(err) => findings.push(
                 crate::numbers::not_a_number_finding(project, &err, &format!("die Tabelle „{id}“"))
@@ -151,8 +204,18 @@ pub fn prepare_cached(
             ),
         }
     }
-    let mut resolved_charts = IndexMap::new();
-    for ((id, _), chart) in declared_charts.iter().zip(chart_results) {
+    resolved
+}
+
+/// The resolved charts by id; each failure and each chart without alternative text becomes a
+/// finding at its declaration or value.
+fn collect_charts(
+    project: &Project,
+    results: ChartResults,
+    findings: &mut Findings,
+) -> IndexMap<String, crate::model::Chart> {
+    let mut resolved = IndexMap::new();
+    for (id, chart) in project.charts.keys().zip(results) {
         match chart {
             Ok(chart) => {
                 if chart.alt.trim().is_empty() {
@@ -163,12 +226,12 @@ pub fn prepare_cached(
                                 id,
                                 format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."),
                             )
-                        .with_help(
-                            "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
-                        ),
+                            .with_help(
+                                "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
+                            ),
                     );
                 }
-                resolved_charts.insert((*id).clone(), chart);
+                resolved.insert(id.clone(), chart);
             }
             Err(err) => findings.push(
                 crate::numbers::not_a_number_finding(
@@ -186,9 +249,19 @@ pub fn prepare_cached(
             ),
         }
     }
+    resolved
+}
+
+/// Draws every resolved chart as SVG, unchanged ones from the cache.
+fn draw_charts(
+    project: &Project,
+    resolved: &IndexMap<String, crate::model::Chart>,
+    svg_cache: &mut charts::SvgCache,
+    findings: &mut Findings,
+) -> IndexMap<String, String> {
     let mut svgs = IndexMap::new();
-    svg_cache.retain(resolved_charts.keys());
-    for (id, chart) in &resolved_charts {
+    svg_cache.retain(resolved.keys());
+    for (id, chart) in resolved {
         match svg_cache.render(chart) {
             Ok(svg) => {
                 svgs.insert(id.clone(), svg);
@@ -198,18 +271,11 @@ pub fn prepare_cached(
             }
         }
     }
-    let (expand_errors, warnings, parsed) = text;
-    if let Some(more) = expand_errors {
-        findings.extend(more);
-    }
-    let parsed = match parsed {
-        Some(Ok(parsed)) => Some(parsed),
-        Some(Err(more)) => {
-            findings.extend(more);
-            None
-        }
-        None => None,
-    };
+    svgs
+}
+
+/// What is wrong with the title page, the logo and the signature block.
+fn publication_findings(project: &Project, findings: &mut Findings) {
     let images: std::collections::BTreeSet<String> = project.images.keys().cloned().collect();
     for (path, message) in
         markdown::publication::problems(&project.chapters, &project.programme, &images)
@@ -221,27 +287,6 @@ pub fn prepare_cached(
         } else {
             finding
         });
-    }
-    let parsed = parsed.map(|(mut docs, numbering)| {
-        markdown::publication::attach_signature(&mut docs, &project.programme);
-        (docs, numbering)
-    });
-    match parsed {
-        Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
-            docs,
-            numbering,
-            tables: resolved_tables,
-            charts: resolved_charts,
-            svgs,
-            warnings: {
-                findings.extend(warnings);
-                findings
-            },
-        }),
-        _ => {
-            findings.extend(warnings);
-            Err(findings)
-        }
     }
 }
 

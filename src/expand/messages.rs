@@ -8,7 +8,6 @@ use crate::diagnostic::Finding;
 use crate::model::Project;
 use crate::numbers::Traps;
 
-
 /// Maps a tera error to a finding at the chapter's file and line (front matter included).
 pub(super) fn template_finding(
     project: &Project,
