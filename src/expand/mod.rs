@@ -120,6 +120,13 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
 /// [`register_format_filters`] with the data's number traps: a German `2.760` shown rounded
 /// or a number written as text is reported at its data line.
 pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps: Arc<Traps>) {
+    register_number_filters(tera, style, traps);
+    register_text_filters(tera);
+    register_arithmetic_functions(tera);
+}
+
+/// `zahl`, `euro`, `mio_euro`, `prozent` and `veraenderung`: numbers in German formats.
+fn register_number_filters(tera: &mut Tera, style: PercentStyle, traps: Arc<Traps>) {
     // Plain number filters: (name, default decimals, decimals that round a `2.760`, format).
     type Plain = fn(f64, u8) -> Result<String, format::NotANumber>;
     let plain: [(&str, u8, Option<u8>, Plain); 3] = [
@@ -181,6 +188,10 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
             },
         );
     }
+}
+
+/// `betrag` and `datum`: filters whose result is not a formatted number.
+fn register_text_filters(tera: &mut Tera) {
     // The absolute amount, for "ein Rückgang um 42,8 %"; a pending value stays pending.
     tera.register_filter("betrag", |value: &Value, _: Kwargs, _: &State| {
         if is_pending_value(value) {
@@ -218,6 +229,11 @@ pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps:
             format::date_short(date)
         })
     });
+}
+
+/// `anteil`, `differenz` and `veraenderung_prozent`: arithmetic that keeps pending values
+/// pending and special values of the statistics special.
+fn register_arithmetic_functions(tera: &mut Tera) {
     tera.register_function("anteil", |kwargs: Kwargs, _: &State| {
         if let Some(mark) = special_argument(&kwargs, ["teil", "ganzes"]) {
             return Ok(mark);
@@ -591,65 +607,13 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
             return Err(findings);
         }
     };
-    // Fast path: all chapters in one batch, so tera links its templates once (adding them one
-    // by one re-links every template each time, which grows with the square of the chapters).
-    // Any error undoes the batch; the chapters are then added one by one for precise findings.
-    let all_closed = project
-        .chapters
-        .iter()
-        .all(|chapter| unclosed_tag(&chapter.body).is_none());
     // Every print of a plain path goes through the pending-aware print filter.
     let wrapped: Vec<(String, Edits)> = project
         .chapters
         .iter()
         .map(|chapter| wrap_prints(&chapter.body))
         .collect();
-    let batch_ok = all_closed
-        && tera
-            .add_raw_templates(
-                project
-                    .chapters
-                    .iter()
-                    .zip(&wrapped)
-                    .map(|(chapter, (body, _))| (chapter.file.as_str(), body.as_str())),
-            )
-            .is_ok();
-    for chapter in &project.chapters {
-        if let Some(offset) = crate::sandbox::context_dump(&chapter.body) {
-            let full = full_source(chapter);
-            let start = chapter.body_line_offset + offset;
-            findings.push(
-                Finding::error(format!(
-                    "Vorlagenfehler in {}: {}",
-                    chapter.file,
-                    crate::sandbox::context_dump_message()
-                ))
-                .in_file(&chapter.file)
-                .at_range(&full, start..start + "__tera_context".len()),
-            );
-        }
-    }
-    for (chapter, (body, edits)) in project.chapters.iter().zip(&wrapped).filter(|_| !batch_ok) {
-        if let Some((offset, close)) = unclosed_tag(&chapter.body) {
-            let full = full_source(chapter);
-            let start = chapter.body_line_offset + offset;
-            findings.push(
-                Finding::error(format!(
-                    "Vorlagenfehler in {}: hier beginnt ein Platzhalter, der nie mit {close} geschlossen wird.",
-                    chapter.file
-                ))
-                .in_file(&chapter.file)
-                .at_range(&full, start..start + 2),
-            );
-            continue;
-        }
-        if let Err(err) = tera.add_raw_template(&chapter.file, body) {
-            findings.push(template_finding(project, &err, chapter, edits));
-        }
-    }
-    for chapter in &project.chapters {
-        findings.extend(placement_findings(chapter));
-    }
+    findings.extend(add_chapters(&mut tera, project, &wrapped));
     if findings.has_errors() {
         return Err(findings);
     }
@@ -675,6 +639,77 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
             }
         }
     }
+    findings.extend(percent_warnings(project, &traps));
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok((expanded, findings))
+    }
+}
+
+/// Registers the chapters (as `wrapped`) with tera; every problem found on the way, with its
+/// chapter, line and column.
+fn add_chapters(tera: &mut Tera, project: &Project, wrapped: &[(String, Edits)]) -> Findings {
+    let mut findings = Findings::default();
+    // Fast path: all chapters in one batch, so tera links its templates once (adding them one
+    // by one re-links every template each time, which grows with the square of the chapters).
+    // Any error undoes the batch; the chapters are then added one by one for precise findings.
+    let all_closed = project
+        .chapters
+        .iter()
+        .all(|chapter| unclosed_tag(&chapter.body).is_none());
+    let batch_ok = all_closed
+        && tera
+            .add_raw_templates(
+                project
+                    .chapters
+                    .iter()
+                    .zip(wrapped)
+                    .map(|(chapter, (body, _))| (chapter.file.as_str(), body.as_str())),
+            )
+            .is_ok();
+    for chapter in &project.chapters {
+        if let Some(offset) = crate::sandbox::context_dump(&chapter.body) {
+            let full = full_source(chapter);
+            let start = chapter.body_line_offset + offset;
+            findings.push(
+                Finding::error(format!(
+                    "Vorlagenfehler in {}: {}",
+                    chapter.file,
+                    crate::sandbox::context_dump_message()
+                ))
+                .in_file(&chapter.file)
+                .at_range(&full, start..start + "__tera_context".len()),
+            );
+        }
+    }
+    for (chapter, (body, edits)) in project.chapters.iter().zip(wrapped).filter(|_| !batch_ok) {
+        if let Some((offset, close)) = unclosed_tag(&chapter.body) {
+            let full = full_source(chapter);
+            let start = chapter.body_line_offset + offset;
+            findings.push(
+                Finding::error(format!(
+                    "Vorlagenfehler in {}: hier beginnt ein Platzhalter, der nie mit {close} geschlossen wird.",
+                    chapter.file
+                ))
+                .in_file(&chapter.file)
+                .at_range(&full, start..start + 2),
+            );
+            continue;
+        }
+        if let Err(err) = tera.add_raw_template(&chapter.file, body) {
+            findings.push(template_finding(project, &err, chapter, edits));
+        }
+    }
+    for chapter in &project.chapters {
+        findings.extend(placement_findings(chapter));
+    }
+    findings
+}
+
+/// Warnings for fractions the chapters gave to `prozent` (0.558 for 55,8 %), at the data line.
+fn percent_warnings(project: &Project, traps: &Traps) -> Findings {
+    let mut findings = Findings::default();
     let mut uses = traps
         .percent_uses
         .lock()
@@ -690,11 +725,7 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
             "in einem Kapitel",
         ));
     }
-    if findings.has_errors() {
-        Err(findings)
-    } else {
-        Ok((expanded, findings))
-    }
+    findings
 }
 
 /// Replaces `in_abstimmung` by null throughout the tree.
