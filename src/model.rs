@@ -40,8 +40,9 @@ pub struct Project {
     pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
-    /// Where each value of each YAML file was written: file → key path → place and raw text.
-    pub sites: IndexMap<String, IndexMap<String, crate::sites::Site>>,
+    /// Where each value of each YAML file was written, as the YAML parser reported it when the
+    /// file was read: file → key path → place, byte range and raw text.
+    pub sites: IndexMap<String, crate::position::Sites>,
 }
 
 impl Project {
@@ -69,23 +70,15 @@ impl Project {
         message: String,
     ) -> crate::diagnostic::Finding {
         let finding = crate::diagnostic::Finding::error(message).in_file(file);
-        let exact = self
-            .sites
-            .get(file)
-            .and_then(|sites| sites.get(inner))
-            .map(|site| (site.key_line, site.key_column));
-        match self.sources.get(file).and_then(|text| {
-            exact
-                .or_else(|| crate::position::locate(text, inner))
-                .map(|place| (text, place))
-        }) {
-            Some((text, (line, column))) => finding.at(text, line, column),
-            None => finding,
+        let site = self.sites.get(file).and_then(|sites| sites.get(inner));
+        match (site, self.sources.get(file)) {
+            (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+            _ => finding,
         }
     }
 
     /// The data file, key path within it and place of the value at `path` (`ziele.quote`).
-    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::sites::Site)> {
+    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::position::Site)> {
         let (file, inner) = self.file_of(path)?;
         let site = self.sites.get(file)?.get(inner)?;
         Some((file, site))
@@ -106,9 +99,20 @@ impl Project {
         }
     }
 
-    /// A finding pointing at the line of `path` in its data file (or at no place).
+    /// A finding pointing at the key of `path` in its data file, or, for a value taken from a
+    /// spreadsheet, at its declaration (or at no place).
     pub fn finding_at_path(&self, message: String, path: &str) -> crate::diagnostic::Finding {
-        match self.file_of(path) {
+        let typed = self.file_of(path).filter(|(file, inner)| {
+            self.sites
+                .get(*file)
+                .is_some_and(|sites| sites.contains_key(*inner))
+        });
+        let declared = self
+            .imported
+            .declared
+            .get(path)
+            .map(|(file, at)| (file.as_str(), at.as_str()));
+        match typed.or(declared).or_else(|| self.file_of(path)) {
             Some((file, inner)) => self.finding_at_path_in(file, inner, message),
             None => crate::diagnostic::Finding::error(message),
         }
