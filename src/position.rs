@@ -113,8 +113,8 @@ pub enum PositionError {
     TooManyValues,
 }
 
-/// At most this many places per file, as many as the loader replays through aliases.
-const MAX_SITES: usize = 1_000_000;
+/// At most this many places repeated through aliases, as many values as the loader replays.
+const MAX_REPLAYED: usize = 1_000_000;
 
 /// The places of every value in YAML `text`, read with the YAML parser's own spans.
 pub fn collect(text: &str) -> Result<Sites, PositionError> {
@@ -124,13 +124,11 @@ pub fn collect(text: &str) -> Result<Sites, PositionError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         documents: 0,
+        replayed: 0,
     };
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|err| PositionError::Syntax(err.to_string()))?;
         builder.event(event, span)?;
-        if builder.sites.len() > MAX_SITES {
-            return Err(PositionError::TooManyValues);
-        }
     }
     Ok(builder.sites)
 }
@@ -173,6 +171,8 @@ struct Builder<'t> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     documents: usize,
+    /// Places repeated through aliases so far.
+    replayed: usize,
 }
 
 /// Where the value of the next node goes: its path and the place of its key.
@@ -356,6 +356,14 @@ impl Builder<'_> {
         let slot = self.slot(span);
         let mut here = self.scalar_site(span, slot.key_line, slot.key_column);
         here.written = Written::Alias;
+        let count = self
+            .anchors
+            .get(&id)
+            .map_or(0, |anchored| anchored.sites.len());
+        self.replayed = self.replayed.saturating_add(count);
+        if self.replayed > MAX_REPLAYED {
+            return Err(PositionError::TooManyValues);
+        }
         let replayed = self
             .anchors
             .get(&id)
@@ -638,5 +646,13 @@ mod tests {
             Err(PositionError::ComplexKey(1))
         ));
         assert!(sites("").is_empty());
+        // Aliases of aliases: each level repeats the one below ten times.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..7 {
+            let below = format!("*a{}", level - 1);
+            let items = [below.as_str(); 10].join(", ");
+            bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        assert_eq!(collect(&bomb), Err(PositionError::TooManyValues));
     }
 }
