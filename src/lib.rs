@@ -33,7 +33,6 @@ pub mod position;
 pub mod render;
 pub mod sandbox;
 pub mod serve;
-pub mod sites;
 pub mod sources;
 pub mod tables;
 pub mod text;

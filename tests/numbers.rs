@@ -542,3 +542,38 @@ fn errors_after_a_pending_expression_keep_their_line() {
     );
     assert!(html.contains("<p>… (derzeit in Abstimmung)</p>"), "{html}");
 }
+
+#[test]
+fn a_thousands_point_in_a_flow_map_or_behind_an_alias_is_an_error_at_its_exact_place() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/fluss.yaml"),
+        "# Werte in einer Zeile\nwerte: {vorjahr: 1, planjahr: 2.760}   # Plan\nbasis: &b 1.141\nkopie: *b\n",
+    )
+    .unwrap();
+    chapter(
+        project.path(),
+        "Plan: {{ fluss.werte.planjahr | zahl }}.\n\nKopie: {{ fluss.kopie | zahl }}.",
+    );
+    check(
+        project.path(),
+        &[],
+        1,
+        &[
+            // The value inside the flow map, not its line's start or the map's key.
+            "data/fluss.yaml:2:31",
+            "„fluss.werte.planjahr: 2.760“ wird als Dezimalzahl 2,76 gelesen und erscheint in content/09-test.md:3 gerundet als „3“.",
+        ],
+    );
+    edit(project.path(), "data/fluss.yaml", "2.760", "2760");
+    check(
+        project.path(),
+        &[],
+        1,
+        &[
+            // Behind the alias `*b`: where the number is written, at its anchor `&b`.
+            "data/fluss.yaml:3:11",
+            "erscheint in content/09-test.md:5 gerundet als „1“",
+        ],
+    );
+}
