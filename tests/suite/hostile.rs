@@ -3,7 +3,7 @@
 //! serialised), nothing left behind (leftovers of killed builds are removed), runaway
 //! templates stop, typst is confined.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{amip, describe, example_copy, files_below, repo, require_typst};
+use crate::common::{amip, describe, example_copy, files_below, repo, require_typst};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
