@@ -25,3 +25,4 @@ mod parity;
 mod parity_property;
 mod robustness;
 mod serve;
+mod writers;
