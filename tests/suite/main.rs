@@ -25,4 +25,5 @@ mod parity;
 mod parity_property;
 mod robustness;
 mod serve;
+mod typst_lookup;
 mod writers;
