@@ -1,7 +1,10 @@
 //! Issue 11: hostile and careless input. Nothing injected (values are text, ids unique, no
 //! control characters on the terminal), nothing lost (output/ survives faults, two builds are
 //! serialised), nothing left behind (leftovers of killed builds are removed), runaway
-//! templates stop, typst is confined.
+//! templates stop, typst is confined. Unix only: the tests kill processes, change file
+//! permissions and link files.
+
+#![cfg(unix)]
 
 use crate::common;
 
