@@ -1,7 +1,7 @@
 //! Writes the example project's source files into `data/quellen/` (or the folder given):
 //! `cargo run --example quellen_beispiel [-- ORDNER]`. The same generator serves the tests.
 
-#[path = "../tests/common/quellen.rs"]
+#[path = "../tests/suite/common/quellen.rs"]
 mod quellen;
 
 fn main() {

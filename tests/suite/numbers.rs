@@ -2,12 +2,12 @@
 //! pending values through arithmetic, German messages and the smaller gaps, each with the
 //! inputs quoted in the issue, asserting the message and its file:line.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{amip, describe, example_copy};
+use crate::common::{amip, describe, example_copy};
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,7 +15,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{example_copy, repo, require_browser_tools, require_typst};
+use crate::common::{example_copy, repo, require_browser_tools, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 const START_LIMIT: Duration = Duration::from_secs(60);
