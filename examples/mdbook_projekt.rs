@@ -51,8 +51,8 @@ fn placed_html(kind: Placed, id: &str, prepared: &Prepared) -> String {
                     .unwrap_or_default();
                 format!(
                     "<figure id=\"{anchor_id}\">\n{svg}\n<figcaption>{}: {}</figcaption>\n</figure>\n{}",
-                    tables::html_escape(&caption_label),
-                    tables::html_escape(&chart.caption),
+                    amip::text::escape_html(&caption_label),
+                    amip::text::escape_html(&chart.caption),
                     tables::to_html(&tables::chart_data_table(chart), None)
                 )
             }
