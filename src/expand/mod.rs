@@ -829,34 +829,13 @@ pub fn template_paths(body: &str) -> Vec<(usize, String)> {
                     }
                     Some('[') => {
                         // ["key"], ['key'] or [0]
-                        let mut j = i + 1;
-                        let quote = chars
-                            .get(j)
-                            .map(|&(_, c)| c)
-                            .filter(|c| *c == '"' || *c == '\'');
-                        if quote.is_some() {
-                            j += 1;
-                        }
-                        let mut key = String::new();
-                        while let Some(&(_, k)) = chars.get(j) {
-                            if Some(k) == quote || (quote.is_none() && k == ']') {
-                                break;
-                            }
-                            key.push(k);
-                            j += 1;
-                        }
-                        if quote.is_some() {
-                            j += 1;
-                        }
-                        if chars.get(j).map(|&(_, c)| c) != Some(']')
-                            || (quote.is_none() && !key.chars().all(|c| c.is_ascii_digit()))
-                        {
+                        let Some((key, after)) = bracket_key(&chars, i) else {
                             break;
-                        }
+                        };
                         path.push_str(&segment);
                         path.push('.');
                         segment = key;
-                        i = j + 1;
+                        i = after;
                     }
                     _ => break,
                 }
@@ -872,6 +851,35 @@ pub fn template_paths(body: &str) -> Vec<(usize, String)> {
         }
     }
     paths
+}
+
+/// The key of a `["key"]`, `['key']` or `[0]` starting at `chars[i]`, and the index after it.
+fn bracket_key(chars: &[(usize, char)], i: usize) -> Option<(String, usize)> {
+    let mut j = i + 1;
+    let quote = chars
+        .get(j)
+        .map(|&(_, c)| c)
+        .filter(|c| *c == '"' || *c == '\'');
+    if quote.is_some() {
+        j += 1;
+    }
+    let mut key = String::new();
+    while let Some(&(_, k)) = chars.get(j) {
+        if Some(k) == quote || (quote.is_none() && k == ']') {
+            break;
+        }
+        key.push(k);
+        j += 1;
+    }
+    if quote.is_some() {
+        j += 1;
+    }
+    if chars.get(j).map(|&(_, c)| c) != Some(']')
+        || (quote.is_none() && !key.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some((key, j + 1))
 }
 
 /// Byte ranges of every `{{ … }}` and `{% … %}` tag of `body`, in order.

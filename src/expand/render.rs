@@ -76,7 +76,8 @@ fn is_plain_path(text: &str) -> bool {
                     .get(1..key.len() - 1)
                     .unwrap_or_default()
                     .contains(['"', '\'']);
-            if !quoted && !(!key.is_empty() && key.chars().all(|c| c.is_ascii_digit())) {
+            let index = !key.is_empty() && key.chars().all(|c| c.is_ascii_digit());
+            if !quoted && !index {
                 return false;
             }
             rest = after.get(close + 1..).unwrap_or_default();

@@ -141,6 +141,31 @@ pub fn render_document(
         );
         return Err(findings);
     }
+    let mut context = title_context(project);
+    context.insert("schrift", FONT_FAMILY);
+    let safe: Vec<tera::Value> = chapters
+        .iter()
+        .map(|c| tera::Value::safe_string(c))
+        .collect();
+    context.insert("kapitel", &safe);
+    let main = tera.render(name, &context).map_err(|err| {
+        let mut findings = Findings::default();
+        findings.push(
+            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
+                .in_file(format!("templates/{name}")),
+        );
+        findings
+    })?;
+
+    let chapter_lines = chapter_lines(project, docs, &chapters, &main);
+    Ok(TypstDocument {
+        main,
+        chapter_lines,
+    })
+}
+
+/// What the title page shows: title, jobcenter, place, Landkreis, logo, date, draft mark.
+fn title_context(project: &Project) -> Context {
     let programme = &project.programme;
     let mut context = Context::new();
     context.insert("titel", &programme.full_title());
@@ -164,27 +189,22 @@ pub fn render_document(
         "entwurf",
         &(programme.status == crate::model::Status::Draft),
     );
-    context.insert("schrift", FONT_FAMILY);
-    let safe: Vec<tera::Value> = chapters
-        .iter()
-        .map(|c| tera::Value::safe_string(c))
-        .collect();
-    context.insert("kapitel", &safe);
-    let main = tera.render(name, &context).map_err(|err| {
-        let mut findings = Findings::default();
-        findings.push(
-            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
-                .in_file(format!("templates/{name}")),
-        );
-        findings
-    })?;
+    context
+}
 
+/// (first line in `main.typ`, chapter file) of every chapter found in `main`.
+fn chapter_lines(
+    project: &Project,
+    docs: &[ChapterDoc],
+    chapters: &[String],
+    main: &str,
+) -> Vec<(usize, String)> {
     let mut chapter_lines = Vec::new();
     let mut search_from = 0;
     // Lines before `search_from`, counted once as the search moves on (not from the start for
     // every chapter, which grows with the square of the document).
     let mut lines_before = 0;
-    for (doc, text) in docs.iter().zip(&chapters) {
+    for (doc, text) in docs.iter().zip(chapters) {
         if let Some(found) = main
             .get(search_from..)
             .and_then(|rest| rest.find(text.as_str()))
@@ -205,8 +225,5 @@ pub fn render_document(
             search_from = start + text.len();
         }
     }
-    Ok(TypstDocument {
-        main,
-        chapter_lines,
-    })
+    chapter_lines
 }
