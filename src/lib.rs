@@ -29,6 +29,7 @@ pub mod new_year;
 pub mod numbers;
 pub mod output;
 pub mod pipeline;
+pub mod placeholder;
 pub mod position;
 pub mod render;
 pub mod sandbox;

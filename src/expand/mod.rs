@@ -3,8 +3,8 @@
 //! Here live the German formatting filters (`zahl`, `prozent`, `euro`, `mio_euro`,
 //! `veraenderung`, `datum`) and functions (`anteil`, `veraenderung_prozent`, `tabelle`,
 //! `abbildung`, `verweis`). Tables, charts and references are not rendered here: the
-//! functions leave placeholders that the Markdown stage numbers in document order and both
-//! writers replace, so HTML and PDF always agree on "Abbildung 2".
+//! functions leave placeholders (see [`crate::placeholder`]) that the Markdown stage numbers
+//! in document order and both writers replace, so HTML and PDF always agree on "Abbildung 2".
 
 use std::sync::Arc;
 
@@ -15,6 +15,11 @@ use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
 use crate::model::Project;
 use crate::numbers::Traps;
+use crate::placeholder;
+pub use crate::placeholder::{
+    ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, IMAGE_KEYWORD, LANG as PLACEHOLDER_LANG,
+    SCHEME as REFERENCE_SCHEME, SECTION_KEYWORD,
+};
 
 mod messages;
 mod render;
@@ -24,11 +29,6 @@ mod tests;
 use messages::{full_source, runaway_finding, template_finding, type_name};
 use render::{render_chapter, wrap_prints, Edits};
 
-/// Info string of the fenced block a placeholder is written as.
-pub const PLACEHOLDER_LANG: &str = "amip";
-/// URL scheme of inline references.
-pub const REFERENCE_SCHEME: &str = "amip:";
-
 /// A chapter after expansion: plain Markdown.
 #[derive(Debug, Clone)]
 pub struct Expanded {
@@ -36,34 +36,6 @@ pub struct Expanded {
     pub chapter: usize,
     /// The expanded Markdown.
     pub markdown: String,
-}
-
-/// What a placeholder stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placed {
-    /// A declared table.
-    Table,
-    /// A declared chart.
-    Figure,
-}
-
-impl Placed {
-    /// The keyword written into placeholders and reference URLs.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Placed::Table => "tabelle",
-            Placed::Figure => "abbildung",
-        }
-    }
-
-    /// Parses [`Placed::keyword`].
-    pub fn from_keyword(word: &str) -> Option<Self> {
-        match word {
-            "tabelle" => Some(Placed::Table),
-            "abbildung" => Some(Placed::Figure),
-            _ => None,
-        }
-    }
 }
 
 /// Builds the tera instance for chapters, with all filters and functions.
@@ -413,10 +385,7 @@ fn placeholder(kind: Placed, ids: &[String], kwargs: &Kwargs) -> Result<String, 
             known(ids)
         )));
     }
-    Ok(format!(
-        "\n\n```{PLACEHOLDER_LANG}\n{} {id}\n```\n\n",
-        kind.keyword()
-    ))
+    Ok(placeholder::block(kind, id))
 }
 
 fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<String, TeraError> {
@@ -458,16 +427,8 @@ fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<St
             known(ids)
         )));
     }
-    Ok(format!("[]({REFERENCE_SCHEME}{}/{id})", kind.keyword()))
+    Ok(placeholder::reference(kind, id))
 }
-
-/// Kind of target of `verweis(kapitel=…)` / `verweis(abschnitt=…)`, as written into the
-/// reference URL (`amip:kapitel/04-ressourcen`).
-pub const CHAPTER_KEYWORD: &str = "kapitel";
-/// See [`CHAPTER_KEYWORD`].
-pub const SECTION_KEYWORD: &str = "abschnitt";
-/// First word of the placeholder block that `bild(…)` writes.
-pub const IMAGE_KEYWORD: &str = "bild";
 
 /// `verweis(kapitel="04-ressourcen")` and `verweis(abschnitt="anker")`: a reference link the
 /// Markdown stage resolves to "Kapitel 4" / "Abschnitt 4.2"; `None` for the other forms.
@@ -498,60 +459,13 @@ fn section_reference(stems: &[String], kwargs: &Kwargs) -> Result<Option<String>
     Ok(None)
 }
 
-/// `[](<amip:kind/target>)`: the angle brackets allow spaces in chapter file names.
+/// `[](<amip:kind/target>)`, refused for characters no anchor has.
 fn reference_link(kind: &str, target: &str) -> Result<String, TeraError> {
-    if target.contains(['<', '>', '\n', '\r', '\\']) {
-        return Err(TeraError::message(format!(
+    placeholder::section_reference(kind, target).map_err(|_| {
+        TeraError::message(format!(
             "verweis: „{target}“ enthält Zeichen, die in keinem Anker vorkommen (<, >, \\, Zeilenumbruch)"
-        )));
-    }
-    Ok(format!("[](<{REFERENCE_SCHEME}{kind}/{target}>)"))
-}
-
-/// Width of an image placed with `bild(…, breite=…)`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum ImageWidth {
-    /// Share of the text width, in percent (1–100).
-    Percent(f64),
-    /// Centimetres.
-    Cm(f64),
-    /// Millimetres.
-    Mm(f64),
-    /// CSS pixels (1/96 inch).
-    Px(f64),
-}
-
-impl ImageWidth {
-    /// Parses "40%", "6cm", "60 mm", "300px" (German decimal comma allowed).
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim().replace(',', ".");
-        let split = text
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
-        let value: f64 = number
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v > 0.0)?;
-        match unit.trim() {
-            "%" if value <= 100.0 => Some(Self::Percent(value)),
-            "cm" if value <= 100.0 => Some(Self::Cm(value)),
-            "mm" if value <= 1000.0 => Some(Self::Mm(value)),
-            "px" if value <= 10000.0 => Some(Self::Px(value)),
-            _ => None,
-        }
-    }
-}
-
-/// What `bild(…)` writes into the placeholder block (as JSON).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ImageCall {
-    /// Path relative to `content/`, as the author wrote it.
-    pub datei: String,
-    /// Alternative text.
-    pub alt: String,
-    /// Requested width, or the image's own size (never wider than the text).
-    pub breite: Option<ImageWidth>,
+        ))
+    })
 }
 
 /// `bild(datei="bilder/x.png", alt="…", breite="40%")`: a block placeholder; the file and the
@@ -576,13 +490,7 @@ fn image_placeholder(kwargs: &Kwargs) -> Result<String, TeraError> {
         alt: alt.to_string(),
         breite,
     };
-    let json = serde_json::to_string(&call)
-        .map_err(|err| TeraError::message(format!("bild: {err}")))?
-        // A backtick in the text must not end the fenced block early.
-        .replace('`', "\\u0060");
-    Ok(format!(
-        "\n\n```{PLACEHOLDER_LANG}\n{IMAGE_KEYWORD} {json}\n```\n\n"
-    ))
+    placeholder::image_block(&call).map_err(|err| TeraError::message(format!("bild: {err}")))
 }
 
 /// Expands every chapter; reports all template errors with chapter file and line.
