@@ -20,10 +20,10 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 
-use amip::build::{prepare, Prepared, Timings};
 use amip::expand::Expanded;
 use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
 use amip::model::{Chart, ChartKind, Orientation, Project, Series, ValueFormat};
+use amip::pipeline::{prepare, Prepared, Timings};
 use amip::render::{html, pdf};
 use amip::{charts, check, expand, load};
 

@@ -24,9 +24,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use amip::build::{prepare, Prepared, Timings};
 use amip::expand::{self, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
 use amip::markdown::{anchor, html::inline_svg, label};
+use amip::pipeline::{prepare, Prepared, Timings};
 use amip::tables;
 
 /// The HTML amip writes for a placed table or chart, as one HTML block without blank lines.
@@ -59,8 +59,8 @@ fn placed_html(kind: Placed, id: &str, prepared: &Prepared) -> String {
                     .unwrap_or_default();
                 format!(
                     "<figure id=\"{anchor_id}\">\n{svg}\n<figcaption>{}: {}</figcaption>\n</figure>\n{}",
-                    tables::html_escape(&caption_label),
-                    tables::html_escape(&chart.caption),
+                    amip::text::escape_html(&caption_label),
+                    amip::text::escape_html(&chart.caption),
                     tables::to_html(&tables::chart_data_table(chart), None)
                 )
             }

@@ -9,7 +9,7 @@
     reason = "a benchmark or example that cannot run stops with a message; no user input reaches it"
 )]
 
-#[path = "../tests/common/quellen.rs"]
+#[path = "../tests/suite/common/quellen.rs"]
 #[allow(
     unreachable_pub,
     reason = "the generator is shared with the tests, which use more of it"

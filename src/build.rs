@@ -1,20 +1,19 @@
-//! The build pipeline, end to end: load → expand → Markdown → tables and charts → site and
-//! Typst document → typst → replace `output/`.
-//!
-//! [`prepare`] runs every in-memory stage and is shared by all commands that need the
-//! rendered document; [`build`] adds the file system and typst at the edges.
+//! Writing the document: every [`render::Output`] into a staging folder, typst on the Typst
+//! source, then `output/` replaced at once ([`build`]); or all of it into a temporary folder
+//! that is removed afterwards ([`check_only`]). The document itself comes from
+//! [`crate::pipeline`], as for every command.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Findings};
 use crate::model::Project;
 use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
-use crate::render::{html, pdf};
-use crate::{charts, data, expand, load, markdown, tables, typst_cli};
+use crate::pipeline::{self, Checks, Document};
+pub use crate::pipeline::{Prepared, Timings};
+use crate::render::{self, html, pdf};
+use crate::{charts, typst_cli};
 
 /// What to build.
 #[derive(Debug, Clone, Copy)]
@@ -57,220 +56,6 @@ impl From<Findings> for BuildError {
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
     let what = what.into();
     move |source| BuildError::Io { what, source }
-}
-
-pub use crate::document::Prepared;
-
-/// Runs expansion, Markdown, tables and charts on a loaded project.
-pub fn prepare(project: &Project, timings: &mut Timings) -> Result<Prepared, Findings> {
-    prepare_cached(project, timings, &mut charts::SvgCache::default())
-}
-
-/// [`prepare`] with chart SVGs reused from earlier builds (for `amip serve`).
-pub fn prepare_cached(
-    project: &Project,
-    timings: &mut Timings,
-    svg_cache: &mut charts::SvgCache,
-) -> Result<Prepared, Findings> {
-    let mut findings = Findings::default();
-    // Two independent branches run side by side: tables and charts, and the chapters'
-    // expansion and Markdown. Within each, independent items run on all cores. Results and
-    // findings are collected in declaration order afterwards, as a sequential build would.
-    let declared_tables: Vec<_> = project.tables.iter().collect();
-    let declared_charts: Vec<_> = project.charts.iter().collect();
-    let ((table_results, chart_results, data_times), (text, text_times)) = rayon::join(
-        || {
-            let start = Instant::now();
-            let tables: Vec<_> = declared_tables
-                .par_iter()
-                .map(|(id, decl)| {
-                    tables::resolve_table(id, decl, &project.data, &project.example_sets)
-                })
-                .collect();
-            let tables_done = Instant::now();
-            let charts: Vec<_> = declared_charts
-                .par_iter()
-                .map(|(id, decl)| {
-                    data::resolve_chart(id, decl, &project.data, &project.example_sets)
-                })
-                .collect();
-            let times = [tables_done - start, tables_done.elapsed()];
-            (tables, charts, times)
-        },
-        || {
-            let start = Instant::now();
-            let expanded = expand::expand_all_with_warnings(project);
-            let expanded_done = Instant::now();
-            let parsed = expanded.as_ref().ok().map(|(expanded, _)| {
-                markdown::parse_with_images(
-                    &project.chapters,
-                    expanded,
-                    &project.images.keys().cloned().collect(),
-                )
-            });
-            let times = [expanded_done - start, expanded_done.elapsed()];
-            let (warnings, errors) = match expanded {
-                Ok((_, warnings)) => (warnings, None),
-                Err(errors) => (Findings::default(), Some(errors)),
-            };
-            ((errors, warnings, parsed), times)
-        },
-    );
-    timings.record_parallel(&[
-        ("Tabellen", data_times[0]),
-        ("Abbildungen", data_times[1]),
-        ("Vorlagen", text_times[0]),
-        ("Markdown", text_times[1]),
-    ]);
-
-    let mut resolved_tables = IndexMap::new();
-    for ((id, _), result) in declared_tables.iter().zip(table_results) {
-        match result {
-            Ok(table) => {
-                resolved_tables.insert((*id).clone(), table);
-            }
-            Err(err) => findings.push(
-                crate::numbers::not_a_number_finding(project, &err, &format!("die Tabelle „{id}“"))
-                    .unwrap_or_else(|| {
-                        project.finding_at_path_in(
-                            load::TABLES_FILE,
-                            id,
-                            format!("Tabelle „{id}“: {err}"),
-                        )
-                    }),
-            ),
-        }
-    }
-    let mut resolved_charts = IndexMap::new();
-    for ((id, _), chart) in declared_charts.iter().zip(chart_results) {
-        match chart {
-            Ok(chart) => {
-                if chart.alt.trim().is_empty() {
-                    findings.push(
-                        project
-                            .finding_at_path_in(
-                                load::CHARTS_FILE,
-                                id,
-                                format!("Abbildung „{id}“: der Alternativtext (alt:) fehlt."),
-                            )
-                        .with_help(
-                            "Beschreiben Sie in alt: in ein, zwei Sätzen, was die Abbildung zeigt.",
-                        ),
-                    );
-                }
-                resolved_charts.insert((*id).clone(), chart);
-            }
-            Err(err) => findings.push(
-                crate::numbers::not_a_number_finding(
-                    project,
-                    &err,
-                    &format!("die Abbildung „{id}“"),
-                )
-                .unwrap_or_else(|| {
-                    project.finding_at_path_in(
-                        load::CHARTS_FILE,
-                        id,
-                        format!("Abbildung „{id}“: {err}"),
-                    )
-                }),
-            ),
-        }
-    }
-    let mut svgs = IndexMap::new();
-    svg_cache.retain(resolved_charts.keys());
-    for (id, chart) in &resolved_charts {
-        match svg_cache.render(chart) {
-            Ok(svg) => {
-                svgs.insert(id.clone(), svg);
-            }
-            Err(err) => {
-                findings.push(project.finding_at_path_in(load::CHARTS_FILE, id, err.to_string()))
-            }
-        }
-    }
-    let (expand_errors, warnings, parsed) = text;
-    if let Some(more) = expand_errors {
-        findings.extend(more);
-    }
-    let parsed = match parsed {
-        Some(Ok(parsed)) => Some(parsed),
-        Some(Err(more)) => {
-            findings.extend(more);
-            None
-        }
-        None => None,
-    };
-    let images: std::collections::BTreeSet<String> = project.images.keys().cloned().collect();
-    for (path, message) in
-        markdown::publication::problems(&project.chapters, &project.programme, &images)
-    {
-        let finding = project.finding_at_path_in(load::PROGRAMME_FILE, path, message);
-        // A signature chapter that no longer exists falls back to the foreword: a warning.
-        findings.push(if path == markdown::publication::SIGNATURE_CHAPTER_KEY {
-            finding.warning()
-        } else {
-            finding
-        });
-    }
-    let parsed = parsed.map(|(mut docs, numbering)| {
-        markdown::publication::attach_signature(&mut docs, &project.programme);
-        (docs, numbering)
-    });
-    match parsed {
-        Some((docs, numbering)) if !findings.has_errors() => Ok(Prepared {
-            docs,
-            numbering,
-            tables: resolved_tables,
-            charts: resolved_charts,
-            svgs,
-            warnings: {
-                findings.extend(warnings);
-                findings
-            },
-        }),
-        _ => {
-            findings.extend(warnings);
-            Err(findings)
-        }
-    }
-}
-
-/// Measures the steps of a build for the summary.
-#[derive(Debug, Default)]
-pub struct Timings {
-    last: Option<Instant>,
-    /// (step, duration) in order.
-    pub steps: Vec<(String, Duration)>,
-}
-
-impl Timings {
-    /// Starts measuring.
-    pub fn start() -> Self {
-        Self {
-            last: Some(Instant::now()),
-            steps: Vec::new(),
-        }
-    }
-
-    /// Records steps that ran side by side with their own durations; the next lap counts
-    /// from now.
-    fn record_parallel(&mut self, steps: &[(&str, Duration)]) {
-        if self.last.is_some() {
-            for (step, duration) in steps {
-                self.steps.push(((*step).to_string(), *duration));
-            }
-            self.last = Some(Instant::now());
-        }
-    }
-
-    /// Records the time since the last lap under `step`.
-    pub fn lap(&mut self, step: &str) {
-        let now = Instant::now();
-        if let Some(last) = self.last {
-            self.steps.push((step.to_string(), now - last));
-        }
-        self.last = Some(now);
-    }
 }
 
 /// What a successful build wrote.
@@ -330,31 +115,6 @@ pub fn creation_timestamp(project: &Project) -> i64 {
         .map_or(0, |z| z.timestamp().as_second())
 }
 
-/// [`prepare_cached`] plus the checks of [`crate::check`], as every build runs them: the
-/// prepared document and the warnings, or all findings when any is an error.
-pub fn prepare_checked(
-    project: &Project,
-    options: crate::check::CheckOptions,
-    timings: &mut Timings,
-    svg_cache: &mut charts::SvgCache,
-) -> Result<(Prepared, Findings), Findings> {
-    let mut findings = crate::check::check_data(project, options);
-    let prepared = match prepare_cached(project, timings, svg_cache) {
-        Ok(prepared) => prepared,
-        Err(more) => {
-            findings.extend(more);
-            return Err(findings);
-        }
-    };
-    findings.extend(prepared.warnings.clone());
-    findings.extend(crate::check::check_document(project, &prepared));
-    if findings.has_errors() {
-        Err(findings)
-    } else {
-        Ok((prepared, findings))
-    }
-}
-
 /// Where a run of the pipeline writes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Target {
@@ -380,24 +140,75 @@ pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
 fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, BuildError> {
     let mut timings = Timings::start();
     // Asking typst for its version takes a few milliseconds: do it while the project loads.
-    let typst_lookup = options
+    let mut typst_lookup = options
         .pdf
         .then(|| std::thread::spawn(typst_cli::find_installed));
-    let project = load::load(root)?;
-    timings.lap("Laden");
-    let check_options = crate::check::CheckOptions {
-        final_version: options.final_version,
-    };
-    let (prepared, findings) = prepare_checked(
-        &project,
-        check_options,
+    let document = pipeline::document(
+        root,
+        Checks::of_build(options.final_version),
         &mut timings,
         &mut charts::SvgCache::default(),
     )?;
-    timings.lap("Prüfungen");
-    let slug = project.programme.slug();
-    let pdf_name = format!("{slug}.pdf");
+    let (_scratch, staging, output_dir) = destination(root, target)?;
+    let pdf_name = document.pdf_name.as_str();
 
+    let (pages, typst_run) = write_outputs(
+        &document,
+        options,
+        &staging,
+        &output_dir,
+        &mut timings,
+        &mut typst_lookup,
+    )?;
+    let pdf_built = match typst_run {
+        Some(run) => {
+            if let Err(diagnostics) = run.wait()? {
+                return Err(BuildError::Findings(typst_findings(
+                    &diagnostics,
+                    &document,
+                )));
+            }
+            timings.lap("PDF (typst)");
+            true
+        }
+        None => {
+            keep_previous(&output_dir, &staging, pdf_name)?;
+            false
+        }
+    };
+    let pdf_path = staging.path().join(pdf_name);
+    let has_pdf = pdf_path.is_file();
+    if has_pdf && staging.path().join(html::FOLDER).is_dir() {
+        link_tree(&pdf_path, &staging.path().join(html::FOLDER).join(pdf_name))
+            .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
+    }
+    // A check stops here: the staging folder and the temporary folder are removed.
+    let mut commit_note = None;
+    if target == Target::Output {
+        commit_note = staging.commit(&output_dir).map_err(io(format!(
+            "Der Ausgabeordner {} kann nicht ersetzt werden",
+            output_dir.display()
+        )))?;
+        timings.lap("Schreiben");
+    }
+    Ok(Report {
+        pages,
+        charts: document.prepared.svgs.len(),
+        tables: document.prepared.tables.len(),
+        pdf: (has_pdf && target == Target::Output).then(|| output_dir.join(pdf_name)),
+        pdf_built,
+        timings,
+        warnings: document.warnings,
+        commit_note,
+    })
+}
+
+/// Where a run writes: the temporary folder of a check (kept alive by the returned handle),
+/// the staging folder, and the output folder whose files may be reused.
+fn destination(
+    root: &Path,
+    target: Target,
+) -> Result<(Option<tempfile::TempDir>, Staging, PathBuf), BuildError> {
     let scratch = match target {
         Target::Output => None,
         Target::Scratch => Some(
@@ -416,112 +227,94 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         None => root.join("output"),
         Some(dir) => dir.path().join("output"),
     };
+    Ok((scratch, staging, output_dir))
+}
 
-    // The PDF first: typst takes most of a full build, so it runs while the website is
-    // rendered and written. A template error in the website still takes precedence over one in
-    // the Typst document, as when the website was built first.
-    let mut document = None;
+type TypstLookup = Option<std::thread::JoinHandle<Option<Result<PathBuf, typst_cli::TypstError>>>>;
+
+/// Renders and writes every selected output, the Typst source first: typst takes most of a
+/// full build, so it runs while the other outputs are rendered and written. All their errors
+/// are reported together. Returns the number of pages and the running typst.
+fn write_outputs(
+    document: &Document,
+    options: BuildOptions,
+    staging: &Staging,
+    output_dir: &Path,
+    timings: &mut Timings,
+    typst_lookup: &mut TypstLookup,
+) -> Result<(usize, Option<typst_cli::TypstRun>), BuildError> {
+    let mut errors = Findings::default();
     let mut typst_run = None;
-    if options.pdf {
-        match pdf::render_document(
-            &project,
-            &prepared.docs,
-            &prepared.numbering,
-            &prepared.tables,
-            &prepared.charts,
-        ) {
-            Ok(rendered) => {
-                let files = pdf::build_files(&rendered, &prepared.svgs, &project.images);
-                write_all(&staging, &output_dir, "typst", &files)?;
-                timings.lap("Typst-Quelle");
-                let typst = match typst_lookup.and_then(|lookup| lookup.join().ok()).flatten() {
-                    Some(found) => found?,
-                    None => typst_cli::find_or_install(options.quiet)?,
-                };
-                typst_run = Some(typst_cli::spawn_compile(
-                    &typst,
-                    &staging.path().join("typst"),
-                    Path::new(&format!("../{pdf_name}")),
-                    creation_timestamp(&project),
-                    pdf::FONT_DIR,
-                )?);
-                document = Some(Ok(rendered));
-            }
-            Err(more) => document = Some(Err(more)),
-        }
-    }
-
     let mut pages = 0;
-    if options.html {
-        let site = html::render_site(&html::SiteInput::from_prepared(
-            &project, &prepared, &pdf_name,
-        ))?;
-        let files: Vec<(&String, &[u8])> = project
-            .images
-            .iter()
-            .map(|(r, b)| (r, b.as_slice()))
-            .chain(site.iter().map(|(r, b)| (r, b.as_slice())))
-            .collect();
-        pages = files
-            .iter()
-            .filter(|(rel, _)| rel.ends_with(".html"))
-            .count();
-        write_all(&staging, &output_dir, "html", &files)?;
-        timings.lap("HTML");
-    } else if output_dir.join("html").is_dir() {
-        link_tree(&output_dir.join("html"), &staging.path().join("html"))
-            .map_err(io("Die bisherige Website kann nicht übernommen werden"))?;
+    for output in render::OUTPUTS {
+        let folder = output.folder();
+        let selected = match folder {
+            pdf::FOLDER => options.pdf,
+            html::FOLDER => options.html,
+            _ => true,
+        };
+        if !selected {
+            keep_previous(output_dir, staging, folder)?;
+            continue;
+        }
+        let files = match output.render(document) {
+            Ok(files) => files,
+            Err(more) => {
+                errors.extend(more);
+                continue;
+            }
+        };
+        write_all(staging, output_dir, folder, &files)?;
+        if folder == html::FOLDER {
+            pages = files
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".html"))
+                .count();
+        }
+        timings.lap(folder_step(folder));
+        if folder == pdf::FOLDER {
+            let typst = match typst_lookup
+                .take()
+                .and_then(|lookup| lookup.join().ok())
+                .flatten()
+            {
+                Some(found) => found?,
+                None => typst_cli::find_or_install(options.quiet)?,
+            };
+            typst_run = Some(typst_cli::spawn_compile(
+                &typst,
+                &staging.path().join(pdf::FOLDER),
+                Path::new(&format!("../{}", document.pdf_name)),
+                creation_timestamp(&document.project),
+                pdf::FONT_DIR,
+            )?);
+        }
     }
+    if errors.has_errors() {
+        return Err(BuildError::Findings(errors));
+    }
+    Ok((pages, typst_run))
+}
 
-    let mut pdf_built = false;
-    match (document, typst_run) {
-        (Some(Err(more)), _) => return Err(BuildError::Findings(more)),
-        (Some(Ok(document)), Some(run)) => {
-            if let Err(diagnostics) = run.wait()? {
-                return Err(BuildError::Findings(typst_findings(
-                    &diagnostics,
-                    &document,
-                    &project,
-                )));
-            }
-            pdf_built = true;
-            timings.lap("PDF (typst)");
-        }
-        _ => {
-            for rel in [pdf_name.as_str(), "typst"] {
-                let previous = output_dir.join(rel);
-                if previous.exists() {
-                    link_tree(&previous, &staging.path().join(rel))
-                        .map_err(io("Das bisherige PDF kann nicht übernommen werden"))?;
-                }
-            }
-        }
+/// The summary's name of the step that rendered and wrote `folder`.
+fn folder_step(folder: &str) -> &'static str {
+    match folder {
+        pdf::FOLDER => "Typst-Quelle",
+        html::FOLDER => "HTML",
+        _ => "Ausgabe",
     }
-    let pdf_path = staging.path().join(&pdf_name);
-    let has_pdf = pdf_path.is_file();
-    if has_pdf && staging.path().join("html").is_dir() {
-        link_tree(&pdf_path, &staging.path().join("html").join(&pdf_name))
-            .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
-    }
-    // A check stops here: the staging folder and the temporary folder are removed.
-    let mut commit_note = None;
-    if target == Target::Output {
-        commit_note = staging.commit(&output_dir).map_err(io(format!(
-            "Der Ausgabeordner {} kann nicht ersetzt werden",
-            output_dir.display()
+}
+
+/// Takes over `rel` (a folder or file of the current output) unchanged into the staging
+/// folder, for an output this build does not write.
+fn keep_previous(output_dir: &Path, staging: &Staging, rel: &str) -> Result<(), BuildError> {
+    let previous = output_dir.join(rel);
+    if previous.exists() {
+        link_tree(&previous, &staging.path().join(rel)).map_err(io(format!(
+            "Die bisherige Ausgabe output/{rel} kann nicht übernommen werden"
         )))?;
-        timings.lap("Schreiben");
     }
-    Ok(Report {
-        pages,
-        charts: prepared.svgs.len(),
-        tables: prepared.tables.len(),
-        pdf: (has_pdf && target == Target::Output).then(|| output_dir.join(&pdf_name)),
-        pdf_built,
-        timings,
-        warnings: findings,
-        commit_note,
-    })
+    Ok(())
 }
 
 /// Writes files below `folder` of the staging folder on all cores, reusing unchanged files of
@@ -562,11 +355,21 @@ fn write_all<B: AsRef<[u8]> + Sync>(
 /// Translates typst's diagnostics into German findings at the chapter line they came from.
 /// The generated `main.typ` is never named: it is gone after a failed build, and its lines
 /// mean nothing to an author.
-pub fn typst_findings(
-    diagnostics: &[typst_cli::TypstDiagnostic],
-    document: &pdf::TypstDocument,
-    project: &Project,
-) -> Findings {
+pub fn typst_findings(diagnostics: &[typst_cli::TypstDiagnostic], rendered: &Document) -> Findings {
+    let project = &rendered.project;
+    let prepared = &rendered.prepared;
+    // Where each chapter starts in `main.typ`: the same text again (rendering is
+    // deterministic), computed only when typst failed.
+    let document = match pdf::render_document(
+        project,
+        &prepared.docs,
+        &prepared.numbering,
+        &prepared.tables,
+        &prepared.charts,
+    ) {
+        Ok(document) => document,
+        Err(findings) => return findings,
+    };
     let mut findings = Findings::default();
     let main_lines: Vec<&str> = document.main.lines().collect();
     for diagnostic in diagnostics.iter().filter(|d| d.severity == "error") {

@@ -86,8 +86,6 @@ pub fn lookup<'a>(data: &'a Value, path: &str) -> Result<&'a Value, DataError> {
     Ok(current)
 }
 
-pub use crate::position::locate;
-
 /// Short German description of a value for messages.
 pub fn describe(value: &Value) -> String {
     match value {
@@ -414,20 +412,6 @@ fn record_names(list: &[Value], path: &str, name_field: &str) -> Result<Vec<Stri
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn locate_finds_nested_keys_and_list_items() {
-        let text = "# Kommentar\nbudget:\n  vk:\n    vorjahr: 1\n    planjahr: 2\n  egl:\n    vorjahr: 3\nlokal:\n  - ziel: A\n    wert: ~\n  - ziel: B\n    wert: 5\n";
-        assert_eq!(locate(text, "budget.vk.planjahr"), Some((5, 5)));
-        assert_eq!(locate(text, "budget.egl.vorjahr"), Some((7, 5)));
-        assert_eq!(locate(text, "lokal.1.wert"), Some((12, 5)));
-        assert_eq!(locate(text, "lokal.0.ziel"), Some((9, 5)));
-        assert_eq!(locate(text, "budget.fehlt"), None);
-        assert_eq!(
-            locate("jdw:\n  2018: 1\n  2019: 2\n", "jdw.2019"),
-            Some((3, 3))
-        );
-    }
 
     #[test]
     fn lookup_follows_maps_and_lists() {

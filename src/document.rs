@@ -1,4 +1,4 @@
-//! The prepared document that build, check and the renderers share; it sits below all of them.
+//! The prepared document that every command and every output shares; it sits below them all.
 
 use indexmap::IndexMap;
 
@@ -20,4 +20,17 @@ pub struct Prepared {
     pub svgs: IndexMap<String, String>,
     /// Findings of the stages that do not block the build.
     pub warnings: Findings,
+}
+
+/// A project turned into a document by [`crate::pipeline::document`]: what every output
+/// renders and what `amip diff` compares.
+pub struct Document {
+    /// The loaded project.
+    pub project: crate::model::Project,
+    /// Expanded, parsed chapters and resolved tables and charts.
+    pub prepared: Prepared,
+    /// Every finding that does not block the build (stages and checks).
+    pub warnings: Findings,
+    /// The PDF's file name, linked from every page.
+    pub pdf_name: String,
 }

@@ -13,6 +13,8 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Finding, Findings};
 use crate::model::{Chapter, ChartDecl, CheckDecl, FrontMatter, Programme, Project, TableDecl};
+use crate::position::Sites;
+use crate::sources::{DataSet, DataSource, Parsers, Spreadsheets};
 
 /// The programme's metadata file, relative to the project.
 pub const PROGRAMME_FILE: &str = "data/programm.yaml";
@@ -41,99 +43,113 @@ pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
 /// Reads and validates the whole project.
 pub fn load(root: &Path) -> Result<Project, Findings> {
     let mut findings = Findings::default();
-    let programme_text = read_text(root, PROGRAMME_FILE, &mut findings);
-    let programme: Option<Programme> = programme_text
-        .as_deref()
-        .and_then(|text| parse_yaml(PROGRAMME_FILE, text, &mut findings));
-
-    let mut sources = IndexMap::new();
-    if let Some(text) = &programme_text {
-        sources.insert(PROGRAMME_FILE.to_string(), text.clone());
-    }
-    let (mut data, mut example_sets, data_files) = load_data(root, &mut sources, &mut findings);
-    let imported = crate::sources::load_all(
-        root,
-        &mut crate::sources::DataSet {
-            data: &mut data,
-            example_sets: &mut example_sets,
-            data_files: &data_files,
-            sources: &mut sources,
-            parsers: crate::sources::Parsers {
-                sources: parse_yaml,
-                inline: parse_yaml,
-            },
+    let mut set = DataSet::default();
+    let programme: Option<Programme> = read_yaml(root, PROGRAMME_FILE, &mut set, &mut findings);
+    let spreadsheets = Spreadsheets {
+        parsers: Parsers {
+            sources: parse_yaml,
+            inline: parse_yaml,
         },
-        &mut findings,
-    );
+    };
+    // In this order: the spreadsheets' `quelldatei:` declarations stand in the YAML files.
+    let data_sources: [&dyn DataSource; 2] = [&YamlFiles, &spreadsheets];
+    for source in data_sources {
+        source.load(root, &mut set, &mut findings);
+    }
     let mut charts: IndexMap<String, ChartDecl> =
-        read_optional_yaml(root, CHARTS_FILE, &mut sources, &mut findings);
+        read_optional_yaml(root, CHARTS_FILE, &mut set, &mut findings);
     let mut tables: IndexMap<String, TableDecl> =
-        read_optional_yaml(root, TABLES_FILE, &mut sources, &mut findings);
+        read_optional_yaml(root, TABLES_FILE, &mut set, &mut findings);
     for table in tables.values_mut() {
         let paths = table.data_paths();
-        imported.fill_source_line(&data, &mut table.quelle, &paths);
+        set.imported
+            .fill_source_line(&set.data, &mut table.quelle, &paths);
     }
     for chart in charts.values_mut() {
         let paths = chart.data_paths();
-        imported.fill_source_line(&data, &mut chart.quelle, &paths);
+        set.imported
+            .fill_source_line(&set.data, &mut chart.quelle, &paths);
     }
-    let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut sources, &mut findings);
+    let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut set, &mut findings);
     let chapters = load_chapters(root, &mut findings);
     let templates = load_templates(root, &mut findings);
     let images = load_images(root, &mut findings);
 
-    if let (Some(programme), Some(text)) = (&programme, &programme_text) {
-        if !(YEAR_MIN..=YEAR_MAX).contains(&programme.jahr) {
-            let finding = Finding::error(format!(
-                "programm.jahr: {} ist kein plausibles Programmjahr (erwartet: {YEAR_MIN} bis {YEAR_MAX}).",
-                programme.jahr
-            ))
-            .in_file(PROGRAMME_FILE);
-            findings.push(match crate::position::locate(text, "jahr") {
-                Some((line, column)) => finding.at(text, line, column),
-                None => finding,
-            });
-        }
-    }
     if let Some(programme) = &programme {
-        if let Some(date) = &programme.datum {
-            if crate::format::parse_date(date).is_none() {
-                findings.push(
-                    Finding::error(format!(
-                        "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
-                    ))
-                    .in_file(PROGRAMME_FILE),
-                );
-            }
-        }
+        check_programme(programme, &set, &mut findings);
     }
-
-    // The places of every value, for messages at the exact key and checks of the raw text.
-    let sites = sources
-        .iter()
-        .map(|(rel, text)| (rel.clone(), crate::sites::collect(text, yaml_options())))
-        .collect();
 
     match programme {
         Some(programme) if !findings.has_errors() => Ok(Project {
             root: root.to_path_buf(),
             programme,
-            data,
-            example_sets,
+            data: set.data,
+            example_sets: set.example_sets,
             chapters,
             charts,
             tables,
             templates,
             images,
             checks,
-            sources,
-            data_files,
-            imported,
+            sources: set.sources,
+            data_files: set.data_files,
+            imported: set.imported,
             unused_files: unused_content(root),
-            sites,
+            sites: set.sites,
         }),
         _ => Err(findings),
     }
+}
+
+/// The programme year and the signature date are plausible.
+fn check_programme(programme: &Programme, set: &DataSet, findings: &mut Findings) {
+    if !(YEAR_MIN..=YEAR_MAX).contains(&programme.jahr) {
+        let finding = Finding::error(format!(
+            "programm.jahr: {} ist kein plausibles Programmjahr (erwartet: {YEAR_MIN} bis {YEAR_MAX}).",
+            programme.jahr
+        ))
+        .in_file(PROGRAMME_FILE);
+        let site = set
+            .sites
+            .get(PROGRAMME_FILE)
+            .and_then(|sites| sites.get("jahr"));
+        findings.push(match (site, set.sources.get(PROGRAMME_FILE)) {
+            (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+            _ => finding,
+        });
+    }
+    if let Some(date) = &programme.datum {
+        if crate::format::parse_date(date).is_none() {
+            findings.push(
+                Finding::error(format!(
+                    "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
+                ))
+                .in_file(PROGRAMME_FILE),
+            );
+        }
+    }
+}
+
+/// Reads the YAML file `rel` into `T`, keeping its text and, when it is valid, its places.
+fn read_yaml<T: DeserializeOwned>(
+    root: &Path,
+    rel: &str,
+    set: &mut DataSet,
+    findings: &mut Findings,
+) -> Option<T> {
+    let text = read_text(root, rel, findings)?;
+    let value = parse_yaml(rel, &text, findings);
+    if value.is_some() {
+        set.sites.insert(rel.to_string(), sites_of(&text));
+    }
+    set.sources.insert(rel.to_string(), text);
+    value
+}
+
+/// The places of the values in a file the YAML reader has accepted.
+fn sites_of(text: &str) -> Sites {
+    // What the reader accepts has places; should the two ever disagree, findings lack a line.
+    crate::position::collect(text).unwrap_or_default()
 }
 
 fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> {
@@ -285,19 +301,14 @@ fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
 fn read_optional_yaml<T: DeserializeOwned + Default>(
     root: &Path,
     rel: &str,
-    sources: &mut IndexMap<String, String>,
+    set: &mut DataSet,
     findings: &mut Findings,
 ) -> T {
     // Anything else of this name (a folder, a pipe) is refused by the data folder's walk.
     if !root.join(rel).is_file() {
         return T::default();
     }
-    let Some(text) = read_text(root, rel, findings) else {
-        return T::default();
-    };
-    let value = parse_yaml(rel, &text, findings).unwrap_or_default();
-    sources.insert(rel.to_string(), text);
-    value
+    read_yaml(root, rel, set, findings).unwrap_or_default()
 }
 
 /// Files below `dir` (relative to `root`), sorted by name, with the given extensions.
@@ -380,59 +391,52 @@ fn sorted_files(
     files
 }
 
-/// The data tree, the example-value sets and the data files by key path.
-type LoadedData = (Value, Vec<String>, IndexMap<String, String>);
+/// The YAML files in `data/` (declaration files aside): each file is a data set named by its
+/// path (`data/statistik/elb.yaml` → `statistik.elb`).
+struct YamlFiles;
 
-fn load_data(
-    root: &Path,
-    sources: &mut IndexMap<String, String>,
-    findings: &mut Findings,
-) -> LoadedData {
-    let mut context = Map::new();
-    let mut example_sets = Vec::new();
-    let mut data_files = IndexMap::new();
-    for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX, findings) {
-        if rel == CHARTS_FILE
-            || rel == TABLES_FILE
-            || rel == CHECKS_FILE
-            || rel == crate::sources::SOURCES_FILE
-        {
-            continue;
-        }
-        let Some(text) = read_text(root, &rel, findings) else {
-            continue;
-        };
-        let parsed = parse_yaml::<Value>(&rel, &text, findings);
-        let Some(value) = parsed else {
-            sources.insert(rel.clone(), text);
-            continue;
-        };
-        inexact_numbers(&value, "", &rel, &text, findings);
-        sources.insert(rel.clone(), text);
-        let key_path: Vec<String> = rel
-            .trim_start_matches("data/")
-            .trim_end_matches(".yaml")
-            .trim_end_matches(".yml")
-            .split('/')
-            .map(str::to_string)
-            .collect();
-        // `beispielwerte: true` marks the whole file, a list marks single keys within it.
-        let set = key_path.join(".");
-        data_files.insert(set.clone(), rel.clone());
-        match value.get("beispielwerte") {
-            Some(Value::Bool(true)) => example_sets.push(set.clone()),
-            Some(Value::Array(keys)) => {
-                example_sets.extend(
-                    example_keys(&rel, &text_of(sources, &rel), &value, keys, findings)
-                        .into_iter()
-                        .map(|key| format!("{set}.{key}")),
-                );
+impl DataSource for YamlFiles {
+    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings) {
+        for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX, findings) {
+            if rel == CHARTS_FILE
+                || rel == TABLES_FILE
+                || rel == CHECKS_FILE
+                || rel == crate::sources::SOURCES_FILE
+            {
+                continue;
             }
-            _ => {}
+            let Some(value) = read_yaml::<Value>(root, &rel, into, findings) else {
+                continue;
+            };
+            let (text, sites) = match (into.sources.get(&rel), into.sites.get(&rel)) {
+                (Some(text), Some(sites)) => (text.as_str(), sites),
+                _ => continue,
+            };
+            inexact_numbers(&value, "", &rel, (text, sites), findings);
+            let key_path: Vec<String> = rel
+                .trim_start_matches("data/")
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .split('/')
+                .map(str::to_string)
+                .collect();
+            // `beispielwerte: true` marks the whole file, a list marks single keys within it.
+            let set = key_path.join(".");
+            match value.get("beispielwerte") {
+                Some(Value::Bool(true)) => into.example_sets.push(set.clone()),
+                Some(Value::Array(keys)) => {
+                    let keys = example_keys(&rel, (text, sites), &value, keys, findings);
+                    into.example_sets
+                        .extend(keys.into_iter().map(|key| format!("{set}.{key}")));
+                }
+                _ => {}
+            }
+            into.data_files.insert(set, rel.clone());
+            if let Value::Object(context) = &mut into.data {
+                insert_at(context, &key_path, value, &rel, findings);
+            }
         }
-        insert_at(&mut context, &key_path, value, &rel, findings);
     }
-    (Value::Object(context), example_sets, data_files)
 }
 
 /// Largest integer a data value may have: beyond 2^53, amip (like every program that
@@ -444,7 +448,13 @@ pub const YEAR_MIN: i32 = 2000;
 pub const YEAR_MAX: i32 = 2999;
 
 /// Reports numbers too large to stay exact, with their key path and place.
-fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &mut Findings) {
+fn inexact_numbers(
+    value: &Value,
+    path: &str,
+    rel: &str,
+    file: (&str, &Sites),
+    findings: &mut Findings,
+) {
     let child = |key: &str| {
         if path.is_empty() {
             key.to_string()
@@ -467,34 +477,31 @@ fn inexact_numbers(value: &Value, path: &str, rel: &str, text: &str, findings: &
             ))
             .in_file(rel)
             .with_help("Geben Sie den Wert in einer größeren Einheit an (z. B. in Mio. EUR) oder als Text in Anführungszeichen.");
-            findings.push(match crate::position::locate(text, path) {
-                Some((line, column)) => finding.at(text, line, column),
+            let (text, sites) = file;
+            findings.push(match sites.get(path) {
+                Some(site) => finding.at(text, site.key_line, site.key_column),
                 None => finding,
             });
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                inexact_numbers(item, &child(&i.to_string()), rel, text, findings);
+                inexact_numbers(item, &child(&i.to_string()), rel, file, findings);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                inexact_numbers(item, &child(key), rel, text, findings);
+                inexact_numbers(item, &child(key), rel, file, findings);
             }
         }
         _ => {}
     }
 }
 
-fn text_of(sources: &IndexMap<String, String>, rel: &str) -> String {
-    sources.get(rel).cloned().unwrap_or_default()
-}
-
 /// The key paths a `beispielwerte: [...]` list names; a path that leads nowhere is an error at
 /// its entry.
 fn example_keys(
     rel: &str,
-    text: &str,
+    (text, sites): (&str, &Sites),
     value: &Value,
     keys: &[Value],
     findings: &mut Findings,
@@ -520,7 +527,6 @@ fn example_keys(
                 .with_help(
                     "Nennen Sie Schlüsselpfade dieser Datei, z. B. beispielwerte: [arbeitslose_jd.2018, kennzahlen.k2].",
                 );
-                let sites = crate::sites::collect(text, yaml_options());
                 if let Some(site) = sites.get(&format!("beispielwerte.{index}")) {
                     finding = finding.at(text, site.line, site.column);
                 }

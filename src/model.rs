@@ -40,8 +40,9 @@ pub struct Project {
     pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
-    /// Where each value of each YAML file was written: file → key path → place and raw text.
-    pub sites: IndexMap<String, IndexMap<String, crate::sites::Site>>,
+    /// Where each value of each YAML file was written, as the YAML parser reported it when the
+    /// file was read: file → key path → place, byte range and raw text.
+    pub sites: IndexMap<String, crate::position::Sites>,
 }
 
 impl Project {
@@ -69,23 +70,15 @@ impl Project {
         message: String,
     ) -> crate::diagnostic::Finding {
         let finding = crate::diagnostic::Finding::error(message).in_file(file);
-        let exact = self
-            .sites
-            .get(file)
-            .and_then(|sites| sites.get(inner))
-            .map(|site| (site.key_line, site.key_column));
-        match self.sources.get(file).and_then(|text| {
-            exact
-                .or_else(|| crate::position::locate(text, inner))
-                .map(|place| (text, place))
-        }) {
-            Some((text, (line, column))) => finding.at(text, line, column),
-            None => finding,
+        let site = self.sites.get(file).and_then(|sites| sites.get(inner));
+        match (site, self.sources.get(file)) {
+            (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+            _ => finding,
         }
     }
 
     /// The data file, key path within it and place of the value at `path` (`ziele.quote`).
-    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::sites::Site)> {
+    pub fn site_of<'a>(&'a self, path: &'a str) -> Option<(&'a str, &'a crate::position::Site)> {
         let (file, inner) = self.file_of(path)?;
         let site = self.sites.get(file)?.get(inner)?;
         Some((file, site))
@@ -106,9 +99,20 @@ impl Project {
         }
     }
 
-    /// A finding pointing at the line of `path` in its data file (or at no place).
+    /// A finding pointing at the key of `path` in its data file, or, for a value taken from a
+    /// spreadsheet, at its declaration (or at no place).
     pub fn finding_at_path(&self, message: String, path: &str) -> crate::diagnostic::Finding {
-        match self.file_of(path) {
+        let typed = self.file_of(path).filter(|(file, inner)| {
+            self.sites
+                .get(*file)
+                .is_some_and(|sites| sites.contains_key(*inner))
+        });
+        let declared = self
+            .imported
+            .declared
+            .get(path)
+            .map(|(file, at)| (file.as_str(), at.as_str()));
+        match typed.or(declared).or_else(|| self.file_of(path)) {
             Some((file, inner)) => self.finding_at_path_in(file, inner, message),
             None => crate::diagnostic::Finding::error(message),
         }
@@ -653,4 +657,26 @@ pub struct TableRow {
     pub level: u8,
     /// A total row.
     pub total: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    /// The example project (the repository itself) takes `elb.jdw` from a spreadsheet declared
+    /// in `data/elb.yaml`: a finding about it points at that declaration's entry.
+    #[test]
+    fn a_finding_about_an_imported_value_points_at_its_declaration() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = crate::load::load(root).unwrap();
+        assert!(project.imported.of("elb.jdw.2019").is_some());
+        let finding = project.finding_at_path("x".into(), "elb.jdw");
+        assert_eq!(finding.file.as_deref(), Some("data/elb.yaml"));
+        let (line, column) = (finding.line.unwrap(), finding.column.unwrap());
+        let text = &project.sources["data/elb.yaml"];
+        let at = text.lines().nth(line - 1).unwrap();
+        assert_eq!(at.get(column - 1..), Some("jdw:"), "{at}");
+        // A typed value is found at its own key, in its own file.
+        let finding = project.finding_at_path("x".into(), "ziele.integrationen");
+        assert_eq!(finding.file.as_deref(), Some("data/ziele.yaml"));
+        assert_eq!((finding.line, finding.column), (Some(5), Some(1)));
+    }
 }

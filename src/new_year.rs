@@ -3,8 +3,9 @@
 //! The year goes up by one, the status becomes `draft`, the signature date is cleared, and the
 //! rollover rules in `programm.yaml` (`fortschreibung:`) move this year's values into the
 //! previous-year fields and leave the new values pending, so that `amip check --final` lists
-//! everything that still has to be filled in. Files are edited as text, line by line, so the
-//! authors' comments and layout stay as they were.
+//! everything that still has to be filled in. Each value is rewritten at the place the YAML
+//! parser reported for it when the project was loaded ([`crate::position`]); everything else
+//! in the file — the authors' comments, anchors and layout — stays as it was.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use serde_json::Value;
 use crate::data;
 use crate::load::PROGRAMME_FILE;
 use crate::model::Project;
+use crate::position::{join, Kind, Sites, Written};
 
 /// What went wrong, in German.
 #[derive(Debug, thiserror::Error)]
@@ -59,156 +61,59 @@ pub struct Change {
     pub what: String,
 }
 
-/// Where a value stands in YAML source: byte range of the scalar, alias or flow collection.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct ValueSpan {
+/// One change of a file's text: bytes `start..end` become `text` (an insertion when empty).
+#[derive(Debug, Clone, PartialEq)]
+struct Edit {
     start: usize,
     end: usize,
-    /// A mapping written in flow style (`{ 2018: 1, 2019: 2 }`).
-    flow_map: bool,
-    /// A collection (mapping or sequence), not a scalar.
-    collection: bool,
+    text: String,
+    /// The key path changed, for messages.
+    path: String,
 }
 
-/// The value of every key path in YAML `text` (`budget.gesamt.vorjahr`, `ziele.lokal.0`),
-/// read with the YAML parser itself so that anchors (`&vk 8581009`), aliases (`*vk`), flow
-/// maps and comments are understood exactly as the loader understands them.
-fn value_spans(text: &str) -> Result<IndexMap<String, ValueSpan>, String> {
-    use granit_parser::{Event, Parser};
-
-    enum Frame {
-        Map { path: String, key: Option<String> },
-        Seq { path: String, next: usize },
+/// Applies `edits`, all computed on `text` from its places, in one pass; two different changes
+/// of one place are an error.
+fn apply(text: &str, mut edits: Vec<Edit>) -> Result<String, String> {
+    edits.sort_by_key(|edit| (edit.start, edit.end));
+    edits.dedup();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in &edits {
+        let kept = text
+            .get(at..edit.start)
+            .ok_or_else(|| format!("„{}“ wird von zwei Regeln geändert", edit.path))?;
+        out.push_str(kept);
+        out.push_str(&edit.text);
+        at = edit.end;
     }
-    let byte = |marker: &granit_parser::Marker| {
-        marker.byte_offset().unwrap_or_else(|| {
-            text.char_indices()
-                .nth(marker.index())
-                .map_or(text.len(), |(at, _)| at)
-        })
-    };
-    let mut spans = IndexMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    // The collections that are open: (path, start, flow style, end of the last child).
-    let mut open: Vec<(String, usize, bool, usize)> = Vec::new();
-    let record = |spans: &mut IndexMap<String, ValueSpan>,
-                  open: &mut Vec<(String, usize, bool, usize)>,
-                  path: String,
-                  span: ValueSpan| {
-        if let Some(parent) = open.last_mut() {
-            parent.3 = parent.3.max(span.end);
-        }
-        spans.insert(path, span);
-    };
-    for item in Parser::new_from_str(text) {
-        let (event, span) =
-            item.map_err(|err| format!("die Datei ist kein gültiges YAML ({err})"))?;
-        // The path of a value at this point, or None when the event is a mapping key.
-        let value_path = match stack.last_mut() {
-            Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
-            Some(Frame::Seq { path, next }) => {
-                let at = join(path, &next.to_string());
-                *next += 1;
-                Some(at)
-            }
-            None => Some(String::new()),
-        };
-        match event {
-            Event::Scalar(value, ..) if value_path.is_none() => {
-                if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                    *key = Some(value.to_string());
-                }
-            }
-            Event::Scalar(..) | Event::Alias(_) => {
-                if let Some(path) = value_path {
-                    record(
-                        &mut spans,
-                        &mut open,
-                        path,
-                        ValueSpan {
-                            start: byte(&span.start),
-                            end: byte(&span.end),
-                            flow_map: false,
-                            collection: false,
-                        },
-                    );
-                }
-            }
-            Event::MappingStart(style, ..) | Event::SequenceStart(style, ..) => {
-                let is_map = matches!(event, Event::MappingStart(..));
-                let path = value_path.unwrap_or_default();
-                let start = byte(&span.start);
-                open.push((
-                    path.clone(),
-                    start,
-                    style == granit_parser::StructureStyle::Flow,
-                    start,
-                ));
-                stack.push(if is_map {
-                    Frame::Map { path, key: None }
-                } else {
-                    Frame::Seq { path, next: 0 }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
-                if let Some((path, start, flow, last_child_end)) = open.pop() {
-                    // A block collection ends with its last value, not where the parser
-                    // notices its end (which may be after comments on the following lines).
-                    let end = if flow {
-                        byte(&span.end)
-                    } else {
-                        last_child_end
-                    };
-                    let flow_map = flow && matches!(event, Event::MappingEnd);
-                    record(
-                        &mut spans,
-                        &mut open,
-                        path,
-                        ValueSpan {
-                            start,
-                            end,
-                            flow_map,
-                            collection: true,
-                        },
-                    );
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(spans)
-}
-
-/// The 1-based line of the value at `path` in YAML `text`.
-fn line_of(text: &str, path: &str) -> Option<usize> {
-    let span = *value_spans(text).ok()?.get(path)?;
-    Some(text.get(..span.start)?.matches('\n').count() + 1)
+    out.push_str(text.get(at..).unwrap_or_default());
+    Ok(out)
 }
 
 /// Replaces the scalar value at `path` in YAML `text`, keeping anchors (`&vk`), comments,
-/// alignment and flow style. A `note` is added as a comment when the line has none yet.
-pub fn set_scalar(
+/// alignment and flow style; an alias (`*vk`) is replaced by the value. A `note` is added as a
+/// comment when the line has none yet.
+fn set_scalar(
     text: &str,
+    sites: &Sites,
     path: &str,
     value: &str,
     note: Option<&str>,
-) -> Result<String, String> {
-    let spans = value_spans(text)?;
-    let span = spans
+) -> Result<Edit, String> {
+    let site = sites
         .get(path)
         .ok_or_else(|| format!("„{path}“ wurde in der Datei nicht gefunden"))?;
-    if span.collection {
+    if site.is_collection() && site.written != Written::Alias {
         return Err(format!(
             "„{path}“ ist kein einfacher Wert, sondern eine Liste oder Zuordnung; tragen Sie ihn von Hand ein"
         ));
     }
-    let (Some(head), Some(old), Some(rest)) = (
-        text.get(..span.start),
-        text.get(span.start..span.end),
-        text.get(span.end..),
-    ) else {
+    if site.written == Written::Shared {
+        return Err(format!(
+            "„{path}“ steht nur beim Anker (&) der Zuordnung, auf die hier verwiesen wird; tragen Sie den Wert von Hand ein"
+        ));
+    }
+    let (Some(old), Some(rest)) = (text.get(site.start..site.end), text.get(site.end..)) else {
         return Err(format!("„{path}“ wurde in der Datei nicht gefunden"));
     };
     if old.contains('\n') {
@@ -229,67 +134,72 @@ pub fn set_scalar(
         replacement.push_str("   # ");
         replacement.push_str(note);
     }
-    Ok(format!("{head}{replacement}{rest}"))
+    Ok(Edit {
+        start: site.start,
+        end: site.end,
+        text: replacement,
+        path: path.to_string(),
+    })
 }
 
 /// Inserts `key: value` as the last entry of the map at `path` (a year series), in the map's
 /// own style: a new line for a block map, `, key: value` before the `}` of a flow map.
 fn append_entry(
     text: &str,
+    sites: &Sites,
     path: &str,
     key: &str,
     value: &str,
     note: &str,
-) -> Result<String, String> {
-    let spans = value_spans(text)?;
-    let span = spans
+) -> Result<Edit, String> {
+    let site = sites
         .get(path)
-        .filter(|span| span.collection)
+        .filter(|site| site.kind == Kind::Map && site.written == Written::Here)
         .ok_or_else(|| {
             format!("„{path}“ wurde in der Datei nicht gefunden oder ist keine Zuordnung")
         })?;
-    if span.flow_map {
-        let inner = text.get(span.start..span.end).unwrap_or("");
-        let close = span.start + inner.rfind('}').unwrap_or(inner.len());
-        let before = text.get(span.start..close).unwrap_or("");
-        let trimmed = before.trim_end();
-        let at = span.start + trimmed.len();
+    let insert = |at: usize, text: String| Edit {
+        start: at,
+        end: at,
+        text,
+        path: join(path, key),
+    };
+    if site.is_flow_map() {
+        let inner = text.get(site.start..site.end).unwrap_or("");
+        let close = site.start + inner.rfind('}').unwrap_or(inner.len());
+        let trimmed = text.get(site.start..close).unwrap_or("").trim_end();
         let separator = if trimmed.ends_with('{') || trimmed.ends_with(',') {
             " "
         } else {
             ", "
         };
-        return Ok(format!(
-            "{}{separator}{key}: {value}{}",
-            text.get(..at).unwrap_or(""),
-            text.get(at..).unwrap_or("")
+        return Ok(insert(
+            site.start + trimmed.len(),
+            format!("{separator}{key}: {value}"),
         ));
     }
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let first_line = text
-        .get(..span.start)
-        .map_or(0, |t| t.matches('\n').count());
-    let last_line = text
-        .get(..span.end.saturating_sub(1).max(span.start))
-        .map_or(0, |t| t.matches('\n').count());
-    let child_indent = lines
-        .get(first_line)
-        .map(|line| line.len() - line.trim_start().len())
-        .ok_or_else(|| format!("„{path}“ ist keine Zuordnung über mehrere Zeilen"))?;
-    let mut out = String::new();
-    for (index, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        if index == last_line {
-            if !line.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&format!(
-                "{}{key}: {value}   # {note}\n",
-                " ".repeat(child_indent)
-            ));
-        }
-    }
-    Ok(out)
+    // The new line goes after the map's last line, indented like its first.
+    let line_start = text
+        .get(..site.start)
+        .and_then(|head| head.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let child_indent = text
+        .get(line_start..)
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+        .unwrap_or(0);
+    let last = site.end.saturating_sub(1).max(site.start);
+    let after = text.as_bytes().get(last..).unwrap_or_default();
+    let (at, newline) = match after.iter().position(|byte| *byte == b'\n') {
+        Some(offset) => (last + offset + 1, ""),
+        None => (text.len(), "\n"),
+    };
+    Ok(insert(
+        at,
+        format!(
+            "{newline}{}{key}: {value}   # {note}\n",
+            " ".repeat(child_indent)
+        ),
+    ))
 }
 
 /// The comment written after a value that becomes pending, when its line has no comment.
@@ -298,133 +208,183 @@ const PENDING_NOTE: &str = "derzeit in Abstimmung";
 /// The last year a programme may be for; the year after it cannot be written.
 const LAST_YEAR: i32 = crate::load::YEAR_MAX;
 
-/// Computes the edited files (relative path → new text) and the list of changes.
-pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>), NewYearError> {
-    let mut files: IndexMap<String, String> = IndexMap::new();
-    let mut changes = Vec::new();
-    let programme = &project.programme;
-    let next = programme
-        .jahr
-        .checked_add(1)
-        .filter(|next| (1..=LAST_YEAR).contains(next))
-        .ok_or(NewYearError::Year(programme.jahr))?;
-    let mut text = project
-        .sources
-        .get(PROGRAMME_FILE)
-        .cloned()
-        .unwrap_or_default();
-    let rule = |e: String| NewYearError::Rule(format!("{PROGRAMME_FILE}: {e}"));
-    text = set_scalar(&text, "jahr", &next.to_string(), None).map_err(rule)?;
-    changes.push(Change {
-        file: PROGRAMME_FILE.into(),
-        path: "jahr".into(),
-        what: format!("{} → {next}", programme.jahr),
-    });
-    let keys = value_spans(&text).map_err(rule)?;
-    if keys.contains_key("status") {
-        text = set_scalar(&text, "status", "draft", None).map_err(rule)?;
-    } else {
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str("status: draft\n");
-    }
-    changes.push(Change {
-        file: PROGRAMME_FILE.into(),
-        path: "status".into(),
-        what: "draft (Entwurf)".into(),
-    });
-    if keys.contains_key("datum") {
-        text = set_scalar(
-            &text,
-            "datum",
-            "~",
-            Some("Datum der Unterzeichnung, noch offen"),
+/// The changes planned so far: edits by file, all on the texts and places as loaded.
+struct Plan<'p> {
+    project: &'p Project,
+    edits: IndexMap<String, Vec<Edit>>,
+    changes: Vec<Change>,
+}
+
+impl<'p> Plan<'p> {
+    /// The text and places of `file` as loaded.
+    fn file(&self, file: &str) -> (&'p str, Option<&'p Sites>) {
+        (
+            self.project.sources.get(file).map_or("", String::as_str),
+            self.project.sites.get(file),
         )
-        .map_err(rule)?;
-        changes.push(Change {
-            file: PROGRAMME_FILE.into(),
-            path: "datum".into(),
-            what: "geleert".into(),
+    }
+
+    fn edit(
+        &mut self,
+        file: &str,
+        make: impl FnOnce(&str, &Sites) -> Result<Edit, String>,
+    ) -> Result<(), NewYearError> {
+        let (text, sites) = self.file(file);
+        let edit = sites
+            .ok_or_else(|| "die Datei wurde nicht gelesen".to_string())
+            .and_then(|sites| make(text, sites))
+            .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
+        self.edits.entry(file.to_string()).or_default().push(edit);
+        Ok(())
+    }
+
+    fn change(&mut self, file: &str, path: String, what: String) {
+        self.changes.push(Change {
+            file: file.into(),
+            path,
+            what,
         });
     }
-    files.insert(PROGRAMME_FILE.to_string(), text);
 
-    for rule_decl in &programme.fortschreibung {
-        match (&rule_decl.daten, &rule_decl.vorjahr, &rule_decl.jahresreihe) {
-            (Some(base), Some(from_field), None) => {
-                let root = data::lookup(&project.data, base)
-                    .map_err(|e| NewYearError::Rule(e.to_string()))?;
-                let mut maps = Vec::new();
-                collect_maps(root, base, "vorjahr", from_field, &mut maps);
-                for (map_path, new_previous) in maps {
-                    let (file, inner) = project.file_of(&map_path).ok_or_else(|| {
-                        NewYearError::Rule(format!("keine Datendatei für „{map_path}“"))
-                    })?;
-                    let Some(new_previous) = new_previous else {
-                        // Rolling over again would overwrite the previous year with nothing.
-                        let text = current_text(&files, project, file);
-                        let line = line_of(&text, &join(inner, from_field));
-                        return Err(NewYearError::StillPending {
-                            open: join(&map_path, from_field),
-                            kept: join(&map_path, "vorjahr"),
-                            file: line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}")),
-                        });
-                    };
-                    let text = current_text(&files, project, file);
-                    let previous_path = join(inner, "vorjahr");
-                    let current_path = join(inner, from_field);
-                    let text = set_scalar(&text, &previous_path, &new_previous, None)
-                        .and_then(|t| set_scalar(&t, &current_path, "~", Some(PENDING_NOTE)))
-                        .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
-                    files.insert(file.to_string(), text);
-                    changes.push(Change {
-                        file: file.into(),
-                        path: join(&map_path, "vorjahr"),
-                        what: format!("← bisher {from_field} ({new_previous})"),
-                    });
-                    changes.push(Change {
-                        file: file.into(),
-                        path: join(&map_path, from_field),
-                        what: "offen (derzeit in Abstimmung)".into(),
-                    });
-                }
-            }
-            (None, None, Some(series)) => {
-                let map = data::lookup(&project.data, series)
-                    .map_err(|e| NewYearError::Rule(e.to_string()))?;
-                let new_year = programme.jahr.to_string();
-                let prefix = format!("{series}.");
-                if let Some(origin) = project
-                    .imported
-                    .values
-                    .iter()
-                    .find(|(path, _)| path.starts_with(&prefix))
-                    .map(|(_, origin)| origin)
-                {
-                    // An imported series grows with the next edition of its source file.
-                    if map.get(&new_year).is_none() {
-                        changes.push(Change {
-                            file: origin.file.clone(),
-                            path: join(series, &new_year),
-                            what: "kommt aus der Quelldatei: die neue Ausgabe in data/quellen/ ablegen und datei:/stand: anpassen".into(),
-                        });
-                    }
-                } else if map.get(&new_year).is_none() {
-                    let (file, inner) = project.file_of(series).ok_or_else(|| {
-                        NewYearError::Rule(format!("keine Datendatei für „{series}“"))
-                    })?;
-                    let text = current_text(&files, project, file);
-                    let text = append_entry(&text, inner, &new_year, "~", PENDING_NOTE)
-                        .map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
-                    files.insert(file.to_string(), text);
-                    changes.push(Change {
-                        file: file.into(),
-                        path: join(series, &new_year),
-                        what: "neu, offen (derzeit in Abstimmung)".into(),
-                    });
-                }
-            }
+    /// The year, the status and the signature date in `programm.yaml`.
+    fn programme(&mut self) -> Result<(), NewYearError> {
+        let programme = &self.project.programme;
+        let next = programme
+            .jahr
+            .checked_add(1)
+            .filter(|next| (1..=LAST_YEAR).contains(next))
+            .ok_or(NewYearError::Year(programme.jahr))?;
+        let file = PROGRAMME_FILE;
+        self.edit(file, |t, s| {
+            set_scalar(t, s, "jahr", &next.to_string(), None)
+        })?;
+        self.change(file, "jahr".into(), format!("{} → {next}", programme.jahr));
+        let (text, sites) = self.file(file);
+        let has = |key: &str| sites.is_some_and(|sites| sites.contains_key(key));
+        if has("status") {
+            self.edit(file, |t, s| set_scalar(t, s, "status", "draft", None))?;
+        } else {
+            let newline = if !text.is_empty() && !text.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            self.edit(file, |t, _| {
+                Ok(Edit {
+                    start: t.len(),
+                    end: t.len(),
+                    text: format!("{newline}status: draft\n"),
+                    path: "status".into(),
+                })
+            })?;
+        }
+        self.change(file, "status".into(), "draft (Entwurf)".into());
+        if has("datum") {
+            let note = Some("Datum der Unterzeichnung, noch offen");
+            self.edit(file, |t, s| set_scalar(t, s, "datum", "~", note))?;
+            self.change(file, "datum".into(), "geleert".into());
+        }
+        Ok(())
+    }
+
+    /// `daten:`/`vorjahr:`: below `base`, each map's `from_field` moves into `vorjahr`.
+    fn previous_year(&mut self, base: &str, from_field: &str) -> Result<(), NewYearError> {
+        let project = self.project;
+        let root =
+            data::lookup(&project.data, base).map_err(|e| NewYearError::Rule(e.to_string()))?;
+        let mut maps = Vec::new();
+        collect_maps(root, base, "vorjahr", from_field, &mut maps);
+        for (map_path, new_previous) in maps {
+            let (file, inner) = project
+                .file_of(&map_path)
+                .ok_or_else(|| NewYearError::Rule(format!("keine Datendatei für „{map_path}“")))?;
+            let current_path = join(inner, from_field);
+            let Some(new_previous) = new_previous else {
+                // Rolling over again would overwrite the previous year with nothing.
+                let line = self
+                    .file(file)
+                    .1
+                    .and_then(|sites| sites.get(&current_path))
+                    .map(|site| site.line);
+                return Err(NewYearError::StillPending {
+                    open: join(&map_path, from_field),
+                    kept: join(&map_path, "vorjahr"),
+                    file: line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}")),
+                });
+            };
+            let previous_path = join(inner, "vorjahr");
+            self.edit(file, |t, s| {
+                set_scalar(t, s, &previous_path, &new_previous, None)
+            })?;
+            self.edit(file, |t, s| {
+                set_scalar(t, s, &current_path, "~", Some(PENDING_NOTE))
+            })?;
+            self.change(
+                file,
+                join(&map_path, "vorjahr"),
+                format!("← bisher {from_field} ({new_previous})"),
+            );
+            self.change(
+                file,
+                join(&map_path, from_field),
+                "offen (derzeit in Abstimmung)".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// `jahresreihe:`: the series gets this year as a pending value.
+    fn series(&mut self, series: &str) -> Result<(), NewYearError> {
+        let project = self.project;
+        let map =
+            data::lookup(&project.data, series).map_err(|e| NewYearError::Rule(e.to_string()))?;
+        let new_year = project.programme.jahr.to_string();
+        if map.get(&new_year).is_some() {
+            return Ok(());
+        }
+        let prefix = format!("{series}.");
+        if let Some(origin) = project
+            .imported
+            .values
+            .iter()
+            .find(|(path, _)| path.starts_with(&prefix))
+            .map(|(_, origin)| origin)
+        {
+            // An imported series grows with the next edition of its source file.
+            self.change(
+                &origin.file,
+                join(series, &new_year),
+                "kommt aus der Quelldatei: die neue Ausgabe in data/quellen/ ablegen und datei:/stand: anpassen".into(),
+            );
+            return Ok(());
+        }
+        let (file, inner) = project
+            .file_of(series)
+            .ok_or_else(|| NewYearError::Rule(format!("keine Datendatei für „{series}“")))?;
+        self.edit(file, |t, s| {
+            append_entry(t, s, inner, &new_year, "~", PENDING_NOTE)
+        })?;
+        self.change(
+            file,
+            join(series, &new_year),
+            "neu, offen (derzeit in Abstimmung)".into(),
+        );
+        Ok(())
+    }
+}
+
+/// Computes the edited files (relative path → new text) and the list of changes.
+pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>), NewYearError> {
+    let mut plan = Plan {
+        project,
+        edits: IndexMap::new(),
+        changes: Vec::new(),
+    };
+    plan.programme()?;
+    for rule in &project.programme.fortschreibung {
+        match (&rule.daten, &rule.vorjahr, &rule.jahresreihe) {
+            (Some(base), Some(from_field), None) => plan.previous_year(base, from_field)?,
+            (None, None, Some(series)) => plan.series(series)?,
             _ => {
                 return Err(NewYearError::Rule(
                     "jede Regel hat entweder daten: und vorjahr: oder jahresreihe:".into(),
@@ -432,24 +392,13 @@ pub fn plan(project: &Project) -> Result<(IndexMap<String, String>, Vec<Change>)
             }
         }
     }
-    Ok((files, changes))
-}
-
-/// The text of `file` as edited so far, or as loaded.
-fn current_text(files: &IndexMap<String, String>, project: &Project, file: &str) -> String {
-    files
-        .get(file)
-        .or_else(|| project.sources.get(file))
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+    let mut files = IndexMap::new();
+    for (file, edits) in plan.edits {
+        let text = plan.project.sources.get(&file).map_or("", String::as_str);
+        let edited = apply(text, edits).map_err(|e| NewYearError::Rule(format!("{file}: {e}")))?;
+        files.insert(file, edited);
     }
+    Ok((files, plan.changes))
 }
 
 /// Maps below `value` that have both fields; returns (path, YAML text of the value to move,
@@ -540,19 +489,35 @@ pub fn run(
 mod tests {
     use super::*;
 
+    fn set(text: &str, path: &str, value: &str, note: Option<&str>) -> Result<String, String> {
+        let sites = crate::position::collect(text).map_err(|e| e.to_string())?;
+        set_scalar(text, &sites, path, value, note).and_then(|edit| apply(text, vec![edit]))
+    }
+
+    fn append(
+        text: &str,
+        path: &str,
+        key: &str,
+        value: &str,
+        note: &str,
+    ) -> Result<String, String> {
+        let sites = crate::position::collect(text).map_err(|e| e.to_string())?;
+        append_entry(text, &sites, path, key, value, note).and_then(|edit| apply(text, vec![edit]))
+    }
+
     #[test]
     fn scalar_is_replaced_keeping_comment_and_indent() {
         let text = "a:\n  vorjahr: 1   # alt\n  planjahr: 2\n";
         assert_eq!(
-            set_scalar(text, "a.vorjahr", "2", Some("neu")).unwrap(),
+            set(text, "a.vorjahr", "2", Some("neu")).unwrap(),
             "a:\n  vorjahr: 2   # alt\n  planjahr: 2\n"
         );
         assert_eq!(
-            set_scalar(text, "a.planjahr", "~", Some("offen")).unwrap(),
+            set(text, "a.planjahr", "~", Some("offen")).unwrap(),
             "a:\n  vorjahr: 1   # alt\n  planjahr: ~   # offen\n"
         );
-        assert!(set_scalar(text, "a.fehlt", "1", None).is_err());
-        assert!(set_scalar(text, "a", "1", None)
+        assert!(set(text, "a.fehlt", "1", None).is_err());
+        assert!(set(text, "a", "1", None)
             .unwrap_err()
             .contains("kein einfacher Wert"));
     }
@@ -561,7 +526,7 @@ mod tests {
     fn a_comment_stays_once_and_in_its_column() {
         let text = "datum: 2019-12-09          # Datum der Unterzeichnung\n";
         assert_eq!(
-            set_scalar(text, "datum", "~", Some("noch offen")).unwrap(),
+            set(text, "datum", "~", Some("noch offen")).unwrap(),
             "datum: ~                   # Datum der Unterzeichnung\n"
         );
     }
@@ -569,13 +534,13 @@ mod tests {
     #[test]
     fn anchors_aliases_and_flow_maps_are_edited_in_place() {
         let text = "alt: &alt 1\nvk:\n  vorjahr: *alt\n  planjahr: &vk 8581009 # Plan\n";
-        let out = set_scalar(text, "vk.planjahr", "~", None).unwrap();
+        let out = set(text, "vk.planjahr", "~", None).unwrap();
         assert!(out.contains("  planjahr: &vk ~       # Plan\n"), "{out}");
-        let out = set_scalar(&out, "vk.vorjahr", "8581009", None).unwrap();
+        let out = set(&out, "vk.vorjahr", "8581009", None).unwrap();
         assert!(out.contains("  vorjahr: 8581009\n"), "{out}");
         let flow = "budget: { vorjahr: 1, planjahr: 2 }   # Euro\n";
-        let out = set_scalar(flow, "budget.vorjahr", "2", None).unwrap();
-        let out = set_scalar(&out, "budget.planjahr", "~", Some("offen")).unwrap();
+        let out = set(flow, "budget.vorjahr", "2", None).unwrap();
+        let out = set(&out, "budget.planjahr", "~", Some("offen")).unwrap();
         assert_eq!(out, "budget: { vorjahr: 2, planjahr: ~ }   # Euro\n");
     }
 
@@ -583,13 +548,45 @@ mod tests {
     fn year_series_gets_a_new_entry() {
         let text = "jdw:\n  2018: 6012\n  2019: 5485\n# Ende\nanderes: 1\n";
         assert_eq!(
-            append_entry(text, "jdw", "2020", "~", "offen").unwrap(),
+            append(text, "jdw", "2020", "~", "offen").unwrap(),
             "jdw:\n  2018: 6012\n  2019: 5485\n  2020: ~   # offen\n# Ende\nanderes: 1\n"
         );
         let flow = "jdw: {2018: 6012, 2019: 5485}\n";
         assert_eq!(
-            append_entry(flow, "jdw", "2020", "~", "offen").unwrap(),
+            append(flow, "jdw", "2020", "~", "offen").unwrap(),
             "jdw: {2018: 6012, 2019: 5485, 2020: ~}\n"
         );
+    }
+
+    #[test]
+    fn edits_of_one_line_are_made_in_one_pass_from_the_places_as_loaded() {
+        let text =
+            "budget: { vorjahr: 1, planjahr: 2 }   # Euro\njdw:\n  2018: 1   # alt\nkopie: *x\n";
+        let text = format!("x: &x 5\n{text}");
+        let sites = crate::position::collect(&text).unwrap();
+        let edits = vec![
+            set_scalar(&text, &sites, "budget.planjahr", "~", Some("offen")).unwrap(),
+            append_entry(&text, &sites, "jdw", "2019", "~", "offen").unwrap(),
+            set_scalar(&text, &sites, "budget.vorjahr", "2", None).unwrap(),
+            set_scalar(&text, &sites, "kopie", "5", None).unwrap(),
+        ];
+        assert_eq!(
+            apply(&text, edits).unwrap(),
+            "x: &x 5\nbudget: { vorjahr: 2, planjahr: ~ }   # Euro\njdw:\n  2018: 1   # alt\n  2019: ~   # offen\nkopie: 5\n"
+        );
+        let twice = vec![
+            set_scalar(&text, &sites, "budget.vorjahr", "2", None).unwrap(),
+            set_scalar(&text, &sites, "budget.vorjahr", "3", None).unwrap(),
+        ];
+        assert!(apply(&text, twice).unwrap_err().contains("zwei Regeln"));
+    }
+
+    #[test]
+    fn values_shared_through_an_anchor_are_not_edited_here() {
+        let text = "basis: &b\n  vorjahr: 1\nkopie: *b\nreihe: *b\n";
+        let sites = crate::position::collect(text).unwrap();
+        let err = set_scalar(text, &sites, "kopie.vorjahr", "2", None).unwrap_err();
+        assert!(err.contains("Anker"), "{err}");
+        assert!(append_entry(text, &sites, "reihe", "2020", "~", "offen").is_err());
     }
 }

@@ -331,7 +331,7 @@ pub fn chart_data_table(chart: &Chart) -> Table {
 /// Writes a table as HTML: caption, header row with `scope="col"`, row headers with
 /// `scope="row"`, the source line below.
 pub fn to_html(table: &Table, caption_label: Option<&str>) -> String {
-    let esc = html_escape;
+    let esc = crate::text::escape_html;
     let mut out = String::from("<table>\n<caption>");
     if let Some(label) = caption_label {
         out.push_str(&format!("<span class=\"nr\">{}:</span> ", esc(label)));
@@ -423,14 +423,6 @@ pub fn to_typst(table: &Table) -> String {
         out.push('\n');
     }
     out.push(')');
-    out
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 

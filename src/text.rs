@@ -101,3 +101,46 @@ pub(crate) fn protect_spaces(text: &str) -> String {
 pub(crate) fn convert_quotes_plain(text: &str) -> String {
     QuoteState::default().convert(text)
 }
+
+/// Escapes text for HTML (`&`, `<`, `>`, `"`): the one HTML escaper of amip, for page
+/// templates, tables, the writer's own markup and the preview's overlay alike. It is the
+/// routine pulldown-cmark escapes its own output with, so every part of a page agrees.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// [`escape_html`] into a writer (tera's escape function for the page templates).
+pub fn write_escaped_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escaping_covers_markup_and_quotes_in_both_forms() {
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;"
+        );
+        for text in [
+            "",
+            "Kapitel",
+            "&&<<>>\"\"",
+            "Ä ö ü ß – „Zitat“ 🎉 <",
+            "ende&",
+        ] {
+            let mut written = Vec::new();
+            write_escaped_html(text, &mut written).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                escape_html(text),
+                "{text}"
+            );
+        }
+    }
+}

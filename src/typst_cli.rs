@@ -1,7 +1,8 @@
 //! Finding, installing and running the typst CLI.
 //!
-//! amip runs the pinned typst version as a separate process: `$AMIP_TYPST`, then `PATH`, then
-//! a per-user cache folder. When none is there it installs typst-cli into that cache with
+//! amip runs the pinned typst version as a separate process: `$AMIP_TYPST`, then the folder of
+//! amip's own executable (so an IT department can ship both side by side), then `PATH`, then a
+//! per-user cache folder. When none is there it installs typst-cli into that cache with
 //! `cargo install` (it says so first, since that takes minutes), unless `AMIP_NO_INSTALL=1`.
 //! Typst's diagnostics are read in its short format and mapped back to chapters.
 
@@ -17,7 +18,7 @@ const TYPST_MINOR: &str = "0.15.";
 #[derive(Debug, thiserror::Error)]
 pub enum TypstError {
     /// No typst and installing is off.
-    #[error("typst {TYPST_VERSION} wurde nicht gefunden und AMIP_NO_INSTALL=1 verbietet die Installation.\nInstallieren Sie es mit:\n  cargo install typst-cli --locked --version {TYPST_VERSION}\noder setzen Sie AMIP_TYPST auf den Pfad einer typst-Datei.")]
+    #[error("typst {TYPST_VERSION} wurde nicht gefunden und AMIP_NO_INSTALL=1 verbietet die Installation.\nInstallieren Sie es mit:\n  cargo install typst-cli --locked --version {TYPST_VERSION}\nlegen Sie die typst-Datei in denselben Ordner wie amip\noder setzen Sie AMIP_TYPST auf den Pfad einer typst-Datei.")]
     NotFound,
     /// A typst of another version.
     #[error("{path} ist typst {found}, amip braucht typst {TYPST_VERSION} (0.15.x).\nInstallieren Sie es mit: cargo install typst-cli --locked --version {TYPST_VERSION}")]
@@ -121,20 +122,25 @@ fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
     if stamp.is_some() && std::fs::read_to_string(checked_file()).ok() == stamp {
         return Ok(program.to_path_buf());
     }
+    accept(program)?;
+    if let Some(stamp) = stamp {
+        let file = checked_file();
+        if let Some(folder) = file.parent() {
+            let _ = std::fs::create_dir_all(folder);
+        }
+        // Written whole and renamed, so a build running at the same time never reads half.
+        let partial = file.with_extension(format!("{}.tmp", std::process::id()));
+        if std::fs::write(&partial, stamp).is_ok() && std::fs::rename(&partial, &file).is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
+    Ok(program.to_path_buf())
+}
+
+/// `program` when it is typst of the pinned minor version (asked every time, remembered nowhere).
+fn accept(program: &Path) -> Result<PathBuf, TypstError> {
     let found = version_of(program)?;
     if found.starts_with(TYPST_MINOR) {
-        if let Some(stamp) = stamp {
-            let file = checked_file();
-            if let Some(folder) = file.parent() {
-                let _ = std::fs::create_dir_all(folder);
-            }
-            // Written whole and renamed, so a build running at the same time never reads half.
-            let partial = file.with_extension(format!("{}.tmp", std::process::id()));
-            if std::fs::write(&partial, stamp).is_ok() && std::fs::rename(&partial, &file).is_err()
-            {
-                let _ = std::fs::remove_file(&partial);
-            }
-        }
         Ok(program.to_path_buf())
     } else {
         Err(TypstError::WrongVersion {
@@ -175,32 +181,94 @@ pub fn cache_root() -> PathBuf {
         .join(format!("typst-{TYPST_VERSION}"))
 }
 
-fn on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("typst"))
-        .find(|candidate| candidate.is_file())
+/// The typst program's file name on this system (`typst.exe` on Windows).
+fn program_name() -> String {
+    format!("typst{}", std::env::consts::EXE_SUFFIX)
 }
 
-/// Looks for an installed typst: `AMIP_TYPST`, then `PATH`, then the user cache.
-/// `Ok(Err(wrong))`: none usable is installed (`wrong` tells of one with another version).
-fn installed() -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
-    if let Some(explicit) = std::env::var_os("AMIP_TYPST").filter(|v| !v.is_empty()) {
-        return check_version(Path::new(&explicit)).map(Ok);
+/// The folder `cargo install --root` puts the cache's typst into.
+fn cache_bin() -> PathBuf {
+    cache_root().join("bin")
+}
+
+/// The typst installed into the user cache.
+fn cached_program() -> PathBuf {
+    cache_bin().join(program_name())
+}
+
+/// Where amip looks for typst, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Places {
+    /// `$AMIP_TYPST`, the program itself; when set, nothing else is tried.
+    explicit: Option<PathBuf>,
+    /// Folders that may hold the program file: amip's own folder, the `PATH` entries, the
+    /// cache's `bin/`.
+    folders: Vec<PathBuf>,
+}
+
+impl Places {
+    /// The places this process looks in: `AMIP_TYPST`, beside amip's executable, `PATH`,
+    /// the user cache. amip's own folder comes before `PATH` because a typst shipped with
+    /// amip is the one made for it; a system-wide typst may be of another version.
+    fn from_env() -> Self {
+        let explicit = std::env::var_os("AMIP_TYPST")
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from);
+        let mut folders: Vec<PathBuf> = own_folder().into_iter().collect();
+        if let Some(path) = std::env::var_os("PATH") {
+            folders.extend(std::env::split_paths(&path));
+        }
+        folders.push(cache_bin());
+        Places { explicit, folders }
     }
+}
+
+/// The folder of amip's executable, a symbolic link followed to the real file (a link in
+/// `/usr/local/bin` to `/opt/amip/amip` finds the typst in `/opt/amip`).
+fn own_folder() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let is_link = std::fs::symlink_metadata(&exe).is_ok_and(|meta| meta.file_type().is_symlink());
+    let exe = if is_link {
+        std::fs::canonicalize(&exe).unwrap_or(exe)
+    } else {
+        exe
+    };
+    exe.parent().map(Path::to_path_buf)
+}
+
+/// The first usable typst in `places`, each candidate judged by `check`. A typst of another
+/// version is passed over (and told of when none fits); one that cannot be started is an
+/// error. Relative folders (an empty `PATH` entry means the current folder) are skipped: the
+/// folder amip runs in may be a project that someone else wrote.
+/// `Ok(Err(wrong))`: none usable is installed (`wrong` tells of the first of another version).
+fn search(
+    places: &Places,
+    check: impl Fn(&Path) -> Result<PathBuf, TypstError>,
+) -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
+    if let Some(explicit) = &places.explicit {
+        return check(explicit).map(Ok);
+    }
+    let name = program_name();
     let mut wrong = None;
-    if let Some(program) = on_path() {
-        match check_version(&program) {
+    for folder in places.folders.iter().filter(|folder| folder.is_absolute()) {
+        let candidate = folder.join(&name);
+        if !candidate.is_file() {
+            continue;
+        }
+        match check(&candidate) {
             Ok(found) => return Ok(Ok(found)),
-            Err(err @ TypstError::WrongVersion { .. }) => wrong = Some(err),
+            Err(err @ TypstError::WrongVersion { .. }) => {
+                wrong.get_or_insert(err);
+            }
             Err(err) => return Err(err),
         }
     }
-    let cached = cache_root().join("bin").join("typst");
-    if cached.is_file() {
-        return check_version(&cached).map(Ok);
-    }
     Ok(Err(wrong))
+}
+
+/// Looks for an installed typst in the [`Places`] of this process.
+fn installed() -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
+    search(&Places::from_env(), check_version)
 }
 
 /// Finds an installed typst of the pinned minor version and never installs one: `amip serve`
@@ -254,7 +322,7 @@ pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
             "cargo install endete mit {status}"
         )));
     }
-    check_version(&cache_root().join("bin").join("typst"))
+    check_version(&cached_program())
 }
 
 /// Runs `typst compile` in `dir` (which is also the root) and writes `output`.
@@ -483,6 +551,129 @@ mod tests {
         let source = "# Titel\n\nErster Absatz mit Wörtern.\n\nZweiter Absatz hier.\n";
         assert_eq!(matching_line("Zweiter Absatz hier\\.", source), Some(5));
         assert_eq!(matching_line("#x", source), None);
+    }
+
+    /// Writes a fake typst into `folder` that reports `version`, and waits until it runs: a
+    /// process another test forks at the moment of writing may hold the file open for a
+    /// moment (ETXTBSY).
+    #[cfg(unix)]
+    fn fake_typst(folder: &Path, version: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(folder).unwrap();
+        let program = folder.join(program_name());
+        std::fs::write(&program, format!("#!/bin/sh\necho 'typst {version}'\n")).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for _ in 0..200 {
+            match Command::new(&program).arg("--version").output() {
+                Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                _ => break,
+            }
+        }
+        program
+    }
+
+    #[cfg(unix)]
+    fn places(explicit: Option<&Path>, folders: &[&Path]) -> Places {
+        Places {
+            explicit: explicit.map(Path::to_path_buf),
+            folders: folders.iter().map(|folder| folder.to_path_buf()).collect(),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn typst_beside_amip_comes_before_path_and_cache() {
+        let root = tempfile::tempdir().unwrap();
+        let beside = root.path().join("programme");
+        let on_path = root.path().join("usr-bin");
+        let cache = root.path().join("cache-bin");
+        let empty = root.path().join("leer");
+        std::fs::create_dir_all(&empty).unwrap();
+        let beside_typst = fake_typst(&beside, "0.15.1");
+        let path_typst = fake_typst(&on_path, "0.15.1");
+        let cache_typst = fake_typst(&cache, "0.15.0");
+        let found = |folders: &[&Path]| search(&places(None, folders), accept).unwrap().unwrap();
+        assert_eq!(found(&[&beside, &on_path, &cache]), beside_typst);
+        assert_eq!(found(&[&empty, &on_path, &cache]), path_typst);
+        assert_eq!(found(&[&empty, &cache]), cache_typst);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn amip_typst_overrides_every_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let beside = root.path().join("programme");
+        fake_typst(&beside, "0.15.1");
+        let chosen = fake_typst(&root.path().join("eigen"), "0.15.1");
+        let found = search(&places(Some(&chosen), &[&beside]), accept).unwrap();
+        assert_eq!(found.unwrap(), chosen);
+        let old = fake_typst(&root.path().join("alt"), "0.13.1");
+        let err = search(&places(Some(&old), &[&beside]), accept).unwrap_err();
+        assert!(
+            matches!(&err, TypstError::WrongVersion { found, .. } if found == "0.13.1"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn another_version_is_passed_over_and_named_when_none_fits() {
+        let root = tempfile::tempdir().unwrap();
+        let beside = root.path().join("programme");
+        let on_path = root.path().join("usr-bin");
+        let old = fake_typst(&beside, "0.14.2");
+        let good = fake_typst(&on_path, "0.15.1");
+        let found = search(&places(None, &[&beside, &on_path]), accept).unwrap();
+        assert_eq!(found.unwrap(), good);
+        let none = search(&places(None, &[&beside]), accept).unwrap();
+        match none {
+            Err(Some(TypstError::WrongVersion { path, found })) => {
+                assert_eq!(path, old.display().to_string());
+                assert_eq!(found, "0.14.2");
+            }
+            other => panic!("expected the wrong version, got {other:?}"),
+        }
+        let nothing = search(&places(None, &[root.path()]), accept).unwrap();
+        assert!(matches!(nothing, Err(None)), "{nothing:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn relative_folders_are_never_searched() {
+        let root = tempfile::tempdir().unwrap();
+        let inside = root.path().join("projekt");
+        fake_typst(&inside, "0.15.1");
+        // A relative folder resolves against the current folder; the project folder of a
+        // stranger must not supply the program amip runs.
+        let relative = relative_to_current_folder(&inside);
+        let found = search(&places(None, &[&relative]), accept).unwrap();
+        assert!(matches!(found, Err(None)), "{found:?}");
+    }
+
+    /// `target` relative to the current folder, through `..` steps.
+    #[cfg(unix)]
+    fn relative_to_current_folder(target: &Path) -> PathBuf {
+        let here = std::env::current_dir().unwrap();
+        let mut up = PathBuf::new();
+        for _ in here.components().skip(1) {
+            up.push("..");
+        }
+        up.join(target.strip_prefix("/").unwrap())
+    }
+
+    #[test]
+    fn the_places_start_beside_the_executable_and_end_in_the_cache() {
+        let places = Places::from_env();
+        let exe = std::env::current_exe().unwrap();
+        let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+        assert_eq!(
+            places.folders.first(),
+            exe.parent().map(Path::to_path_buf).as_ref()
+        );
+        assert_eq!(places.folders.last(), Some(&cache_root().join("bin")));
+        assert!(program_name().starts_with("typst"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Escaping of text for Typst markup, shared by the Typst writer and the tables; a leaf module.
+//! The one Typst escaper: text for Typst markup and for Typst string literals, shared by the
+//! Typst writer, the tables and the page template; a leaf module.
 
 /// Characters that have a meaning somewhere in Typst markup.
 const SPECIAL: &[char] = &[
@@ -23,4 +24,25 @@ pub fn escape_markup(text: &str) -> String {
         }
     }
     out
+}
+
+/// Escapes text for a Typst string literal (`"…"`).
+pub fn escape_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A quoted Typst string literal.
+pub fn string(text: &str) -> String {
+    format!("\"{}\"", escape_string(text))
 }

@@ -95,35 +95,14 @@ fn print_event(event: ServeEvent, open: bool) {
             charts_drawn,
             warnings,
             recovered,
-        } => {
-            let what = if trigger.is_empty() {
-                "Website erstellt".to_string()
-            } else {
-                format!(
-                    "{} geändert – Website neu erstellt",
-                    amip::controls::escaped(&trigger.join(", "))
-                )
-            };
-            let files = match (changed, removed) {
-                (0, 0) => "keine Datei geändert".to_string(),
-                (1, 0) => "1 Datei geschrieben".to_string(),
-                (n, 0) => format!("{n} Dateien geschrieben"),
-                (n, r) => format!("{n} geschrieben, {r} entfernt"),
-            };
-            let charts = match charts_drawn {
-                0 => String::new(),
-                1 => ", 1 Abbildung gezeichnet".to_string(),
-                n => format!(", {n} Abbildungen gezeichnet"),
-            };
-            let fixed = if recovered { " Fehler behoben." } else { "" };
-            println!(
-                "{what} in {} ms ({files}{charts}).{fixed}",
-                duration.as_millis()
-            );
-            if !warnings.0.is_empty() {
-                super::print_findings(&warnings);
-            }
-        }
+        } => print_built(
+            &trigger,
+            (changed, removed),
+            duration,
+            charts_drawn,
+            &warnings,
+            recovered,
+        ),
         ServeEvent::Failed { trigger, findings } => {
             if !trigger.is_empty() {
                 eprintln!(
@@ -181,4 +160,42 @@ fn open_browser(url: &str) {
         }
     }
     eprintln!("Der Browser konnte nicht geöffnet werden; öffnen Sie {url} bitte selbst.");
+}
+
+/// The line after a website build: what triggered it, what was written, warnings.
+fn print_built(
+    trigger: &[String],
+    (changed, removed): (usize, usize),
+    duration: std::time::Duration,
+    charts_drawn: usize,
+    warnings: &amip::diagnostic::Findings,
+    recovered: bool,
+) {
+    let what = if trigger.is_empty() {
+        "Website erstellt".to_string()
+    } else {
+        format!(
+            "{} geändert – Website neu erstellt",
+            amip::controls::escaped(&trigger.join(", "))
+        )
+    };
+    let files = match (changed, removed) {
+        (0, 0) => "keine Datei geändert".to_string(),
+        (1, 0) => "1 Datei geschrieben".to_string(),
+        (n, 0) => format!("{n} Dateien geschrieben"),
+        (n, r) => format!("{n} geschrieben, {r} entfernt"),
+    };
+    let charts = match charts_drawn {
+        0 => String::new(),
+        1 => ", 1 Abbildung gezeichnet".to_string(),
+        n => format!(", {n} Abbildungen gezeichnet"),
+    };
+    let fixed = if recovered { " Fehler behoben." } else { "" };
+    println!(
+        "{what} in {} ms ({files}{charts}).{fixed}",
+        duration.as_millis()
+    );
+    if !warnings.0.is_empty() {
+        super::print_findings(warnings);
+    }
 }

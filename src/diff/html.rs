@@ -15,7 +15,7 @@ use super::text::{
 };
 use super::{count, Comparison};
 use crate::model::slugify;
-use crate::tables::html_escape as esc;
+use crate::text::escape_html as esc;
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }

@@ -21,9 +21,9 @@ pub(crate) mod text;
 
 use std::path::Path;
 
-use crate::build::{prepare, Prepared, Timings};
 use crate::diagnostic::Findings;
 use crate::model::Project;
+use crate::pipeline::{self, Checks, Prepared, Timings};
 
 pub use figures::{FigureChange, FigureKind};
 pub use objects::{ObjectChange, ObjectKind, ObjectStatus};
@@ -44,13 +44,17 @@ pub struct Snapshot {
 impl Snapshot {
     /// Loads and prepares the project at `root`.
     pub fn load(root: &Path, label: impl Into<String>) -> Result<Self, Findings> {
-        let project = crate::load::load(root)?;
-        let mut timings = Timings::default();
-        let prepared = prepare(&project, &mut timings)?;
+        // The pipeline of every command, without the checks: drafts are compared as they are.
+        let document = pipeline::document(
+            root,
+            Checks::Off,
+            &mut Timings::default(),
+            &mut crate::charts::SvgCache::default(),
+        )?;
         Ok(Self {
             label: label.into(),
-            project,
-            prepared,
+            project: document.project,
+            prepared: document.prepared,
         })
     }
 }

@@ -16,7 +16,8 @@ use super::{
 };
 use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
-use crate::tables::{self, html_escape};
+use crate::tables;
+use crate::text::escape_html as html_escape;
 
 /// What the writer needs besides the chapter itself.
 pub struct HtmlContext<'a> {

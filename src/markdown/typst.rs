@@ -1,6 +1,6 @@
 //! Typst writer: turns parsed chapter [`Node`]s into Typst markup.
 //!
-//! All escaping for Typst lives here. Text is always escaped so that nothing from Markdown or
+//! All escaping for Typst lives in [`crate::typst_escape`]. Text is always escaped so that nothing from Markdown or
 //! data can become Typst code: every character with a meaning in Typst markup gets a
 //! backslash, which makes it literal. Markup that amip itself needs is written as function
 //! calls (`#emph[…]`, `#link(…)[…]`, `#figure(…)`), which never depend on what surrounds them.
@@ -15,28 +15,7 @@ use super::{anchor, footnote_definitions, ChapterDoc, Node, Numbering};
 use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
 
-pub use crate::typst_escape::escape_markup;
-
-/// Escapes text for a Typst string literal (`"…"`).
-pub fn escape_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    for ch in text.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A quoted Typst string literal.
-pub fn string(text: &str) -> String {
-    format!("\"{}\"", escape_string(text))
-}
+pub use crate::typst_escape::{escape_markup, escape_string, string};
 
 /// What the writer needs besides the chapter itself.
 pub struct TypstContext<'a> {

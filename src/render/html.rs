@@ -40,6 +40,36 @@ pub struct SiteInput<'a> {
     pub pdf_name: &'a str,
 }
 
+/// The website as an [`super::Output`]: every page, the style sheet, the chart SVGs and the
+/// project's images.
+pub struct Site;
+
+/// The website's folder below `output/`.
+pub const FOLDER: &str = "html";
+
+impl super::Output for Site {
+    fn folder(&self) -> &'static str {
+        FOLDER
+    }
+
+    fn render(&self, document: &crate::document::Document) -> Result<Vec<SiteFile>, Findings> {
+        let site = render_site(&SiteInput::from_prepared(
+            &document.project,
+            &document.prepared,
+            &document.pdf_name,
+        ))?;
+        // Images first: should a page or chart share an image's name, the generated file wins.
+        let mut files: Vec<SiteFile> = document
+            .project
+            .images
+            .iter()
+            .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+            .collect();
+        files.extend(site);
+        Ok(files)
+    }
+}
+
 impl<'a> SiteInput<'a> {
     /// The site input of a prepared project: the one way every command builds it.
     pub fn from_prepared(
@@ -93,8 +123,64 @@ pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
 pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let project = input.project;
     let mut findings = Findings::default();
+    let tera = page_tera(project)?;
+    let pages = page_names(input.docs);
+    let ctx = HtmlContext {
+        tables: input.tables,
+        charts: input.charts,
+        numbering: input.numbering,
+        pages: &pages,
+        svgs: input.svgs,
+    };
+    let toc = table_of_contents(input.docs, &pages);
+    let base = base_context(project, input.pdf_name, &toc);
+
+    let mut files: Vec<SiteFile> = Vec::new();
+    // Start page with the Vorwort.
+    let front: Vec<String> = input
+        .docs
+        .iter()
+        .zip(&pages)
+        .filter(|(_, page)| *page == "index.html")
+        .map(|(doc, _)| write_chapter(doc, &ctx, 1))
+        .collect();
+    let mut index_ctx = base.clone();
+    index_ctx.insert("vorspann", &front);
+    index_ctx.insert("kapitel", &toc);
+    index_ctx.insert("aktuelle_seite", "index.html");
+    match tera.render("html/index.html", &index_ctx) {
+        Ok(html) => files.push(("index.html".to_string(), html.into_bytes())),
+        Err(err) => findings.push(template_error("html/index.html", &err)),
+    }
+    for (page, html) in chapter_pages(&tera, &base, input.docs, &ctx) {
+        match html {
+            Ok(html) => files.push((page, html.into_bytes())),
+            Err(err) => findings.push(template_error("html/kapitel.html", &err)),
+        }
+    }
+    match one_page(&tera, &base, input.docs, &ctx) {
+        Ok(html) => files.push((ONE_PAGE.to_string(), html.into_bytes())),
+        Err(err) => findings.push(template_error("html/gesamt.html", &err)),
+    }
+    files.push((
+        "style.css".to_string(),
+        template(project, "html/style.css").as_bytes().to_vec(),
+    ));
+    for (id, svg) in input.svgs {
+        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+    }
+    if findings.has_errors() {
+        Err(findings)
+    } else {
+        Ok(files)
+    }
+}
+
+/// The page templates (the project's or the built-in ones), guarded like the chapters.
+fn page_tera(project: &Project) -> Result<Tera, Findings> {
+    let mut findings = Findings::default();
     let mut tera = Tera::new();
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::text::write_escaped_html);
     crate::sandbox::guard(&mut tera);
     for name in [
         "html/basis.html",
@@ -120,20 +206,13 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     if findings.has_errors() {
         return Err(findings);
     }
+    Ok(tera)
+}
 
-    let pages = page_names(input.docs);
-    let ctx = HtmlContext {
-        tables: input.tables,
-        charts: input.charts,
-        numbering: input.numbering,
-        pages: &pages,
-        svgs: input.svgs,
-    };
-
-    let toc: Vec<TocChapter> = input
-        .docs
-        .iter()
-        .zip(&pages)
+/// The table of contents: every chapter with its page and its numbered sections.
+fn table_of_contents(docs: &[ChapterDoc], pages: &[String]) -> Vec<TocChapter> {
+    docs.iter()
+        .zip(pages)
         .map(|(doc, page)| TocChapter {
             titel: doc.numbered_title(),
             seite: page.clone(),
@@ -151,7 +230,11 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// What every page template gets: title, jobcenter, logo, date, navigation.
+fn base_context(project: &Project, pdf_name: &str, toc: &[TocChapter]) -> Context {
     let programme = &project.programme;
     let mut base = Context::new();
     base.insert("titel", &programme.full_title());
@@ -161,7 +244,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         "entwurf",
         &(programme.status == crate::model::Status::Draft),
     );
-    base.insert("pdf", input.pdf_name);
+    base.insert("pdf", pdf_name);
     base.insert("gesamt", ONE_PAGE);
     let images = project.images.keys().cloned().collect();
     base.insert(
@@ -194,34 +277,24 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         .chain(std::iter::once(&whole))
         .collect();
     base.insert("navigation", &nav_entries);
+    base
+}
 
-    let mut files: Vec<SiteFile> = Vec::new();
-    // Start page with the Vorwort.
-    let front: Vec<String> = input
-        .docs
-        .iter()
-        .zip(&pages)
-        .filter(|(_, page)| *page == "index.html")
-        .map(|(doc, _)| write_chapter(doc, &ctx, 1))
-        .collect();
-    let mut index_ctx = base.clone();
-    index_ctx.insert("vorspann", &front);
-    index_ctx.insert("kapitel", &toc);
-    index_ctx.insert("aktuelle_seite", "index.html");
-    match tera.render("html/index.html", &index_ctx) {
-        Ok(html) => files.push(("index.html".to_string(), html.into_bytes())),
-        Err(err) => findings.push(template_error("html/index.html", &err)),
-    }
-
-    // One page per numbered chapter.
-    let chapter_pages: Vec<(usize, &ChapterDoc)> = input
-        .docs
+/// One page per numbered chapter, written on all cores and collected in page order.
+fn chapter_pages(
+    tera: &Tera,
+    base: &Context,
+    docs: &[ChapterDoc],
+    ctx: &HtmlContext<'_>,
+) -> Vec<(String, Result<String, tera::Error>)> {
+    let pages = ctx.pages;
+    let chapter_pages: Vec<(usize, &ChapterDoc)> = docs
         .iter()
         .enumerate()
         .filter(|(i, _)| pages.get(*i).is_some_and(|p| p != "index.html"))
         .collect();
     // Pages are independent: write them on all cores, collected in page order.
-    let rendered: Vec<(String, Result<String, tera::Error>)> = chapter_pages
+    chapter_pages
         .par_iter()
         .enumerate()
         .map(|(position, (index, doc))| {
@@ -229,7 +302,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
             let mut page_ctx = base.clone();
             page_ctx.insert("aktuelle_seite", &page);
             page_ctx.insert("kapiteltitel", &doc.numbered_title());
-            page_ctx.insert("inhalt", &write_chapter(doc, &ctx, 0));
+            page_ctx.insert("inhalt", &write_chapter(doc, ctx, 0));
             let prev = if position == 0 {
                 Some(("index.html".to_string(), "Start".to_string()))
             } else {
@@ -257,27 +330,26 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
             let html = tera.render("html/kapitel.html", &page_ctx);
             (page, html)
         })
-        .collect();
-    for (page, html) in rendered {
-        match html {
-            Ok(html) => files.push((page, html.into_bytes())),
-            Err(err) => findings.push(template_error("html/kapitel.html", &err)),
-        }
-    }
+        .collect()
+}
 
-    // The whole programme on one page: every chapter in order, every link within the page.
-    let same_page = vec![String::new(); input.docs.len()];
+/// The whole programme on one page: every chapter in order, every link within the page.
+fn one_page(
+    tera: &Tera,
+    base: &Context,
+    docs: &[ChapterDoc],
+    ctx: &HtmlContext<'_>,
+) -> Result<String, tera::Error> {
+    let same_page = vec![String::new(); docs.len()];
     let one_page_ctx = HtmlContext {
         pages: &same_page,
-        ..ctx
+        ..*ctx
     };
-    let chapters: Vec<String> = input
-        .docs
+    let chapters: Vec<String> = docs
         .par_iter()
         .map(|doc| write_chapter(doc, &one_page_ctx, 1))
         .collect();
-    let contents: Vec<TocChapter> = input
-        .docs
+    let contents: Vec<TocChapter> = docs
         .iter()
         .map(|doc| TocChapter {
             titel: doc.numbered_title(),
@@ -294,45 +366,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     whole_ctx.insert("aktuelle_seite", ONE_PAGE);
     whole_ctx.insert("kapitel", &contents);
     whole_ctx.insert("inhalte", &chapters);
-    match tera.render("html/gesamt.html", &whole_ctx) {
-        Ok(html) => files.push((ONE_PAGE.to_string(), html.into_bytes())),
-        Err(err) => findings.push(template_error("html/gesamt.html", &err)),
-    }
-
-    files.push((
-        "style.css".to_string(),
-        template(project, "html/style.css").as_bytes().to_vec(),
-    ));
-    for (id, svg) in input.svgs {
-        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
-    }
-    if findings.has_errors() {
-        Err(findings)
-    } else {
-        Ok(files)
-    }
-}
-
-/// HTML escaping for the page templates: the same characters and entities as tera's default
-/// (`&`, `<`, `>`, `"`, `'`), but written in runs instead of byte by byte. Every page lists all
-/// chapters, so this is the hot loop of large sites.
-fn escape_html(input: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        output.write_all(bytes.get(start..at).unwrap_or_default())?;
-        output.write_all(entity)?;
-        start = at + 1;
-    }
-    output.write_all(bytes.get(start..).unwrap_or_default())
+    tera.render("html/gesamt.html", &whole_ctx)
 }
 
 #[derive(Serialize)]
@@ -350,27 +384,4 @@ fn template_error(name: &str, err: &tera::Error) -> Finding {
     }
     Finding::error(format!("Fehler in der Vorlage templates/{name}: {detail}"))
         .in_file(format!("templates/{name}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_matches_tera_byte_for_byte() {
-        for text in [
-            "",
-            "Kapitel",
-            "<a href=\"x\">Tom & Jerry's</a>",
-            "&&<<>>\"\"''",
-            "Ä ö ü ß – „Zitat“ 🎉 <",
-            "ende&",
-        ] {
-            let mut ours = Vec::new();
-            escape_html(text, &mut ours).unwrap();
-            let mut theirs = Vec::new();
-            tera::escape_html(text, &mut theirs).unwrap();
-            assert_eq!(ours, theirs, "{text}");
-        }
-    }
 }

@@ -26,6 +26,42 @@ pub struct TypstDocument {
     pub chapter_lines: Vec<(usize, String)>,
 }
 
+/// The Typst source of the PDF as an [`super::Output`]: `main.typ`, the chart SVGs, the
+/// fonts and the project's images. typst then runs in its folder (see [`crate::build`]).
+pub struct TypstSource;
+
+/// The Typst source's folder below `output/`.
+pub const FOLDER: &str = "typst";
+
+impl super::Output for TypstSource {
+    fn folder(&self) -> &'static str {
+        FOLDER
+    }
+
+    fn render(
+        &self,
+        document: &crate::document::Document,
+    ) -> Result<Vec<super::OutputFile>, Findings> {
+        let prepared = &document.prepared;
+        let rendered = render_document(
+            &document.project,
+            &prepared.docs,
+            &prepared.numbering,
+            &prepared.tables,
+            &prepared.charts,
+        )?;
+        Ok(
+            build_files(&rendered, &prepared.svgs, &document.project.images)
+                .into_iter()
+                .map(|(rel, bytes)| (rel, bytes.to_vec()))
+                .collect(),
+        )
+    }
+}
+
+/// The file typst compiles, at the top of [`FOLDER`].
+pub const MAIN: &str = "main.typ";
+
 /// The files of the Typst build folder (relative path, bytes): fonts included, and the
 /// project's images (logo, pictures in chapters) under their paths below `content/`, so that
 /// `amip build` and the preview of `amip serve` give typst the same folder.
@@ -34,7 +70,7 @@ pub fn build_files<'a>(
     svgs: &'a IndexMap<String, String>,
     images: &'a IndexMap<String, Vec<u8>>,
 ) -> Vec<(String, &'a [u8])> {
-    let mut files = vec![("main.typ".to_string(), document.main.as_bytes())];
+    let mut files = vec![(MAIN.to_string(), document.main.as_bytes())];
     for (id, svg) in svgs {
         files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes()));
     }
@@ -105,6 +141,31 @@ pub fn render_document(
         );
         return Err(findings);
     }
+    let mut context = title_context(project);
+    context.insert("schrift", FONT_FAMILY);
+    let safe: Vec<tera::Value> = chapters
+        .iter()
+        .map(|c| tera::Value::safe_string(c))
+        .collect();
+    context.insert("kapitel", &safe);
+    let main = tera.render(name, &context).map_err(|err| {
+        let mut findings = Findings::default();
+        findings.push(
+            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
+                .in_file(format!("templates/{name}")),
+        );
+        findings
+    })?;
+
+    let chapter_lines = chapter_lines(project, docs, &chapters, &main);
+    Ok(TypstDocument {
+        main,
+        chapter_lines,
+    })
+}
+
+/// What the title page shows: title, jobcenter, place, Landkreis, logo, date, draft mark.
+fn title_context(project: &Project) -> Context {
     let programme = &project.programme;
     let mut context = Context::new();
     context.insert("titel", &programme.full_title());
@@ -128,27 +189,22 @@ pub fn render_document(
         "entwurf",
         &(programme.status == crate::model::Status::Draft),
     );
-    context.insert("schrift", FONT_FAMILY);
-    let safe: Vec<tera::Value> = chapters
-        .iter()
-        .map(|c| tera::Value::safe_string(c))
-        .collect();
-    context.insert("kapitel", &safe);
-    let main = tera.render(name, &context).map_err(|err| {
-        let mut findings = Findings::default();
-        findings.push(
-            Finding::error(format!("Fehler in der Vorlage templates/{name}: {err}"))
-                .in_file(format!("templates/{name}")),
-        );
-        findings
-    })?;
+    context
+}
 
+/// (first line in `main.typ`, chapter file) of every chapter found in `main`.
+fn chapter_lines(
+    project: &Project,
+    docs: &[ChapterDoc],
+    chapters: &[String],
+    main: &str,
+) -> Vec<(usize, String)> {
     let mut chapter_lines = Vec::new();
     let mut search_from = 0;
     // Lines before `search_from`, counted once as the search moves on (not from the start for
     // every chapter, which grows with the square of the document).
     let mut lines_before = 0;
-    for (doc, text) in docs.iter().zip(&chapters) {
+    for (doc, text) in docs.iter().zip(chapters) {
         if let Some(found) = main
             .get(search_from..)
             .and_then(|rest| rest.find(text.as_str()))
@@ -169,8 +225,5 @@ pub fn render_document(
             search_from = start + text.len();
         }
     }
-    Ok(TypstDocument {
-        main,
-        chapter_lines,
-    })
+    chapter_lines
 }

@@ -32,7 +32,7 @@ use crate::diagnostic::{Finding, Findings};
 use crate::output::WORK_DIR;
 use http::Status;
 use page::Stage;
-use pdf::{PdfJob, PdfOutcome, PdfWorker};
+use pdf::{PdfJob, PdfOutcome, PdfQueue, PdfWorker};
 use site::{SiteBuild, SiteBuilder};
 
 /// How `amip serve` runs.
@@ -244,13 +244,11 @@ fn handle_build(
                 removed: build.removed.len(),
                 duration: build.duration,
                 charts_drawn: build.charts_drawn,
-                warnings: build.warnings,
+                warnings: build.document.warnings.clone(),
                 recovered,
             });
             Some(PdfJob {
-                project: build.project,
-                prepared: build.prepared,
-                pdf_name: build.pdf_name,
+                document: build.document,
             })
         }
         Err(err) => {
@@ -328,25 +326,11 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     )))?;
 
     // Listen first: a port in use is reported before any work is done.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(io_error("Der Server kann nicht starten"))?;
-    let address = SocketAddr::new(options.bind, options.port);
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(address))
-        .map_err(|source| match source.kind() {
-            std::io::ErrorKind::AddrInUse => ServeError::PortInUse { address },
-            _ => ServeError::Bind { address, source },
-        })?;
-    let local = listener
-        .local_addr()
-        .map_err(|source| ServeError::Bind { address, source })?;
+    let (runtime, listener, local) = listen(options)?;
 
     // Watch before the first build, so that a save during it is not missed.
     let (changes_tx, changes_rx) = mpsc::channel();
-    let mut watcher = watch::Watcher::start(&root, changes_tx.clone())
+    let watcher = watch::Watcher::start(&root, changes_tx.clone())
         .map_err(|err| ServeError::Watch(err.to_string()))?;
 
     // A generation unlike any earlier server's, so that pages still open from a previous run
@@ -389,51 +373,15 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     }
 
     // The builder thread: one website build per batch of changes.
-    let builder_thread = {
-        let shared = Arc::clone(&shared);
-        let report = Arc::clone(&report);
-        let root = root.clone();
-        std::thread::Builder::new()
-            .name("amip-build".to_string())
-            .spawn(move || {
-                while let Ok(change) = changes_rx.recv() {
-                    let mut files = Vec::new();
-                    let mut stop = false;
-                    let mut take = |change: watch::Change| match change {
-                        watch::Change::Files(more) => files.extend(more),
-                        watch::Change::Error(message) => {
-                            report(ServeEvent::WatchError { message });
-                        }
-                        watch::Change::Stop => stop = true,
-                    };
-                    take(change);
-                    // Saves that arrived during the last build go into one build.
-                    while let Ok(more) = changes_rx.try_recv() {
-                        take(more);
-                    }
-                    if stop {
-                        break;
-                    }
-                    if files.is_empty() {
-                        continue;
-                    }
-                    if let Err(err) = watcher.watch_new_folders() {
-                        report(ServeEvent::WatchError {
-                            message: err.to_string(),
-                        });
-                    }
-                    files.sort();
-                    files.dedup();
-                    let trigger = relative(&root, &files);
-                    let job = handle_build(build_guarded(&mut builder), trigger, &shared, &report);
-                    if let (Some(queue), Some(job)) = (&pdf_queue, job) {
-                        queue.submit(job);
-                    }
-                }
-                drop(watcher);
-            })
-            .map_err(io_error("Der Bauprozess kann nicht starten"))?
-    };
+    let builder_thread = spawn_builder(
+        builder,
+        watcher,
+        changes_rx,
+        pdf_queue,
+        Arc::clone(&shared),
+        Arc::clone(&report),
+        root.clone(),
+    )?;
 
     let (shutdown_tx, shutdown_rx) = channel::channel(false);
     let app = Arc::new(http::App {
@@ -442,20 +390,41 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
         shutdown: shutdown_rx.clone(),
         hosts: hosts::AllowedHosts::new(&options.hosts),
     });
-    // For "all addresses" the URL names loopback, which this machine's browser can open.
-    let url = match local.ip() {
-        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", local.port()),
-        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", local.port()),
-        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", local.port()),
-        IpAddr::V4(ip) => format!("http://{ip}:{}/", local.port()),
-    };
     report(ServeEvent::Listening {
-        url,
+        url: url_of(local),
         public: !options.bind.is_loopback(),
     });
-    let stopping = Arc::clone(&report);
     let close_pdf = pdf_worker.as_ref().map(PdfWorker::queue);
-    let served = runtime.block_on(async move {
+    let served = serve_until_stopped(
+        &runtime,
+        listener,
+        app,
+        close_pdf,
+        Arc::clone(&report),
+        (shutdown_tx, shutdown_rx),
+    );
+    runtime.shutdown_timeout(Duration::from_secs(1));
+
+    let _ = changes_tx.send(watch::Change::Stop);
+    let _ = builder_thread.join();
+    if let Some(worker) = pdf_worker {
+        worker.stop(PDF_GRACE);
+    }
+    drop(work);
+    served.map_err(io_error("Der Server ist ausgefallen"))
+}
+
+/// Serves until Ctrl-C (or SIGTERM); then closes the PDF queue, ends the event streams and
+/// gives open connections a moment to finish.
+fn serve_until_stopped(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    app: Arc<http::App>,
+    close_pdf: Option<PdfQueue>,
+    stopping: Reporter,
+    (shutdown_tx, shutdown_rx): (channel::Sender<bool>, channel::Receiver<bool>),
+) -> std::io::Result<()> {
+    runtime.block_on(async move {
         let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
             stop_signal().await;
             if let Some(queue) = &close_pdf {
@@ -473,16 +442,92 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
                 tokio::time::sleep(SHUTDOWN_GRACE).await;
             } => Ok(()),
         }
-    });
-    runtime.shutdown_timeout(Duration::from_secs(1));
+    })
+}
 
-    let _ = changes_tx.send(watch::Change::Stop);
-    let _ = builder_thread.join();
-    if let Some(worker) = pdf_worker {
-        worker.stop(PDF_GRACE);
+/// The runtime and the bound listener: a port in use is reported before any work is done.
+fn listen(
+    options: &ServeOptions,
+) -> Result<(tokio::runtime::Runtime, tokio::net::TcpListener, SocketAddr), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io_error("Der Server kann nicht starten"))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::PortInUse { address },
+            _ => ServeError::Bind { address, source },
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { address, source })?;
+    Ok((runtime, listener, local))
+}
+
+/// The address to open: for "all addresses" it names loopback, which this machine's browser
+/// can open.
+fn url_of(local: SocketAddr) -> String {
+    match local.ip() {
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", local.port()),
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", local.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", local.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", local.port()),
     }
-    drop(work);
-    served.map_err(io_error("Der Server ist ausgefallen"))
+}
+
+/// Starts the thread that builds the website once per batch of changes and queues the PDF.
+fn spawn_builder(
+    mut builder: SiteBuilder,
+    mut watcher: watch::Watcher,
+    changes_rx: mpsc::Receiver<watch::Change>,
+    pdf_queue: Option<PdfQueue>,
+    shared: Arc<Shared>,
+    report: Reporter,
+    root: PathBuf,
+) -> Result<std::thread::JoinHandle<()>, ServeError> {
+    std::thread::Builder::new()
+        .name("amip-build".to_string())
+        .spawn(move || {
+            while let Ok(change) = changes_rx.recv() {
+                let mut files = Vec::new();
+                let mut stop = false;
+                let mut take = |change: watch::Change| match change {
+                    watch::Change::Files(more) => files.extend(more),
+                    watch::Change::Error(message) => {
+                        report(ServeEvent::WatchError { message });
+                    }
+                    watch::Change::Stop => stop = true,
+                };
+                take(change);
+                // Saves that arrived during the last build go into one build.
+                while let Ok(more) = changes_rx.try_recv() {
+                    take(more);
+                }
+                if stop {
+                    break;
+                }
+                if files.is_empty() {
+                    continue;
+                }
+                if let Err(err) = watcher.watch_new_folders() {
+                    report(ServeEvent::WatchError {
+                        message: err.to_string(),
+                    });
+                }
+                files.sort();
+                files.dedup();
+                let trigger = relative(&root, &files);
+                let job = handle_build(build_guarded(&mut builder), trigger, &shared, &report);
+                if let (Some(queue), Some(job)) = (&pdf_queue, job) {
+                    queue.submit(job);
+                }
+            }
+            drop(watcher);
+        })
+        .map_err(io_error("Der Bauprozess kann nicht starten"))
 }
 
 fn start_pdf_worker(

@@ -2,7 +2,7 @@
 //! after a failed build, the error overlay. Files written to `output/html` never contain
 //! either, so the site the web team uploads stays free of JavaScript.
 
-use pulldown_cmark_escape::escape_html_body_text;
+use crate::text::escape_html;
 
 use crate::diagnostic::Finding;
 
@@ -102,10 +102,7 @@ fn push_text(html: &mut String, text: &str) {
         if index > 0 {
             html.push_str("<br>");
         }
-        let mut escaped = String::new();
-        // Writing into a String cannot fail.
-        let _ = escape_html_body_text(&mut escaped, line);
-        html.push_str(&escaped);
+        html.push_str(&escape_html(line));
     }
 }
 

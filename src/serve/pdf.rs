@@ -12,22 +12,19 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::build::{creation_timestamp, typst_findings, Prepared};
+use crate::build::{creation_timestamp, typst_findings};
 use crate::diagnostic::{Finding, Findings};
-use crate::model::Project;
-use crate::render::pdf;
+use crate::pipeline::Document;
+use crate::render::pdf::{self, TypstSource};
+use crate::render::{html, Output};
 use crate::typst_cli;
 
 use super::site::{copy_atomic, write_atomic};
 
 /// Everything typst needs for one PDF.
 pub struct PdfJob {
-    /// The loaded project.
-    pub project: Project,
-    /// The prepared document.
-    pub prepared: Prepared,
-    /// The PDF's file name.
-    pub pdf_name: String,
+    /// The document the website was just built from.
+    pub document: Document,
 }
 
 /// What a PDF job ended with.
@@ -185,30 +182,24 @@ impl Runner {
             Ok(typst) => typst,
             Err(err) => return PdfOutcome::Unavailable(err.to_string()),
         };
-        let prepared = &job.prepared;
-        let document = match pdf::render_document(
-            &job.project,
-            &prepared.docs,
-            &prepared.numbering,
-            &prepared.tables,
-            &prepared.charts,
-        ) {
-            Ok(document) => document,
+        let document = &job.document;
+        // The same files as `amip build` writes to output/typst.
+        let files = match TypstSource.render(document) {
+            Ok(files) => files,
             Err(findings) => return PdfOutcome::Failed(findings),
         };
-        let files = pdf::build_files(&document, &prepared.svgs, &job.project.images);
         let input: Vec<(String, Vec<u8>)> = files
             .iter()
             .filter(|(rel, _)| !rel.starts_with(pdf::FONT_DIR))
             .map(|(rel, bytes)| (rel.clone(), bytes.to_vec()))
             .collect();
-        let html_pdf = self.output_dir.join("html").join(&job.pdf_name);
+        let html_pdf = self.output_dir.join(html::FOLDER).join(&document.pdf_name);
         if self.last_input.as_ref() == Some(&input) && html_pdf.is_file() {
             return PdfOutcome::Unchanged;
         }
         // The Typst source goes to output/typst, as with `amip build`; typst's messages point
         // there. Fonts and unchanged charts are written once.
-        let typst_dir = self.output_dir.join("typst");
+        let typst_dir = self.output_dir.join(pdf::FOLDER);
         // While a `amip build` replaces output/, wait for it.
         let root = self.output_dir.parent().unwrap_or(&self.output_dir);
         let _lock = match crate::output::ProjectLock::acquire(root, |_| {}) {
@@ -218,11 +209,11 @@ impl Runner {
         for (rel, bytes) in &files {
             let path = typst_dir.join(rel);
             // Written before and still there (an `amip build` meanwhile may have replaced it).
-            if self.written.get(rel).map(Vec::as_slice) != Some(*bytes) || !path.is_file() {
+            if self.written.get(rel) != Some(bytes) || !path.is_file() {
                 if let Err(err) = write_atomic(&path, bytes) {
                     return PdfOutcome::Failed(io_finding(&format!("output/typst/{rel}"), &err));
                 }
-                self.written.insert(rel.clone(), bytes.to_vec());
+                self.written.insert(rel.clone(), bytes.clone());
             }
         }
         let next = self.work_dir.join("next.pdf");
@@ -230,16 +221,16 @@ impl Runner {
             &typst,
             &typst_dir,
             &next,
-            creation_timestamp(&job.project),
+            creation_timestamp(&document.project),
             pdf::FONT_DIR,
         ) {
             Err(err) => return PdfOutcome::Unavailable(err.to_string()),
             Ok(Err(diagnostics)) => {
-                return PdfOutcome::Failed(typst_findings(&diagnostics, &document, &job.project))
+                return PdfOutcome::Failed(typst_findings(&diagnostics, document))
             }
             Ok(Ok(())) => {}
         }
-        for target in [html_pdf, self.output_dir.join(&job.pdf_name)] {
+        for target in [html_pdf, self.output_dir.join(&document.pdf_name)] {
             if let Err(err) = copy_atomic(&next, &target) {
                 return PdfOutcome::Failed(io_finding(&target.display().to_string(), &err));
             }

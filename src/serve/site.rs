@@ -1,5 +1,6 @@
-//! The website part of a preview build: the same pipeline as `amip build` (load → prepare →
-//! render the site), with chart SVGs cached between builds, and written into `output/html`
+//! The website part of a preview build: the same pipeline and the same [`html::Site`] output
+//! as `amip build` (so the same files, images included), with chart SVGs cached between
+//! builds, and written into `output/html`
 //! in place: only files whose bytes changed are written, each atomically (temporary file and
 //! rename), so the server never reads a half-written file and `output/html` never vanishes.
 
@@ -9,13 +10,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{prepare_checked, BuildError, Prepared, Timings};
+use crate::build::BuildError;
 use crate::charts::SvgCache;
-use crate::check::CheckOptions;
-use crate::diagnostic::Findings;
-use crate::load;
-use crate::model::Project;
-use crate::render::html;
+use crate::pipeline::{self, Checks, Document, Timings};
+use crate::render::{html, Output};
 
 /// A successful website build, with what the PDF build needs next.
 pub struct SiteBuild {
@@ -25,16 +23,10 @@ pub struct SiteBuild {
     pub removed: Vec<String>,
     /// How long the build took.
     pub duration: Duration,
-    /// Warnings of the checks (they do not stop the build).
-    pub warnings: Findings,
     /// Charts drawn in this build; unchanged charts come from the cache.
     pub charts_drawn: usize,
-    /// The loaded project (for the PDF).
-    pub project: Project,
-    /// The prepared document (for the PDF).
-    pub prepared: Prepared,
-    /// The PDF's file name.
-    pub pdf_name: String,
+    /// The document (for the PDF); its warnings do not stop the build.
+    pub document: Document,
 }
 
 /// Builds the website again and again, remembering what it wrote.
@@ -51,31 +43,21 @@ impl SiteBuilder {
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
-            html_dir: root.join("output").join("html"),
+            html_dir: root.join("output").join(html::FOLDER),
             svg_cache: SvgCache::default(),
             written: None,
         }
     }
 
-    /// Loads the project, renders the site and writes what changed.
+    /// Runs the pipeline of `amip build` (the checks of a draft: open values are fine while
+    /// writing), renders the site as `amip build` does and writes what changed.
     pub fn build(&mut self) -> Result<SiteBuild, BuildError> {
         let start = Instant::now();
         let drawn_before = self.svg_cache.drawn();
         let mut timings = Timings::start();
-        let project = load::load(&self.root)?;
-        // The checks of a draft build: open values are fine while writing.
-        let (prepared, warnings) = prepare_checked(
-            &project,
-            CheckOptions {
-                final_version: false,
-            },
-            &mut timings,
-            &mut self.svg_cache,
-        )?;
-        let pdf_name = format!("{}.pdf", project.programme.slug());
-        let site = html::render_site(&html::SiteInput::from_prepared(
-            &project, &prepared, &pdf_name,
-        ))?;
+        let document =
+            pipeline::document(&self.root, Checks::Draft, &mut timings, &mut self.svg_cache)?;
+        let site = html::Site.render(&document)?;
         // While a `amip build` replaces output/, wait for it.
         let _lock = crate::output::ProjectLock::acquire(&self.root, |_| {}).map_err(|source| {
             BuildError::Io {
@@ -83,21 +65,18 @@ impl SiteBuilder {
                 source,
             }
         })?;
-        let (changed, removed) = self
-            .write(site, &pdf_name)
-            .map_err(|source| BuildError::Io {
-                what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
-                source,
-            })?;
+        let (changed, removed) =
+            self.write(site, &document.pdf_name)
+                .map_err(|source| BuildError::Io {
+                    what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
+                    source,
+                })?;
         Ok(SiteBuild {
             changed,
             removed,
             duration: start.elapsed(),
             charts_drawn: self.svg_cache.drawn() - drawn_before,
-            warnings,
-            project,
-            prepared,
-            pdf_name,
+            document,
         })
     }
 
@@ -105,7 +84,7 @@ impl SiteBuilder {
     /// whatever else lies in `output/html` goes, except the PDF (the newest finished one).
     fn write(
         &mut self,
-        site: Vec<html::SiteFile>,
+        site: Vec<crate::render::OutputFile>,
         pdf_name: &str,
     ) -> io::Result<(Vec<String>, Vec<String>)> {
         fs::create_dir_all(&self.html_dir)?;

@@ -21,6 +21,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Finding, Findings};
+use crate::position::Sites;
 use decl::{Inline, SourceDecl, Text};
 use error::ImportError;
 use grid::{normalize, Cell, Grid};
@@ -83,6 +84,9 @@ pub struct Imported {
     pub values: IndexMap<String, Provenance>,
     /// Import name → what was declared about it.
     pub sources: IndexMap<String, SourceInfo>,
+    /// Data key path of each imported value (`elb.jdw`) → the declaring YAML file and the key
+    /// path of its entry there (`quelldatei.werte.jdw`), where findings about it point.
+    pub declared: IndexMap<String, (String, String)>,
 }
 
 impl Imported {
@@ -144,18 +148,44 @@ fn collect_leaves(value: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-/// What every data source adds to: the data tree and what the later stages know about it.
-pub struct DataSet<'a> {
+/// What the data sources fill, one after the other: the data tree and what the later stages
+/// know about it.
+#[derive(Debug, Clone)]
+pub struct DataSet {
     /// The data tree (top-level keys are data sets).
-    pub data: &'a mut Value,
+    pub data: Value,
     /// Key paths marked as example values.
-    pub example_sets: &'a mut Vec<String>,
+    pub example_sets: Vec<String>,
     /// Data set key path → YAML file.
-    pub data_files: &'a IndexMap<String, String>,
-    /// Text of every declaration file read, for findings with lines.
-    pub sources: &'a mut IndexMap<String, String>,
-    /// The YAML reader of the data files, for the declarations (same options and messages).
-    pub parsers: Parsers,
+    pub data_files: IndexMap<String, String>,
+    /// Text of every file read that findings may point into (relative path → text).
+    pub sources: IndexMap<String, String>,
+    /// The places of the values in each YAML file read (relative path → key path → place).
+    pub sites: IndexMap<String, Sites>,
+    /// Where each value not typed into a YAML file came from.
+    pub imported: Imported,
+}
+
+impl Default for DataSet {
+    fn default() -> Self {
+        Self {
+            data: Value::Object(Map::new()),
+            example_sets: Vec::new(),
+            data_files: IndexMap::new(),
+            sources: IndexMap::new(),
+            sites: IndexMap::new(),
+            imported: Imported::default(),
+        }
+    }
+}
+
+/// A provider of data values: the YAML files in `data/` ([`crate::load`]) are one, the
+/// spreadsheets and CSV files declared beside them ([`Spreadsheets`]) another. The loader runs
+/// them in order; a later source sees what the earlier ones added.
+pub trait DataSource {
+    /// Reads its files under `root` and adds their values, texts and places to `into`;
+    /// problems become findings, nothing panics.
+    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings);
 }
 
 /// The YAML reader for the two kinds of declaration (given by [`crate::load`], so that
@@ -168,27 +198,12 @@ pub struct Parsers {
     pub inline: fn(&str, &str, &mut Findings) -> Option<decl::InlineFile>,
 }
 
-/// A provider of data values: the YAML files are one, spreadsheets and CSV files another.
-pub trait DataSource {
-    /// Reads its declarations and files under `root` and adds its values; problems become
-    /// findings, nothing panics. Returns where each added value came from.
-    fn load(&self, root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported;
+/// Spreadsheets and CSV files declared in `data/quellen.yaml` and in `quelldatei:` keys of the
+/// data files (so it runs after the YAML files).
+pub struct Spreadsheets {
+    /// The reader of the declarations.
+    pub parsers: Parsers,
 }
-
-/// Runs every data source beside the YAML files (which [`crate::load`] has already read).
-pub fn load_all(root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported {
-    let sources: [&dyn DataSource; 1] = [&Spreadsheets];
-    let mut all = Imported::default();
-    for source in sources {
-        let imported = source.load(root, into, findings);
-        all.values.extend(imported.values);
-        all.sources.extend(imported.sources);
-    }
-    all
-}
-
-/// Spreadsheets and CSV files declared in `data/quellen.yaml` and in `quelldatei:` keys.
-pub struct Spreadsheets;
 
 /// One declaration to carry out.
 struct Job {
@@ -199,19 +214,25 @@ struct Job {
     decl_file: String,
     /// Key path the value keys are relative to (empty for `data/quellen.yaml`).
     prefix: String,
-    /// The line of the declaration's first key, for findings without a value key.
-    anchor: String,
+    /// The key path of the declaration in its file, for findings at its entries.
+    at: String,
 }
 
 impl DataSource for Spreadsheets {
-    fn load(&self, root: &Path, into: &mut DataSet<'_>, findings: &mut Findings) -> Imported {
+    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings) {
         let mut jobs = Vec::new();
         if let Some(text) = read_declaration(root, findings) {
-            let parsed = (into.parsers.sources)(SOURCES_FILE, &text, findings);
+            let parsed = (self.parsers.sources)(SOURCES_FILE, &text, findings);
+            if parsed.is_some() {
+                into.sites.insert(
+                    SOURCES_FILE.to_string(),
+                    crate::position::collect(&text).unwrap_or_default(),
+                );
+            }
             into.sources.insert(SOURCES_FILE.to_string(), text);
             for (name, decl) in parsed.unwrap_or_default() {
                 jobs.push(Job {
-                    anchor: name.clone(),
+                    at: name.clone(),
                     name,
                     decl,
                     decl_file: SOURCES_FILE.to_string(),
@@ -219,8 +240,8 @@ impl DataSource for Spreadsheets {
                 });
             }
         }
-        for (set, file) in into.data_files {
-            let Some(Value::Object(map)) = lookup_mut(into.data, set) else {
+        for (set, file) in &into.data_files {
+            let Some(Value::Object(map)) = lookup_mut(&mut into.data, set) else {
                 continue;
             };
             if map.shift_remove(INLINE_KEY).is_none() {
@@ -229,9 +250,9 @@ impl DataSource for Spreadsheets {
             let Some(text) = into.sources.get(file) else {
                 continue;
             };
-            let parsed = (into.parsers.inline)(file, text, findings);
+            let parsed = (self.parsers.inline)(file, text, findings).and_then(|p| p.inline);
+            let list = matches!(parsed, Some(Inline::Many(_)));
             for (index, decl) in parsed
-                .and_then(|p| p.inline)
                 .map(Inline::into_vec)
                 .unwrap_or_default()
                 .into_iter()
@@ -246,7 +267,11 @@ impl DataSource for Spreadsheets {
                     decl,
                     decl_file: file.clone(),
                     prefix: set.clone(),
-                    anchor: INLINE_KEY.to_string(),
+                    at: if list {
+                        format!("{INLINE_KEY}.{index}")
+                    } else {
+                        INLINE_KEY.to_string()
+                    },
                 });
             }
         }
@@ -254,7 +279,9 @@ impl DataSource for Spreadsheets {
         for job in jobs {
             run(root, &job, into, &mut imported, findings);
         }
-        imported
+        into.imported.values.extend(imported.values);
+        into.imported.sources.extend(imported.sources);
+        into.imported.declared.extend(imported.declared);
     }
 }
 
@@ -291,55 +318,29 @@ fn lookup_mut<'a>(data: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     Some(current)
 }
 
-/// The line of `key` below the line of `anchor` in a YAML text (keys may contain dots, so the
-/// parser's key paths do not apply).
-fn locate_key(text: &str, anchor: &str, key: Option<&str>) -> Option<(usize, usize)> {
-    let starts = |line: &str, key: &str| {
-        let trimmed = line.trim_start();
-        let unquoted = trimmed.trim_start_matches(['"', '\'']);
-        unquoted.strip_prefix(key).is_some_and(|rest| {
-            rest.trim_start_matches(['"', '\''])
-                .trim_start()
-                .starts_with(':')
-        })
-    };
-    let mut lines = text.lines().enumerate();
-    let (anchor_line, anchor_text) = lines.find(|(_, line)| starts(line, anchor))?;
-    let anchor_place = (
-        anchor_line + 1,
-        anchor_text.len() - anchor_text.trim_start().len() + 1,
-    );
-    let Some(key) = key else {
-        return Some(anchor_place);
-    };
-    Some(
-        lines
-            .find(|(_, line)| starts(line, key))
-            .map_or(anchor_place, |(number, line)| {
-                (number + 1, line.len() - line.trim_start().len() + 1)
-            }),
-    )
-}
-
-fn finding(into: &DataSet<'_>, job: &Job, key: Option<&str>, err: &ImportError) -> Finding {
+fn finding(into: &DataSet, job: &Job, key: Option<&str>, err: &ImportError) -> Finding {
     let mut finding = Finding::error(err.to_string()).in_file(&job.decl_file);
     if let Some(help) = err.help() {
         finding = finding.with_help(help);
     }
-    match into
-        .sources
-        .get(&job.decl_file)
-        .and_then(|text| locate_key(text, &job.anchor, key).map(|place| (text, place)))
-    {
-        Some((text, (line, column))) => finding.at(text, line, column),
-        None => finding,
+    // A value key (`werte:`) or the declaration's own key (`datei:`), else the declaration.
+    let place = into.sites.get(&job.decl_file).and_then(|sites| {
+        let at = |path: String| sites.get(&path);
+        key.and_then(|key| {
+            at(format!("{}.werte.{key}", job.at)).or_else(|| at(format!("{}.{key}", job.at)))
+        })
+        .or_else(|| at(job.at.clone()))
+    });
+    match (place, into.sources.get(&job.decl_file)) {
+        (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+        _ => finding,
     }
 }
 
 fn run(
     root: &Path,
     job: &Job,
-    into: &mut DataSet<'_>,
+    into: &mut DataSet,
     imported: &mut Imported,
     findings: &mut Findings,
 ) {
@@ -367,7 +368,7 @@ fn run(
         };
         match take(&mut book, &file, &job.decl, value_decl) {
             Ok((sheet, (value, cells))) => {
-                if let Err(message) = insert(into.data, &target, value, into.data_files) {
+                if let Err(message) = insert(&mut into.data, &target, value, &into.data_files) {
                     findings.push(finding(
                         into,
                         job,
@@ -376,6 +377,10 @@ fn run(
                     ));
                     continue;
                 }
+                imported.declared.insert(
+                    target.clone(),
+                    (job.decl_file.clone(), format!("{}.werte.{key}", job.at)),
+                );
                 for (sub, cell) in cells {
                     let leaf = if sub.is_empty() {
                         target.clone()
@@ -602,16 +607,6 @@ pub fn apply_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_with_dots_are_located_below_their_source() {
-        let text = "amr:\n  datei: x.xlsx\n  werte:\n    grundsicherung.arbeitslose.anzahl:\n      zelle: D15\n";
-        assert_eq!(
-            locate_key(text, "amr", Some("grundsicherung.arbeitslose.anzahl")),
-            Some((4, 5))
-        );
-        assert_eq!(locate_key(text, "amr", Some("datei")), Some((2, 3)));
-    }
 
     #[test]
     fn an_imported_key_that_yaml_holds_is_refused() {

@@ -1,9 +1,12 @@
 //! Issue 11: hostile and careless input. Nothing injected (values are text, ids unique, no
 //! control characters on the terminal), nothing lost (output/ survives faults, two builds are
 //! serialised), nothing left behind (leftovers of killed builds are removed), runaway
-//! templates stop, typst is confined.
+//! templates stop, typst is confined. Unix only: the tests kill processes, change file
+//! permissions and link files.
 
-mod common;
+#![cfg(unix)]
+
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{amip, describe, example_copy, files_below, repo, require_typst};
+use crate::common::{amip, describe, example_copy, files_below, repo, require_typst};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -1,11 +1,11 @@
 //! Issue: year over year. `amip new-year` turns this year's programme into next year's draft
 //! that builds at once and whose open values `amip check --final` lists.
 
-mod common;
+use crate::common;
 
 use std::fs;
 
-use common::{amip, describe, example_copy, require_typst};
+use crate::common::{amip, describe, example_copy, require_typst};
 
 #[test]
 fn new_year_rolls_over_and_builds_at_once() {

@@ -1,13 +1,13 @@
 //! Importing official figures: workbooks and CSV files in the BA's layouts, created here,
 //! read through `data/quellen.yaml` and `quelldatei:`; special values; bad input.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
+use crate::common::{amip, example_copy, quellen, require_typst};
 use amip::sources::special::Special;
-use common::{amip, example_copy, quellen, require_typst};
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::{json, Value};
 

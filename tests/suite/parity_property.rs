@@ -3,7 +3,7 @@
 //! `amip check` passes exactly when `amip build` builds the site and the PDF – with the real
 //! typst. The projects run two at a time to keep the test fast.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -2,13 +2,11 @@
 //! real headless Chromium with zero violations plus structural checks; the PDF is tagged
 //! PDF/UA-1 and PDF/A-2a; two builds of the same sources are byte-identical.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{
+use crate::common::{
     amip, describe, example_copy, files_below, repo, require_browser_tools, require_typst,
 };
 

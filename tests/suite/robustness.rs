@@ -1,12 +1,12 @@
 //! Issue: `amip check` and robustness. Every kind of bad input gives a German message that
 //! says where and what, exit code 1, no panic, and leaves the previous output untouched.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{amip, describe, example_copy, pdf_text, require_typst};
+use crate::common::{amip, describe, example_copy, pdf_text, require_typst};
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

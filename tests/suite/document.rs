@@ -3,14 +3,12 @@
 //! chapters and sections, image sizes, the PDF's page layout and the one-page view – each
 //! checked in the real outputs of a real build (typst, pdftotext, pdfimages).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{amip, describe, example_copy, html_pages, pdf_text, require_typst};
+use crate::common::{amip, describe, example_copy, html_pages, pdf_text, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 const NBSP: char = '\u{a0}';

@@ -2,12 +2,12 @@
 //! pending values through arithmetic, German messages and the smaller gaps, each with the
 //! inputs quoted in the issue, asserting the message and its file:line.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{amip, describe, example_copy};
+use crate::common::{amip, describe, example_copy};
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -294,7 +294,7 @@ fn pending_values_flow_through_arithmetic_filters_and_functions() {
     let project = example_copy();
     fs::write(
         project.path().join("data/offen.yaml"),
-        "a: ~\nb: 5\nc: in_abstimmung\nd: -42.8\n",
+        "a: ~\nb: 5\nc: in_abstimmung\nd: -42.8\nliste: [~]\n",
     )
     .unwrap();
     chapter(
@@ -303,19 +303,54 @@ fn pending_values_flow_through_arithmetic_filters_and_functions() {
          A4 {% if offen.a > offen.b %}mehr{% else %}weniger{% endif %}\n\nA5 {{ offen.a | abs | zahl }}\n\n\
          A6 {{ anteil(teil=offen.a, ganzes=offen.b) | prozent }}\n\nA7 {{ differenz(von=offen.c, auf=offen.b) | veraenderung }}\n\n\
          A8 {{ veraenderung_prozent(von=offen.a, auf=offen.b) | betrag | prozent }}\n\n\
-         A9 {% set x = offen.a + 1 %}{{ x | euro }}\n\nA10 {{ offen.d | betrag | prozent }}\n\nA11 {{ offen.c + offen.b }}",
+         A9 {% set x = offen.a + 1 %}{{ x | euro }}\n\nA10 {{ offen.d | betrag | prozent }}\n\nA11 {{ offen.c + offen.b }}\n\n\
+         A12 {{ offen.a }}\n\nA13 {{- \" \" -}}{{- offen.c -}}\n\nA14 {% set y = offen.a %}{{ y }}\n\n\
+         A15 {% for v in offen.liste %}{{ v }}{% endfor %}\n\nA16 {{ offen[\"a\"] }}\n\nA17 {{ offen.b }} und {{ offen.d }}",
     );
     let build = amip(project.path(), &["build", "--html"]);
     assert!(build.status.success(), "{}", describe(&build));
     let html = fs::read_to_string(project.path().join("output/html/09-test.html")).unwrap();
     let pending = "… (derzeit in Abstimmung)";
-    for label in ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A11"] {
+    for label in [
+        "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A11", "A12", "A13", "A14", "A15",
+        "A16",
+    ] {
         assert!(
             html.contains(&format!("{label} {pending}")),
             "{label} pending in:\n{html}"
         );
     }
     assert!(html.contains("A10 42,8\u{a0}Prozent"), "{html}");
+    // Values that are not pending print as before.
+    assert!(html.contains("A17 5 und -42.8"), "{html}");
+}
+
+#[test]
+fn a_missing_key_in_a_plain_print_is_named_where_it_stands() {
+    let project = example_copy();
+    fs::write(project.path().join("data/offen.yaml"), "a: ~\n").unwrap();
+    // The last key is missing, then the first: each is named at its own column.
+    chapter(
+        project.path(),
+        "Text {{ offen.a }}\n\nWert: {{ ziele.fehlt }}",
+    );
+    fs::write(
+        project.path().join("content/10-zwei.md"),
+        "# Zwei\n\nNoch {{ gibtsnicht }} und {{ offen.a }}\n",
+    )
+    .unwrap();
+    let text = check(
+        project.path(),
+        &[],
+        1,
+        &[
+            "content/09-test.md:5:16",
+            "„fehlt“",
+            "content/10-zwei.md:3:9",
+            "Die Variable „gibtsnicht“ gibt es nicht.",
+        ],
+    );
+    assert_no_english(&text);
 }
 
 #[test]
@@ -506,4 +541,39 @@ fn errors_after_a_pending_expression_keep_their_line() {
         "{html}"
     );
     assert!(html.contains("<p>… (derzeit in Abstimmung)</p>"), "{html}");
+}
+
+#[test]
+fn a_thousands_point_in_a_flow_map_or_behind_an_alias_is_an_error_at_its_exact_place() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/fluss.yaml"),
+        "# Werte in einer Zeile\nwerte: {vorjahr: 1, planjahr: 2.760}   # Plan\nbasis: &b 1.141\nkopie: *b\n",
+    )
+    .unwrap();
+    chapter(
+        project.path(),
+        "Plan: {{ fluss.werte.planjahr | zahl }}.\n\nKopie: {{ fluss.kopie | zahl }}.",
+    );
+    check(
+        project.path(),
+        &[],
+        1,
+        &[
+            // The value inside the flow map, not its line's start or the map's key.
+            "data/fluss.yaml:2:31",
+            "„fluss.werte.planjahr: 2.760“ wird als Dezimalzahl 2,76 gelesen und erscheint in content/09-test.md:3 gerundet als „3“.",
+        ],
+    );
+    edit(project.path(), "data/fluss.yaml", "2.760", "2760");
+    check(
+        project.path(),
+        &[],
+        1,
+        &[
+            // Behind the alias `*b`: where the number is written, at its anchor `&b`.
+            "data/fluss.yaml:3:11",
+            "erscheint in content/09-test.md:5 gerundet als „1“",
+        ],
+    );
 }

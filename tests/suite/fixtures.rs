@@ -3,12 +3,10 @@
 //! links to headings) and a minimal one with a single chapter. `check` passes on both, and
 //! `build` then produces the site and the PDF with real typst.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{amip, describe, fixture_copy, pdf_text, require_typst};
+use crate::common::{amip, describe, fixture_copy, pdf_text, require_typst};
 
 fn squash(text: &str) -> String {
     let text = text.replace('\u{ad}', "").replace("-\n", "-");

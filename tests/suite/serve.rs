@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,7 +15,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{example_copy, repo, require_browser_tools, require_typst};
+use crate::common::{example_copy, repo, require_browser_tools, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 const START_LIMIT: Duration = Duration::from_secs(60);
@@ -561,5 +561,67 @@ fn serve_checks_the_host_header_on_every_address() {
     ] {
         let response = request(port, "/", &host);
         assert_eq!(response.status, 200, "{host}: {}", response.head);
+    }
+}
+
+#[test]
+fn the_preview_writes_the_same_files_as_a_build_images_included() {
+    require_typst();
+    let project = example_copy();
+    // A chapter with a picture of its own, beside the logo of the title page.
+    let picture = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#005a9c\"/></svg>\n";
+    fs::write(project.path().join("content/bilder/karte.svg"), picture).unwrap();
+    append(
+        &project.path().join("content/08-schlussbemerkungen.md"),
+        "\n![Karte des Kreisgebiets](bilder/karte.svg)\n",
+    );
+    let build = common::amip(project.path(), &["build"]);
+    assert!(build.status.success(), "{}", common::describe(&build));
+    let built = common::files_below(&project.path().join("output"));
+    let image = Path::new("html/bilder/karte.svg");
+    assert_eq!(
+        built.get(image).map(Vec::as_slice),
+        Some(picture.as_bytes()),
+        "the build writes the picture"
+    );
+
+    // The preview runs on top of the build's output: it must keep what the build wrote and
+    // write nothing else.
+    let mut server = Server::start(project.path(), &[], &[]);
+    server.wait_for_line("PDF aktualisiert", START_LIMIT);
+    let served = server.get("/bilder/karte.svg");
+    assert_eq!(served.status, 200, "{}", server.describe());
+    assert_eq!(served.body, picture.as_bytes());
+    server.interrupt();
+    let previewed = common::files_below(&project.path().join("output"));
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        previewed.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &built {
+        assert!(
+            previewed.get(path) == Some(bytes),
+            "{} differs between build and preview",
+            path.display()
+        );
+    }
+
+    // From an empty output/ too: the preview writes exactly the build's files.
+    fs::remove_dir_all(project.path().join("output")).unwrap();
+    let mut server = Server::start(project.path(), &[], &[]);
+    server.wait_for_line("PDF aktualisiert", START_LIMIT);
+    server.interrupt();
+    let fresh = common::files_below(&project.path().join("output"));
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built {
+        assert!(
+            fresh.get(path) == Some(bytes),
+            "{} differs between build and a fresh preview",
+            path.display()
+        );
     }
 }

@@ -1,11 +1,9 @@
 //! End-to-end: `amip init` scaffolds a project that builds at once — the website without
 //! typst, the PDF with it — and shows each feature of amip.
 
-mod common;
-
 use std::fs;
 
-use common::{amip, describe, require_typst};
+use crate::common::{amip, describe, require_typst};
 
 #[test]
 fn init_scaffolds_a_project_whose_website_and_pdf_build() {

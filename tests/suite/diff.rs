@@ -1,13 +1,13 @@
 //! End-to-end: `amip diff` on two versions of the example programme, as folders and as git
 //! revisions, with the terminal report, the HTML page and the exit codes of `diff`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{amip, describe, example_copy, repo};
+use crate::common::{amip, describe, example_copy, repo};
 
 const NBSP: char = '\u{a0}';
 

@@ -2,13 +2,11 @@
 //! Markdown problem is named with file:line:column, all in one run; nothing in content/ is
 //! silently ignored. The inputs are the ones quoted in the issue.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{amip, describe, fixture_copy, pdf_text, require_typst};
+use crate::common::{amip, describe, fixture_copy, pdf_text, require_typst};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

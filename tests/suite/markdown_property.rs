@@ -2,7 +2,7 @@
 //! characters, unusual Unicode) converts without panic, and the Typst it yields compiles with
 //! the real typst: many documents in one compile, and a failing one is narrowed down.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

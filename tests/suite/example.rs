@@ -1,11 +1,9 @@
 //! End-to-end: the shipped example programme builds for real, with typst, and the website
 //! and the PDF show every chapter and the seed's key figures.
 
-mod common;
-
 use std::fs;
 
-use common::{amip, describe, example_copy, pdf_text, require_typst};
+use crate::common::{amip, describe, example_copy, pdf_text, require_typst};
 
 const PDF: &str = "arbeitsmarkt-und-integrationsprogramm-2020.pdf";
 

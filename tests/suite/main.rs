@@ -1,0 +1,29 @@
+//! The integration tests as one binary, a module per capability (as mdBook's
+//! `tests/testsuite`), so that the crate and the test helpers link once.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+mod accessibility;
+mod diff;
+mod document;
+mod example;
+mod fixtures;
+mod hostile;
+mod import;
+mod init;
+mod markdown_property;
+mod new_year;
+mod numbers;
+mod parity;
+mod parity_property;
+mod robustness;
+mod serve;
+mod typst_lookup;
+mod writers;
