@@ -674,6 +674,15 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
     ) {
         match std::fs::read(root.join(&rel)) {
             Ok(bytes) => {
+                if let Some(problem) = crate::files::image_problem(&rel, &bytes) {
+                    findings.push(
+                        Finding::error(format!(
+                            "Das Bild {rel} ist beschädigt oder unvollständig ({problem}); typst kann es im PDF nicht setzen."
+                        ))
+                        .in_file(&rel)
+                        .with_help("Speichern Sie das Bild neu als PNG, JPEG oder SVG, oder entfernen Sie es aus content/."),
+                    );
+                }
                 images.insert(rel.trim_start_matches("content/").to_string(), bytes);
             }
             Err(err) => findings.push(

@@ -485,6 +485,12 @@ pub fn translate_message(message: &str) -> String {
             rest.replace("searched at", "gesucht unter")
         );
     }
+    if let Some(reason) = message.strip_prefix("failed to decode image") {
+        return format!(
+            "ein Bild kann nicht gelesen werden{}; es ist beschädigt oder in keinem Format, das typst setzen kann. Speichern Sie es neu als PNG, JPEG oder SVG.",
+            if reason.trim().is_empty() { "" } else { " (Datei unvollständig oder fehlerhaft)" }
+        );
+    }
     format!("typst meldet (nicht übersetzt): „{message}“")
 }
 

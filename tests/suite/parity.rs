@@ -297,3 +297,60 @@ fn index_md_is_refused_and_unused_files_are_named() {
         "{text}"
     );
 }
+
+#[test]
+fn a_broken_or_truncated_image_is_named_before_typst_meets_it() {
+    require_typst();
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    fs::create_dir_all(dir.join("content/bilder")).unwrap();
+    // A PNG cut off after its signature, and an SVG whose download broke off.
+    fs::write(
+        dir.join("content/bilder/karte.png"),
+        b"\x89PNG\r\n\x1a\nabgebrochen",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("content/bilder/plan.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"4\"",
+    )
+    .unwrap();
+    let chapter = fs::read_dir(dir.join("content"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let mut text = fs::read_to_string(&chapter).unwrap();
+    text.push_str("\n![Karte des Bezirks](bilder/karte.png)\n\n![Plan](bilder/plan.svg)\n");
+    fs::write(&chapter, text).unwrap();
+    let message = check_and_build_fail(
+        dir,
+        &[
+            "content/bilder/karte.png",
+            "die PNG-Datei ist unvollständig",
+            "content/bilder/plan.svg",
+            "die SVG-Datei ist kein vollständiges XML",
+            "Speichern Sie das Bild neu",
+        ],
+    );
+    assert!(!message.contains("failed to decode"), "{message}");
+    assert!(!message.contains("nicht übersetzt"), "{message}");
+    // Repaired, the same project builds.
+    fs::write(
+        dir.join("content/bilder/plan.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect width=\"4\" height=\"4\"/></svg>",
+    )
+    .unwrap();
+    fs::copy(
+        dir.join("content/bilder/plan.svg"),
+        dir.join("content/bilder/karte.svg"),
+    )
+    .unwrap();
+    fs::remove_file(dir.join("content/bilder/karte.png")).unwrap();
+    let text = fs::read_to_string(&chapter)
+        .unwrap()
+        .replace("karte.png", "karte.svg");
+    fs::write(&chapter, text).unwrap();
+    let build = amip(dir, &["build"]);
+    assert!(build.status.success(), "{}", describe(&build));
+}
