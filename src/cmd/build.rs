@@ -7,7 +7,7 @@ use amip::build::{build, BuildError, BuildOptions};
 
 /// Arguments of `amip build`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Nur die Website erstellen (ein vorhandenes PDF bleibt erhalten)
     #[arg(long)]
     html: bool,
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 /// Runs the build and prints a summary.
-pub fn run(project: &Path, args: &Args) -> ExitCode {
+pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     let root = match super::project_root(project) {
         Ok(root) => root,
         Err(code) => return code,

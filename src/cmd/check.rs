@@ -7,14 +7,14 @@ use amip::check::CheckOptions;
 
 /// Arguments of `amip check`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Endfassung prüfen: auch Werte in Abstimmung und den Status „draft“ als Fehler melden
     #[arg(long = "final")]
     final_version: bool,
 }
 
 /// Runs all checks; exit code 0 when there are no errors, 1 otherwise.
-pub fn run(project: &Path, args: &Args) -> ExitCode {
+pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     let root = match super::project_root(project) {
         Ok(root) => root,
         Err(code) => return code,

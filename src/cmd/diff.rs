@@ -9,7 +9,7 @@ use amip::diff::{compare, html, terminal, Snapshot};
 
 /// Arguments of `amip diff`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Alte Fassung: ein Projektordner oder eine git-Revision (z. B. v2020, HEAD~3, main)
     #[arg(value_name = "ALT")]
     old: String,
@@ -25,7 +25,7 @@ pub struct Args {
 const ERROR: u8 = 2;
 
 /// Compares, prints the report and returns 0 (unchanged), 1 (changed) or 2 (error).
-pub fn run(project: &Path, args: &Args) -> ExitCode {
+pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     match compare_sides(project, args) {
         Ok(changed) => ExitCode::from(u8::from(changed)),
         Err(()) => ExitCode::from(ERROR),

@@ -8,7 +8,7 @@ use amip::init::{scaffold, InitOptions};
 
 /// Arguments of `amip init`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Ordner des neuen Projekts (neu oder leer)
     #[arg(value_name = "ORDNER")]
     dir: PathBuf,
@@ -30,7 +30,7 @@ fn next_year() -> i32 {
 }
 
 /// Creates the project, then builds its website; 0 on success, 1 on any error.
-pub fn run(args: &Args) -> ExitCode {
+pub(crate) fn run(args: &Args) -> ExitCode {
     let options = InitOptions {
         jobcenter: args.jobcenter.trim().to_string(),
         year: args.jahr.unwrap_or_else(next_year),

@@ -1,11 +1,11 @@
 //! One file per subcommand: arguments and terminal output only.
 
-pub mod build;
-pub mod check;
-pub mod diff;
-pub mod init;
-pub mod new_year;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod init;
+pub(crate) mod new_year;
+pub(crate) mod serve;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use amip::diagnostic::Findings;
 
 /// The project folder, or the exit code after telling the user why there is none.
-pub fn project_root(dir: &Path) -> Result<PathBuf, ExitCode> {
+pub(crate) fn project_root(dir: &Path) -> Result<PathBuf, ExitCode> {
     amip::load::find_project(dir).map_err(|findings| {
         print_findings(&findings);
         ExitCode::FAILURE
@@ -22,7 +22,7 @@ pub fn project_root(dir: &Path) -> Result<PathBuf, ExitCode> {
 }
 
 /// Prints findings to stderr, coloured on a terminal, with a German summary line.
-pub fn print_findings(findings: &Findings) {
+pub(crate) fn print_findings(findings: &Findings) {
     let color = std::io::stderr().is_terminal();
     eprint!("{}", amip::diagnostic::render(&findings.0, color));
     let errors = findings

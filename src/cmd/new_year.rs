@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 /// Arguments of `amip new-year`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Neuer Ordner für den Entwurf des nächsten Jahres
     #[arg(value_name = "ZIELORDNER", required_unless_present = "hier")]
     ziel: Option<PathBuf>,
@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 /// Writes the draft and lists what changed.
-pub fn run(project: &Path, args: &Args) -> ExitCode {
+pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     let root = match super::project_root(project) {
         Ok(root) => root,
         Err(code) => return code,

@@ -11,7 +11,7 @@ use amip::serve::{ServeEvent, ServeOptions};
 
 /// Arguments of `amip serve`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Port der Vorschau (Standard: 3000; 0 wählt einen freien Port)
     #[arg(
         long,
@@ -40,7 +40,7 @@ pub struct Args {
 }
 
 /// Runs the preview until Ctrl-C.
-pub fn run(project: &Path, args: &Args) -> ExitCode {
+pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     let root = match super::project_root(project) {
         Ok(root) => root,
         Err(code) => return code,

@@ -312,18 +312,7 @@ fn io_error(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeErro
 /// Runs the preview for the project at `root` until Ctrl-C (or SIGTERM), then stops the
 /// threads and removes the work folder.
 pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), ServeError> {
-    let root = root.canonicalize().map_err(io_error(format!(
-        "Der Projektordner {} ist nicht lesbar",
-        root.display()
-    )))?;
-    let work = WorkDir(
-        root.join(WORK_DIR)
-            .join(format!("serve-{}", std::process::id())),
-    );
-    std::fs::create_dir_all(&work.0).map_err(io_error(format!(
-        "Der Arbeitsordner {} kann nicht angelegt werden",
-        work.0.display()
-    )))?;
+    let (root, work) = work_dir(root)?;
 
     // Listen first: a port in use is reported before any work is done.
     let (runtime, listener, local) = listen(options)?;
@@ -357,14 +346,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     // The first build, before the server answers, so that the first page is current.
     let mut builder = SiteBuilder::new(&root);
     let first = build_guarded(&mut builder);
-    let html_dir = root.join("output").join("html");
-    std::fs::create_dir_all(&html_dir).map_err(io_error(format!(
-        "{} kann nicht angelegt werden",
-        html_dir.display()
-    )))?;
-    let html_dir = html_dir
-        .canonicalize()
-        .map_err(io_error(format!("{} ist nicht lesbar", html_dir.display())))?;
+    let html_dir = site_dir(&root)?;
     if let (Some(queue), Some(job)) = (
         &pdf_queue,
         handle_build(first, Vec::new(), &shared, &report),
@@ -412,6 +394,35 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     }
     drop(work);
     served.map_err(io_error("Der Server ist ausgefallen"))
+}
+
+/// The project folder, canonical, and the preview's own work folder inside it.
+fn work_dir(root: &Path) -> Result<(PathBuf, WorkDir), ServeError> {
+    let root = root.canonicalize().map_err(io_error(format!(
+        "Der Projektordner {} ist nicht lesbar",
+        root.display()
+    )))?;
+    let work = WorkDir(
+        root.join(WORK_DIR)
+            .join(format!("serve-{}", std::process::id())),
+    );
+    std::fs::create_dir_all(&work.0).map_err(io_error(format!(
+        "Der Arbeitsordner {} kann nicht angelegt werden",
+        work.0.display()
+    )))?;
+    Ok((root, work))
+}
+
+/// `output/html`, created if need be and canonical: the server serves nothing outside it.
+fn site_dir(root: &Path) -> Result<PathBuf, ServeError> {
+    let html_dir = root.join("output").join(crate::render::html::FOLDER);
+    std::fs::create_dir_all(&html_dir).map_err(io_error(format!(
+        "{} kann nicht angelegt werden",
+        html_dir.display()
+    )))?;
+    html_dir
+        .canonicalize()
+        .map_err(io_error(format!("{} ist nicht lesbar", html_dir.display())))
 }
 
 /// Serves until Ctrl-C (or SIGTERM); then closes the PDF queue, ends the event streams and

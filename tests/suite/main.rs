@@ -7,6 +7,9 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+// The helpers in `common` are shared by the modules of this one binary; `pub` is their reach.
+// A test reads as one scenario from input to every assertion, however long.
+#![allow(unreachable_pub, clippy::too_many_lines)]
 
 mod common;
 

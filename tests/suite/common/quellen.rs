@@ -165,6 +165,8 @@ fn share(part: f64, whole: f64) -> Option<f64> {
     Some((part / whole * 1000.0).round() / 10.0)
 }
 
+// The sheet is one table of the BA's layout, written row by row as published.
+#[allow(clippy::too_many_lines)]
 fn eckwerte_sgb2(ws: &mut Worksheet, figures: AmrFigures) -> Result<(), XlsxError> {
     title(ws, "Eckwerte SGB II (Grundsicherung für Arbeitsuchende)")?;
     header(ws, 4, "Veränderung gegenüber Vorjahresmonat", true)?;
