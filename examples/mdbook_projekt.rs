@@ -24,9 +24,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use amip::expand::{self, Placed, PLACEHOLDER_LANG, REFERENCE_SCHEME};
+use amip::expand;
 use amip::markdown::{anchor, html::inline_svg, label};
 use amip::pipeline::{prepare, Prepared, Timings};
+use amip::placeholder::{Placed, LANG as PLACEHOLDER_LANG, SCHEME as REFERENCE_SCHEME};
 use amip::tables;
 
 /// The HTML amip writes for a placed table or chart, as one HTML block without blank lines.

@@ -29,7 +29,7 @@ pub mod new_year;
 pub(crate) mod numbers;
 pub(crate) mod output;
 pub mod pipeline;
-pub(crate) mod placeholder;
+pub mod placeholder;
 pub(crate) mod position;
 pub mod render;
 pub(crate) mod sandbox;

@@ -94,12 +94,12 @@ pub struct ImageCall {
 }
 
 /// The block placeholder of a table or figure, on lines of its own.
-pub fn block(kind: Placed, id: &str) -> String {
+pub(crate) fn block(kind: Placed, id: &str) -> String {
     format!("\n\n```{LANG}\n{} {id}\n```\n\n", kind.keyword())
 }
 
 /// The block placeholder of an image.
-pub fn image_block(call: &ImageCall) -> Result<String, serde_json::Error> {
+pub(crate) fn image_block(call: &ImageCall) -> Result<String, serde_json::Error> {
     let json = serde_json::to_string(call)?
         // A backtick in the text must not end the fenced block early.
         .replace('`', "\\u0060");
@@ -107,17 +107,17 @@ pub fn image_block(call: &ImageCall) -> Result<String, serde_json::Error> {
 }
 
 /// The inline reference to a table or figure: "Tabelle 3" once numbered.
-pub fn reference(kind: Placed, id: &str) -> String {
+pub(crate) fn reference(kind: Placed, id: &str) -> String {
     format!("[]({SCHEME}{}/{id})", kind.keyword())
 }
 
 /// Why a reference target cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnsafeTarget;
+pub(crate) struct UnsafeTarget;
 
 /// The inline reference to a chapter ([`CHAPTER_KEYWORD`]) or a section
 /// ([`SECTION_KEYWORD`]); the angle brackets allow spaces in chapter file names.
-pub fn section_reference(keyword: &str, target: &str) -> Result<String, UnsafeTarget> {
+pub(crate) fn section_reference(keyword: &str, target: &str) -> Result<String, UnsafeTarget> {
     if target.contains(['<', '>', '\n', '\r', '\\']) {
         return Err(UnsafeTarget);
     }
@@ -126,7 +126,7 @@ pub fn section_reference(keyword: &str, target: &str) -> Result<String, UnsafeTa
 
 /// A block placeholder read back.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub(crate) enum Block {
     /// `tabelle id` or `abbildung id`.
     Placed(Placed, String),
     /// `bild {json}`.
@@ -134,7 +134,7 @@ pub enum Block {
 }
 
 /// Reads the text of a [`LANG`] block; `None` for anything amip did not write.
-pub fn parse_block(body: &str) -> Option<Block> {
+pub(crate) fn parse_block(body: &str) -> Option<Block> {
     let body = body.trim();
     if let Some(json) = body
         .strip_prefix(IMAGE_KEYWORD)
@@ -153,7 +153,7 @@ pub fn parse_block(body: &str) -> Option<Block> {
 
 /// The target of a reference URL read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A table or figure.
     Placed(Placed, String),
     /// A chapter by its file stem.
@@ -163,7 +163,7 @@ pub enum Target {
 }
 
 /// Reads a [`SCHEME`] URL; `None` for any other URL.
-pub fn parse_reference(url: &str) -> Option<Target> {
+pub(crate) fn parse_reference(url: &str) -> Option<Target> {
     let (kind, id) = url.strip_prefix(SCHEME)?.split_once('/')?;
     match kind {
         CHAPTER_KEYWORD => Some(Target::Chapter(id.to_string())),

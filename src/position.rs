@@ -92,11 +92,11 @@ impl Site {
 }
 
 /// The places of one file's values by key path; the whole document is at the empty path.
-pub type Sites = IndexMap<String, Site>;
+pub(crate) type Sites = IndexMap<String, Site>;
 
 /// Why the places of a file cannot be told.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PositionError {
+pub(crate) enum PositionError {
     /// The text is not YAML.
     #[error("die Datei ist kein gültiges YAML ({0})")]
     Syntax(String),
@@ -117,7 +117,7 @@ pub enum PositionError {
 const MAX_REPLAYED: usize = 1_000_000;
 
 /// The places of every value in YAML `text`, read with the YAML parser's own spans.
-pub fn collect(text: &str) -> Result<Sites, PositionError> {
+pub(crate) fn collect(text: &str) -> Result<Sites, PositionError> {
     let mut builder = Builder {
         text,
         sites: Sites::new(),
@@ -495,7 +495,7 @@ fn line_column(marker: &Marker) -> (usize, usize) {
 }
 
 /// `path.key`, or `key` at the top.
-pub fn join(path: &str, key: &str) -> String {
+pub(crate) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {

@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 use tera::{Error as TeraError, Kwargs, State, Tera, Value};
 
 /// Most text one chapter's template may produce (the example's chapters are below 20 kB).
-pub const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
 /// Most elements all `range()` calls of one chapter may produce together.
-pub const MAX_RANGE_ITEMS: usize = 1_000_000;
+pub(crate) const MAX_RANGE_ITEMS: usize = 1_000_000;
 /// Longest time one chapter's template may take.
-pub const TIME_LIMIT: Duration = Duration::from_secs(10);
+pub(crate) const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// Tera's variable that prints the whole context (in an order that is not stable).
 const CONTEXT_DUMP: &str = "__tera_context";
@@ -42,7 +42,7 @@ const UNREPEATABLE: [(&str, &str); 3] = [
 /// Escapes a value for Markdown: every character Markdown could read as markup is written
 /// with a backslash, and line breaks become spaces (a value is inline text, it cannot start
 /// a heading or a list). Formatted numbers such as `1.141` or `−5,4 %` stay unchanged.
-pub fn markdown_escaped(input: &str) -> String {
+pub(crate) fn markdown_escaped(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let mut lines = input.split(['\n', '\r']).peekable();
     let mut first = true;
@@ -109,7 +109,7 @@ fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
 
 /// Makes a chapter tera escape for Markdown: every printed value is text unless marked safe
 /// (amip's placeholders, `| markdown`, `| safe`).
-pub fn escape_chapters_for_markdown(tera: &mut Tera) {
+pub(crate) fn escape_chapters_for_markdown(tera: &mut Tera) {
     tera.set_escape_fn(escape_markdown);
     // Every template of this instance is a chapter, whatever its file name ends with.
     tera.autoescape_on([""]);
@@ -120,7 +120,7 @@ pub fn escape_chapters_for_markdown(tera: &mut Tera) {
 
 /// Registers the guards every template instance gets: the bounded `range()` and refusing
 /// functions for `now()`, `get_env()` and `get_random()`.
-pub fn guard(tera: &mut Tera) {
+pub(crate) fn guard(tera: &mut Tera) {
     tera.register_function("range", bounded_range);
     for (name, reason) in UNREPEATABLE {
         tera.register_function(name, move |_: Kwargs, _: &State| {
@@ -132,12 +132,12 @@ pub fn guard(tera: &mut Tera) {
 }
 
 /// Where a template names `__tera_context` (byte offset into `source`), which amip refuses.
-pub fn context_dump(source: &str) -> Option<usize> {
+pub(crate) fn context_dump(source: &str) -> Option<usize> {
     source.find(CONTEXT_DUMP)
 }
 
 /// The message for [`context_dump`].
-pub fn context_dump_message() -> String {
+pub(crate) fn context_dump_message() -> String {
     format!(
         "{CONTEXT_DUMP} ist in amip nicht verfügbar: es gibt alle Daten in wechselnder Reihenfolge aus, und dieselben Quellen müssen immer dieselbe Ausgabe ergeben. Geben Sie die Werte einzeln aus, z. B. {{{{ programm.jahr }}}}."
     )
@@ -145,7 +145,7 @@ pub fn context_dump_message() -> String {
 
 /// What stopped a chapter's template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exceeded {
+pub(crate) enum Exceeded {
     /// More than [`MAX_OUTPUT_BYTES`] of text.
     Output,
     /// More than [`MAX_RANGE_ITEMS`] `range()` elements.
@@ -156,7 +156,7 @@ pub enum Exceeded {
 
 impl Exceeded {
     /// The German explanation.
-    pub fn message(self) -> String {
+    pub(crate) fn message(self) -> String {
         match self {
             Exceeded::Output => format!(
                 "die Vorlage erzeugt mehr als {} MB Text; vermutlich läuft eine Schleife viel zu oft.",
@@ -270,7 +270,7 @@ impl Write for Bounded {
 
 /// Why [`render_bounded`] gave no text.
 #[derive(Debug)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     /// An ordinary template error.
     Template(TeraError),
     /// A budget ran out; tera's error carries the place when it has one.
@@ -280,7 +280,7 @@ pub enum RenderError {
 /// What [`render_bounded`] renders: a registered template, or a chapter's text after
 /// pending-value repairs (rendered with the same escaping as the registered chapters).
 #[derive(Debug, Clone, Copy)]
-pub enum Source<'a> {
+pub(crate) enum Source<'a> {
     /// A template registered under this name.
     Template(&'a str),
     /// Template text rendered on its own.
@@ -288,7 +288,7 @@ pub enum Source<'a> {
 }
 
 /// Renders `source` within the budgets.
-pub fn render_bounded(
+pub(crate) fn render_bounded(
     tera: &Tera,
     source: Source<'_>,
     context: &tera::Context,

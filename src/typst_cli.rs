@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The typst version amip is made for.
-pub const TYPST_VERSION: &str = "0.15.1";
+pub(crate) const TYPST_VERSION: &str = "0.15.1";
 /// Only this minor version is accepted.
 const TYPST_MINOR: &str = "0.15.";
 
@@ -58,7 +58,7 @@ pub struct TypstDiagnostic {
 
 /// Parses typst's short diagnostic lines (`main.typ:12:5: error: …`); other lines are kept
 /// as messages without a place.
-pub fn parse_diagnostics(stderr: &str) -> Vec<TypstDiagnostic> {
+pub(crate) fn parse_diagnostics(stderr: &str) -> Vec<TypstDiagnostic> {
     let mut out: Vec<TypstDiagnostic> = Vec::new();
     for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
         let mut parts = line.splitn(5, ':');
@@ -99,7 +99,7 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<TypstDiagnostic> {
 }
 
 /// The version a typst program reports, e.g. "0.15.1".
-pub fn version_of(program: &Path) -> Result<String, TypstError> {
+pub(crate) fn version_of(program: &Path) -> Result<String, TypstError> {
     let output = Command::new(program)
         .arg("--version")
         .output()
@@ -174,7 +174,7 @@ fn checked_stamp(program: &Path) -> Option<String> {
 }
 
 /// The per-user folder the pinned typst is installed into.
-pub fn cache_root() -> PathBuf {
+pub(crate) fn cache_root() -> PathBuf {
     dirs::cache_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("amip")
@@ -273,7 +273,7 @@ fn installed() -> Result<Result<PathBuf, Option<TypstError>>, TypstError> {
 
 /// Finds an installed typst of the pinned minor version and never installs one: `amip serve`
 /// must not start a minutes-long installation in the background.
-pub fn find() -> Result<PathBuf, TypstError> {
+pub(crate) fn find() -> Result<PathBuf, TypstError> {
     match installed()? {
         Ok(program) => Ok(program),
         Err(wrong) => Err(wrong.unwrap_or(TypstError::NotFound)),
@@ -282,7 +282,7 @@ pub fn find() -> Result<PathBuf, TypstError> {
 
 /// Finds an installed typst without installing one; `None` when [`find_or_install`] would
 /// have to install it. Cheap enough to run alongside other work (`typst --version`).
-pub fn find_installed() -> Option<Result<PathBuf, TypstError>> {
+pub(crate) fn find_installed() -> Option<Result<PathBuf, TypstError>> {
     match installed() {
         Ok(Ok(found)) => Some(Ok(found)),
         Ok(Err(_)) => None,
@@ -291,7 +291,7 @@ pub fn find_installed() -> Option<Result<PathBuf, TypstError>> {
 }
 
 /// Finds a typst of the pinned minor version, installing it when allowed.
-pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
+pub(crate) fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
     let wrong = match installed()? {
         Ok(found) => return Ok(found),
         Err(wrong) => wrong,
@@ -326,7 +326,7 @@ pub fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
 }
 
 /// Runs `typst compile` in `dir` (which is also the root) and writes `output`.
-pub fn compile(
+pub(crate) fn compile(
     typst: &Path,
     dir: &Path,
     output: &Path,
@@ -339,7 +339,7 @@ pub fn compile(
 /// A `typst compile` running in the background; [`TypstRun::wait`] collects its result.
 /// Dropped without waiting, it stops typst, so nothing writes into a discarded build folder.
 #[derive(Debug)]
-pub struct TypstRun {
+pub(crate) struct TypstRun {
     child: Option<std::process::Child>,
     path: String,
     packages: std::path::PathBuf,
@@ -347,7 +347,7 @@ pub struct TypstRun {
 
 /// Starts `typst compile` like [`compile`] and returns at once, so other work can go on
 /// while typst sets the PDF.
-pub fn spawn_compile(
+pub(crate) fn spawn_compile(
     typst: &Path,
     dir: &Path,
     output: &Path,
@@ -408,13 +408,13 @@ pub fn spawn_compile(
 }
 
 /// The empty package folder typst is given, inside the folder it runs in (removed after).
-pub const PACKAGE_DIR: &str = ".typst-pakete";
+pub(crate) const PACKAGE_DIR: &str = ".typst-pakete";
 /// A proxy nobody listens on: typst's package downloads fail at once instead of reaching out.
 const NO_NETWORK_PROXY: &str = "http://127.0.0.1:9";
 
 impl TypstRun {
     /// Waits for typst; `Ok(Err(diagnostics))` when it reported errors.
-    pub fn wait(mut self) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
+    pub(crate) fn wait(mut self) -> Result<Result<(), Vec<TypstDiagnostic>>, TypstError> {
         let Some(child) = self.child.take() else {
             return Ok(Ok(()));
         };
@@ -444,7 +444,7 @@ impl Drop for TypstRun {
 }
 
 /// typst's English message in German; messages amip does not know are quoted as they are.
-pub fn translate_message(message: &str) -> String {
+pub(crate) fn translate_message(message: &str) -> String {
     let quoted = |text: &str| {
         text.trim_matches(|c| c == '`' || c == '"' || c == '<' || c == '>')
             .to_string()
@@ -496,7 +496,7 @@ pub fn translate_message(message: &str) -> String {
 
 /// The 1-based line of `source` (a chapter) that shares the most words with `typst_line`
 /// (a line of the generated Typst document), to point a typst error at the author's text.
-pub fn matching_line(typst_line: &str, source: &str) -> Option<usize> {
+pub(crate) fn matching_line(typst_line: &str, source: &str) -> Option<usize> {
     fn words(text: &str) -> Vec<&str> {
         text.split(|c: char| !c.is_alphanumeric())
             .filter(|word| word.chars().count() >= 3)

@@ -89,8 +89,8 @@ fn unreferenced_floats(project: &Project, prepared: &Prepared, findings: &mut Fi
                         .map(|c| c.file.clone())
                         .unwrap_or_default();
                     let what = match kind {
-                        crate::expand::Placed::Table => "Die Tabelle",
-                        crate::expand::Placed::Figure => "Die Abbildung",
+                        crate::placeholder::Placed::Table => "Die Tabelle",
+                        crate::placeholder::Placed::Figure => "Die Abbildung",
                     };
                     findings.push(
                         Finding::error(format!(

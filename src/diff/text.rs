@@ -13,8 +13,8 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use similar::{Algorithm, ChangeTag, TextDiff};
 
 use super::Snapshot;
-use crate::expand::Placed;
 use crate::markdown::{label, ChapterDoc, Node, SectionTarget};
+use crate::placeholder::Placed;
 
 /// Similarity from which a chapter in a renamed file counts as the same chapter.
 const RENAME_RATIO: f32 = 0.5;

@@ -15,11 +15,7 @@ use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
 use crate::model::Project;
 use crate::numbers::Traps;
-use crate::placeholder;
-pub use crate::placeholder::{
-    ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, IMAGE_KEYWORD, LANG as PLACEHOLDER_LANG,
-    SCHEME as REFERENCE_SCHEME, SECTION_KEYWORD,
-};
+use crate::placeholder::{self, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, SECTION_KEYWORD};
 
 mod messages;
 mod render;

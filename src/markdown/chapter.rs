@@ -16,11 +16,8 @@ use super::images::check_image;
 use super::places::SourceMap;
 use super::{ChapterDoc, Heading, ImageNode, Node, SectionTarget};
 use crate::diagnostic::{Finding, Findings};
-use crate::expand::{
-    ImageCall, Placed, CHAPTER_KEYWORD, IMAGE_KEYWORD, PLACEHOLDER_LANG, REFERENCE_SCHEME,
-    SECTION_KEYWORD,
-};
 use crate::model::Chapter;
+use crate::placeholder::{self, Block, Placed, Target};
 use crate::text::{convert_quotes_plain, protect_spaces, slugify, QuoteState};
 
 /// Deepest nesting of Markdown elements a chapter may have (lists in lists, quotes in
@@ -236,11 +233,13 @@ impl<'a> ChapterParser<'a> {
                 attrs,
             }) => self.heading(*level, id.as_deref(), classes, attrs),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
-                if lang.as_ref() == PLACEHOLDER_LANG =>
+                if lang.as_ref() == placeholder::LANG =>
             {
                 self.placeholder();
             }
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(REFERENCE_SCHEME) => {
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with(placeholder::SCHEME) =>
+            {
                 self.reference(dest_url);
             }
             Event::Start(Tag::HtmlBlock) => self.html_block(),
@@ -392,35 +391,21 @@ impl<'a> ChapterParser<'a> {
                 _ => {}
             }
         }
-        if let Some(json) = body
-            .trim()
-            .strip_prefix(IMAGE_KEYWORD)
-            .filter(|rest| rest.starts_with(' '))
-        {
-            match serde_json::from_str::<ImageCall>(json.trim()) {
-                Ok(call) => match check_image(&call.datei, &call.alt, self.images) {
-                    Ok(path) => self.nodes.push(Node::Image(ImageNode {
-                        path,
-                        alt: protect_spaces(&convert_quotes_plain(&call.alt)),
-                        width: call.breite,
-                    })),
-                    Err(message) => self.error(message, at),
-                },
-                Err(_) => self.error(
-                    format!("unverständlicher amip-Platzhalter „{}“", body.trim()),
-                    at,
-                ),
-            }
-            return;
-        }
-        let mut words = body.split_whitespace();
-        match (words.next().and_then(Placed::from_keyword), words.next()) {
-            (Some(kind), Some(id)) => {
+        match placeholder::parse_block(&body) {
+            Some(Block::Image(call)) => match check_image(&call.datei, &call.alt, self.images) {
+                Ok(path) => self.nodes.push(Node::Image(ImageNode {
+                    path,
+                    alt: protect_spaces(&convert_quotes_plain(&call.alt)),
+                    width: call.breite,
+                })),
+                Err(message) => self.error(message, at),
+            },
+            Some(Block::Placed(kind, id)) => {
                 let spot = self.places.place(at);
-                self.spots.placements.push((kind, id.to_string(), spot));
-                self.nodes.push(Node::Placed(kind, id.to_string()));
+                self.spots.placements.push((kind, id.clone(), spot));
+                self.nodes.push(Node::Placed(kind, id));
             }
-            _ => self.error(
+            None => self.error(
                 format!("unverständlicher amip-Platzhalter „{}“", body.trim()),
                 at,
             ),
@@ -444,27 +429,22 @@ impl<'a> ChapterParser<'a> {
                 _ => {}
             }
         }
-        let target = dest_url.trim_start_matches(REFERENCE_SCHEME);
-        let Some((kind, id)) = target.split_once('/') else {
-            return;
+        let section = match placeholder::parse_reference(dest_url) {
+            None => return,
+            Some(Target::Placed(kind, id)) => {
+                let spot = self.places.place(at);
+                self.spots.references.push((kind, id.clone(), spot));
+                self.nodes.push(Node::Reference(kind, id));
+                self.quotes.last = Some('0');
+                return;
+            }
+            Some(Target::Chapter(id)) => SectionTarget::Chapter(id),
+            Some(Target::Section(id)) => SectionTarget::Section(id),
         };
-        let section = match kind {
-            CHAPTER_KEYWORD => Some(SectionTarget::Chapter(id.to_string())),
-            SECTION_KEYWORD => Some(SectionTarget::Section(id.to_string())),
-            _ => None,
-        };
-        if let Some(section) = section {
-            let spot = self.places.place(at.clone());
-            self.spots.sections.push((section.clone(), spot));
-            self.nodes.push(Node::SectionReference(section));
-            self.quotes.last = Some('0');
-        }
-        if let Some(kind) = Placed::from_keyword(kind) {
-            let spot = self.places.place(at);
-            self.spots.references.push((kind, id.to_string(), spot));
-            self.nodes.push(Node::Reference(kind, id.to_string()));
-            self.quotes.last = Some('0');
-        }
+        let spot = self.places.place(at);
+        self.spots.sections.push((section.clone(), spot));
+        self.nodes.push(Node::SectionReference(section));
+        self.quotes.last = Some('0');
     }
 
     /// A block of raw HTML: shown as text, never passed into either output; comments vanish.

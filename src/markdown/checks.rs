@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::{Numbering, Place, SectionTarget};
 use crate::diagnostic::{Finding, Findings};
-use crate::expand::Placed;
 use crate::model::Chapter;
+use crate::placeholder::Placed;
 
 /// (line, column) in a chapter file.
 type Spot = (usize, usize);

@@ -14,8 +14,8 @@ use super::publication::{SignatureBlock, UNSIGNED};
 use super::{
     anchor, footnote_definitions, footnote_ids, label, ChapterDoc, Node, Numbering, SectionTarget,
 };
-use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
+use crate::placeholder::{ImageWidth, Placed};
 use crate::tables;
 use crate::text::escape_html as html_escape;
 

@@ -27,8 +27,9 @@ use indexmap::IndexMap;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::diagnostic::Findings;
-use crate::expand::{Expanded, ImageWidth, Placed};
+use crate::expand::Expanded;
 use crate::model::Chapter;
+use crate::placeholder::{ImageWidth, Placed};
 use crate::text::slugify;
 use anchors::UsedIds;
 pub(crate) use images::check_image;

@@ -12,8 +12,8 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
 use super::publication::{SignatureBlock, UNSIGNED};
 use super::{anchor, footnote_definitions, ChapterDoc, Node, Numbering};
-use crate::expand::{ImageWidth, Placed};
 use crate::model::{Chart, Table};
+use crate::placeholder::{ImageWidth, Placed};
 
 pub use crate::typst_escape::{escape_markup, escape_string, string};
 
