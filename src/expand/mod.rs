@@ -786,31 +786,33 @@ fn bracket_key(chars: &[(usize, char)], i: usize) -> Option<(String, usize)> {
     Some((key, j + 1))
 }
 
+/// The next opening `{{`, `{%` or `{#` at or after `at`: its offset and its closing pair.
+fn next_opening(body: &str, mut at: usize) -> Option<(usize, &'static str)> {
+    while let Some(offset) = body.get(at..).and_then(|rest| rest.find('{')) {
+        let start = at + offset;
+        match body.get(start + 1..start + 2) {
+            Some("{") => return Some((start, "}}")),
+            Some("%") => return Some((start, "%}")),
+            Some("#") => return Some((start, "#}")),
+            _ => at = start + 1,
+        }
+    }
+    None
+}
+
 /// Byte ranges of every `{{ … }}` and `{% … %}` tag of `body`, in order.
 pub(super) fn tags(body: &str) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut at = 0;
-    while let Some(offset) = body.get(at..).and_then(|rest| rest.find('{')) {
-        let start = at + offset;
-        let close = match body.get(start + 1..start + 2) {
-            Some("{") => "}}",
-            Some("%") => "%}",
-            Some("#") => "#}",
-            _ => {
-                at = start + 1;
-                continue;
-            }
+    while let Some((start, close)) = next_opening(body, at) {
+        let Some(end) = body.get(start + 2..).and_then(|rest| rest.find(close)) else {
+            break;
         };
-        match body.get(start + 2..).and_then(|rest| rest.find(close)) {
-            Some(end) => {
-                let end = start + 2 + end + 2;
-                if close != "#}" {
-                    found.push((start, end));
-                }
-                at = end;
-            }
-            None => break,
+        let end = start + 2 + end + 2;
+        if close != "#}" {
+            found.push((start, end));
         }
+        at = end;
     }
     found
 }
@@ -818,17 +820,7 @@ pub(super) fn tags(body: &str) -> Vec<(usize, usize)> {
 /// The first `{{`, `{%` or `{#` that is never closed, as a byte offset into `body`.
 pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
     let mut at = 0;
-    while let Some(found) = body.get(at..).and_then(|rest| rest.find('{')) {
-        let start = at + found;
-        let close = match body.get(start + 1..start + 2) {
-            Some("{") => "}}",
-            Some("%") => "%}",
-            Some("#") => "#}",
-            _ => {
-                at = start + 1;
-                continue;
-            }
-        };
+    while let Some((start, close)) = next_opening(body, at) {
         // The tag is unclosed when the next tag opens before it closes.
         let rest = body.get(start + 2..).unwrap_or_default();
         let next_open = ["{{", "{%", "{#"]
