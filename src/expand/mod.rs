@@ -821,15 +821,14 @@ pub(super) fn tags(body: &str) -> Vec<(usize, usize)> {
 pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
     let mut at = 0;
     while let Some((start, close)) = next_opening(body, at) {
-        // The tag is unclosed when the next tag opens before it closes.
-        let rest = body.get(start + 2..).unwrap_or_default();
-        let next_open = ["{{", "{%", "{#"]
-            .iter()
-            .filter_map(|open| rest.find(open))
-            .min();
+        // The tag is unclosed when the next tag opens before it closes. Both searches stop
+        // at the next opening, so the whole scan stays linear in the chapter's length.
+        let next_open = next_opening(body, start + 2).map(|(next, _)| next);
+        let limit = next_open.unwrap_or(body.len());
+        let rest = body.get(start + 2..limit).unwrap_or_default();
         match rest.find(close) {
-            Some(end) if next_open.is_none_or(|next| end < next) => at = start + 2 + end + 2,
-            _ => return Some((start, close)),
+            Some(end) => at = start + 2 + end + 2,
+            None => return Some((start, close)),
         }
     }
     None
