@@ -42,6 +42,63 @@ pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
 
 /// Reads and validates the whole project.
 pub fn load(root: &Path) -> Result<Project, Findings> {
+    // The data (YAML and spreadsheets) and the other files are independent: read them side by
+    // side; their findings are kept in the same order as when read one after the other.
+    let ((programme, set, charts, tables, checks, mut findings), (files, file_findings)) =
+        rayon::join(
+            || load_data(root),
+            || {
+                let mut findings = Findings::default();
+                let chapters = load_chapters(root, &mut findings);
+                let templates = load_templates(root, &mut findings);
+                let images = load_images(root, &mut findings);
+                (
+                    (chapters, templates, images, unused_content(root)),
+                    findings,
+                )
+            },
+        );
+    findings.extend(file_findings);
+    let (chapters, templates, images, unused_files) = files;
+
+    if let Some(programme) = &programme {
+        check_programme(programme, &set, &mut findings);
+    }
+
+    match programme {
+        Some(programme) if !findings.has_errors() => Ok(Project {
+            root: root.to_path_buf(),
+            programme,
+            data: set.data,
+            example_sets: set.example_sets,
+            chapters,
+            charts,
+            tables,
+            templates,
+            images,
+            checks,
+            sources: set.sources,
+            data_files: set.data_files,
+            imported: set.imported,
+            unused_files,
+            sites: set.sites,
+        }),
+        _ => Err(findings),
+    }
+}
+
+/// What the data files declare, read in order: the programme, the data sets (YAML, then the
+/// spreadsheets they name), charts, tables and checks.
+type LoadedData = (
+    Option<Programme>,
+    DataSet,
+    IndexMap<String, ChartDecl>,
+    IndexMap<String, TableDecl>,
+    Vec<CheckDecl>,
+    Findings,
+);
+
+fn load_data(root: &Path) -> LoadedData {
     let mut findings = Findings::default();
     let mut set = DataSet::default();
     let programme: Option<Programme> = read_yaml(root, PROGRAMME_FILE, &mut set, &mut findings);
@@ -71,34 +128,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             .fill_source_line(&set.data, &mut chart.quelle, &paths);
     }
     let checks: Vec<CheckDecl> = read_optional_yaml(root, CHECKS_FILE, &mut set, &mut findings);
-    let chapters = load_chapters(root, &mut findings);
-    let templates = load_templates(root, &mut findings);
-    let images = load_images(root, &mut findings);
-
-    if let Some(programme) = &programme {
-        check_programme(programme, &set, &mut findings);
-    }
-
-    match programme {
-        Some(programme) if !findings.has_errors() => Ok(Project {
-            root: root.to_path_buf(),
-            programme,
-            data: set.data,
-            example_sets: set.example_sets,
-            chapters,
-            charts,
-            tables,
-            templates,
-            images,
-            checks,
-            sources: set.sources,
-            data_files: set.data_files,
-            imported: set.imported,
-            unused_files: unused_content(root),
-            sites: set.sites,
-        }),
-        _ => Err(findings),
-    }
+    (programme, set, charts, tables, checks, findings)
 }
 
 /// The programme year and the signature date are plausible.
