@@ -21,10 +21,13 @@ use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 
 use amip::expand::Expanded;
-use amip::markdown::{self, html::HtmlContext, typst::TypstContext};
+use amip::markdown;
 use amip::model::{Chart, ChartKind, Orientation, Project, Series, ValueFormat};
 use amip::pipeline::{prepare, Prepared, Timings};
-use amip::render::{html, pdf};
+use amip::render::html;
+use amip::render::html::writer::HtmlContext;
+use amip::render::typst as pdf;
+use amip::render::typst::writer::TypstContext;
 use amip::{charts, check, expand, load};
 
 fn example() -> &'static Path {
@@ -146,7 +149,7 @@ fn markdown_writers(group: &mut Group<'_>, example: &Example) {
             };
             let out: Vec<String> = docs
                 .iter()
-                .map(|doc| markdown::html::write_chapter(doc, &ctx, 0))
+                .map(|doc| amip::render::html::writer::write_chapter(doc, &ctx, 0))
                 .collect();
             black_box(out)
         })
@@ -165,7 +168,7 @@ fn markdown_writers(group: &mut Group<'_>, example: &Example) {
             };
             let out: Vec<String> = docs
                 .iter()
-                .map(|doc| markdown::typst::write_chapter(doc, &ctx))
+                .map(|doc| amip::render::typst::writer::write_chapter(doc, &ctx))
                 .collect();
             black_box(out)
         })

@@ -25,9 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use amip::expand;
-use amip::markdown::{anchor, html::inline_svg, label};
+use amip::markdown::{anchor, label};
 use amip::pipeline::{prepare, Prepared, Timings};
 use amip::placeholder::{Placed, LANG as PLACEHOLDER_LANG, SCHEME as REFERENCE_SCHEME};
+use amip::render::html::{table::to_html, writer::inline_svg};
 use amip::tables;
 
 /// The HTML amip writes for a placed table or chart, as one HTML block without blank lines.
@@ -39,7 +40,7 @@ fn placed_html(kind: Placed, id: &str, prepared: &Prepared) -> String {
             Some(table) => format!(
                 "<div id=\"{}\">\n{}</div>",
                 anchor(kind, id),
-                tables::to_html(table, Some(&caption_label))
+                to_html(table, Some(&caption_label))
             ),
             None => String::new(),
         },
@@ -62,7 +63,7 @@ fn placed_html(kind: Placed, id: &str, prepared: &Prepared) -> String {
                     "<figure id=\"{anchor_id}\">\n{svg}\n<figcaption>{}: {}</figcaption>\n</figure>\n{}",
                     amip::text::escape_html(&caption_label),
                     amip::text::escape_html(&chart.caption),
-                    tables::to_html(&tables::chart_data_table(chart), None)
+                    to_html(&tables::chart_data_table(chart), None)
                 )
             }
             None => String::new(),

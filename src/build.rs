@@ -12,7 +12,8 @@ use crate::model::Project;
 use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::pipeline::{self, Checks, Document};
 pub use crate::pipeline::{Prepared, Timings};
-use crate::render::{self, html, pdf};
+use crate::render::typst as pdf;
+use crate::render::{self, html};
 use crate::{charts, typst_cli};
 
 /// What to build.

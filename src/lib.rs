@@ -1,11 +1,14 @@
 //! amip builds a jobcenter's Arbeitsmarkt- und Integrationsprogramm from Markdown chapters and
 //! YAML data into an accessible website and an accessible PDF.
 //!
-//! The modules follow the pipeline: [`load`] reads the project once into the typed [`model`];
-//! [`expand`] renders each chapter as a tera template over the data; [`markdown`] parses the
-//! result and writes HTML and Typst from the same events; [`tables`] and [`charts`] compute and
-//! draw the declared tables and charts; [`render`] assembles the site and the Typst document;
-//! [`typst_cli`] runs typst; [`output`] replaces `output/` only after a complete build.
+//! The modules follow the pipeline, which [`pipeline::document`] runs for every command:
+//! [`load`] reads the project once into the typed [`model`] (YAML and the BA's files from
+//! [`sources`]); [`expand`] renders each chapter as a tera template over the data;
+//! [`markdown`] parses the result once into nodes; [`tables`] and [`charts`] compute and draw
+//! the declared tables and charts; [`check`] adds the checks. Every output in [`render`] writes
+//! the resulting document in its format (`render::html`, `render::typst`: writer, tables,
+//! page assembly); [`build`] writes them and runs typst, and `output` replaces `output/`
+//! only after a complete build.
 //!
 //! Around the pipeline: [`diff`] compares two versions of a programme (`amip diff`), and
 //! [`init`] scaffolds a new project (`amip init`).

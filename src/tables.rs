@@ -1,5 +1,6 @@
-//! Tables: declared in YAML, computed here (shares, absolute and relative changes), and
-//! written to HTML and Typst from the same [`Table`], so both outputs show the same cells.
+//! Tables: declared in YAML and computed here, once (shares, absolute and relative changes),
+//! into a [`Table`] that each format's writer writes (`render::html::table`,
+//! `render::typst::table`), so both outputs show the same cells.
 
 use serde_json::Value;
 
@@ -328,104 +329,6 @@ pub fn chart_data_table(chart: &Chart) -> Table {
     }
 }
 
-/// Writes a table as HTML: caption, header row with `scope="col"`, row headers with
-/// `scope="row"`, the source line below.
-pub fn to_html(table: &Table, caption_label: Option<&str>) -> String {
-    let esc = crate::text::escape_html;
-    let mut out = String::from("<table>\n<caption>");
-    if let Some(label) = caption_label {
-        out.push_str(&format!("<span class=\"nr\">{}:</span> ", esc(label)));
-    }
-    out.push_str(&esc(&table.caption));
-    out.push_str("</caption>\n<thead>\n<tr>");
-    for (index, title) in table.header.iter().enumerate() {
-        let class = if table.numeric.get(index).copied().unwrap_or(false) {
-            " class=\"zahl\""
-        } else {
-            ""
-        };
-        out.push_str(&format!("<th scope=\"col\"{class}>{}</th>", esc(title)));
-    }
-    out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for row in &table.rows {
-        let mut classes = Vec::new();
-        if row.total {
-            classes.push("summe".to_string());
-        }
-        if row.level > 0 {
-            classes.push(format!("ebene-{}", row.level));
-        }
-        if classes.is_empty() {
-            out.push_str("<tr>");
-        } else {
-            out.push_str(&format!("<tr class=\"{}\">", classes.join(" ")));
-        }
-        for (index, text) in row.cells.iter().enumerate() {
-            let numeric = table.numeric.get(index).copied().unwrap_or(false);
-            let class = if numeric { " class=\"zahl\"" } else { "" };
-            if index == 0 {
-                out.push_str(&format!("<th scope=\"row\"{class}>{}</th>", esc(text)));
-            } else {
-                out.push_str(&format!("<td{class}>{}</td>", esc(text)));
-            }
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
-    out
-}
-
-/// Writes a table as a Typst `#table(…)` call with a repeated header row.
-pub fn to_typst(table: &Table) -> String {
-    use crate::typst_escape::escape_markup;
-    let columns = table.header.len().max(1);
-    let aligns: Vec<&str> = (0..columns)
-        .map(|i| {
-            if table.numeric.get(i).copied().unwrap_or(false) {
-                "right"
-            } else {
-                "left"
-            }
-        })
-        .collect();
-    // The row-header column gets twice the room of a number column.
-    let widths: Vec<&str> = (0..columns)
-        .map(|i| if i == 0 { "2fr" } else { "1fr" })
-        .collect();
-    let mut out = format!(
-        "table(\n  columns: ({},),\n  align: ({},),\n  table.header(repeat: true, ",
-        widths.join(", "),
-        aligns.join(", ")
-    );
-    let header: Vec<String> = table
-        .header
-        .iter()
-        .map(|h| format!("[{}]", escape_markup(h)))
-        .collect();
-    out.push_str(&header.join(", "));
-    out.push_str("),\n");
-    for row in &table.rows {
-        out.push_str("  ");
-        for (index, text) in row.cells.iter().enumerate() {
-            let mut content = escape_markup(text);
-            if index == 0 && row.level > 0 {
-                content = format!("#h({}em)", u16::from(row.level)) + &content;
-            }
-            if row.total {
-                content = format!("#strong[{content}]");
-            }
-            out.push_str(&format!("[{content}], "));
-        }
-        // Pad short rows so cells never shift into the next row.
-        for _ in row.cells.len()..columns {
-            out.push_str("[], ");
-        }
-        out.push('\n');
-    }
-    out.push(')');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,32 +407,5 @@ mod tests {
             err.contains("b.vk.vorjahr") && err.contains("neun Millionen"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn html_has_caption_scopes_and_escapes() {
-        let (decl, mut data) = budget();
-        data["b"]["vk"]["vorjahr"] = json!(1);
-        let mut table = resolve_table("budget", &decl, &data, &[]).unwrap();
-        table.caption = "<script>x</script>".into();
-        let html = to_html(&table, Some("Tabelle 1"));
-        assert!(html.contains("<caption><span class=\"nr\">Tabelle 1:</span> &lt;script&gt;"));
-        assert!(html.contains("<th scope=\"col\""));
-        assert!(html.contains("<th scope=\"row\">VK</th>"));
-        assert!(html.contains("<tr class=\"summe\">"));
-    }
-
-    #[test]
-    fn typst_table_has_header_and_escaped_cells() {
-        let (decl, data) = budget();
-        let mut table = resolve_table("budget", &decl, &data, &[]).unwrap();
-        table.rows[0].cells[0] = "#read(\"/etc/passwd\")".into();
-        let typst = to_typst(&table);
-        assert!(typst.contains("table.header(repeat: true, [Position]"));
-        assert!(
-            typst.contains("[\\#read(\\\"\\/etc\\/passwd\\\")]"),
-            "{typst}"
-        );
-        assert!(typst.contains("#strong[Gesamt]"));
     }
 }

@@ -13,13 +13,11 @@
 pub(crate) mod anchors;
 mod chapter;
 mod checks;
-pub mod html;
 mod images;
 mod places;
 pub(crate) mod publication;
 #[cfg(test)]
 mod tests;
-pub mod typst;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -17,7 +17,7 @@ use crate::model::Project;
 fn drawable(ch: char) -> bool {
     static FACES: OnceLock<Vec<FontRef<'static>>> = OnceLock::new();
     let faces = FACES.get_or_init(|| {
-        super::pdf::fonts()
+        super::typst::fonts()
             .iter()
             .filter_map(|(_, bytes)| FontRef::try_from_slice(bytes).ok())
             .collect()

@@ -1,5 +1,5 @@
 //! Rendering: every output format implements [`Output`] over the one [`Document`]: the
-//! website ([`html::Site`]) and the Typst source of the PDF ([`pdf::TypstSource`]).
+//! website ([`html::Site`]) and the Typst source of the PDF ([`typst::TypstSource`]).
 //!
 //! A new format (EPUB, DOCX) is a new module with an [`Output`] and one line in [`OUTPUTS`].
 //! Both use tera templates. The defaults are compiled into the binary; a project overrides a
@@ -7,7 +7,7 @@
 
 pub mod glyphs;
 pub mod html;
-pub mod pdf;
+pub mod typst;
 
 use crate::diagnostic::Findings;
 use crate::document::Document;
@@ -28,7 +28,7 @@ pub trait Output: Sync {
 
 /// Every output, in the order a build renders them: the Typst source first, since typst
 /// then runs while the others are rendered.
-pub const OUTPUTS: &[&dyn Output] = &[&pdf::TypstSource, &html::Site];
+pub const OUTPUTS: &[&dyn Output] = &[&typst::TypstSource, &html::Site];
 
 /// The built-in templates, by name relative to `templates/`.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[

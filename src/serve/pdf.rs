@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::build::{creation_timestamp, typst_findings};
 use crate::diagnostic::{Finding, Findings};
 use crate::pipeline::Document;
-use crate::render::pdf::{self, TypstSource};
+use crate::render::typst::{self as pdf, TypstSource};
 use crate::render::{html, Output};
 use crate::typst_cli;
 

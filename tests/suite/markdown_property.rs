@@ -9,8 +9,10 @@ use std::fs;
 use std::process::Command;
 
 use amip::expand::Expanded;
-use amip::markdown::{self, html, typst};
+use amip::markdown;
 use amip::model::{Chapter, FrontMatter};
+use amip::render::html::writer as html;
+use amip::render::typst::writer as typst;
 use indexmap::IndexMap;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -209,7 +211,7 @@ proptest! {
 fn compile(typst_source: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("schriften")).unwrap();
-    for (name, bytes) in amip::render::pdf::fonts() {
+    for (name, bytes) in amip::render::typst::fonts() {
         fs::write(dir.path().join("schriften").join(name), bytes).unwrap();
     }
     let main = format!(

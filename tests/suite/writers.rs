@@ -7,8 +7,10 @@
 use std::collections::BTreeSet;
 
 use amip::expand::Expanded;
-use amip::markdown::{self, html, typst};
+use amip::markdown;
 use amip::model::{Chapter, FrontMatter, Table, TableRow};
+use amip::render::html::writer as html;
+use amip::render::typst::writer as typst;
 use indexmap::IndexMap;
 
 /// The one table the chapters may place, with cells that need escaping in both formats.

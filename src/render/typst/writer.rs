@@ -1,7 +1,7 @@
 //! Typst writer: turns parsed chapter [`Node`]s into Typst markup.
 //!
-//! All escaping for Typst lives in [`crate::typst_escape`]. Text is always escaped so that nothing from Markdown or
-//! data can become Typst code: every character with a meaning in Typst markup gets a
+//! All escaping for Typst lives in `crate::typst_escape`. Text is always escaped so that
+//! nothing from Markdown or data can become Typst code: every character with a meaning in Typst markup gets a
 //! backslash, which makes it literal. Markup that amip itself needs is written as function
 //! calls (`#emph[…]`, `#link(…)[…]`, `#figure(…)`), which never depend on what surrounds them.
 
@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
-use super::publication::{SignatureBlock, UNSIGNED};
-use super::{anchor, footnote_definitions, ChapterDoc, Node, Numbering};
+use crate::markdown::publication::{SignatureBlock, UNSIGNED};
+use crate::markdown::{anchor, footnote_definitions, ChapterDoc, Node, Numbering};
 use crate::model::{Chart, Table};
 use crate::placeholder::{ImageWidth, Placed};
 
@@ -455,7 +455,7 @@ impl Writer<'_, '_> {
                 self.push(&format!(
                     "#block(width: 100%, breakable: true, above: 0.8em, below: 1.4em)[#set text(hyphenate: true)\n#block(below: 0.5em, sticky: true, text(size: 9pt, weight: \"bold\")[Daten zur {}])\n#{}\n]\n\n",
                     escape_markup(&crate::markdown::label(kind, number)),
-                    crate::tables::to_typst(&crate::tables::chart_data_table(chart))
+                    super::table::to_typst(&crate::tables::chart_data_table(chart))
                 ));
             }
             Placed::Table => {
@@ -473,7 +473,7 @@ impl Writer<'_, '_> {
                 self.push(&format!(
                     "#figure(\n{placement}  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
                     escape_markup(&table.caption),
-                    crate::tables::to_typst(table),
+                    super::table::to_typst(table),
                     anchor(kind, id)
                 ));
             }
@@ -583,7 +583,7 @@ mod tests {
             chapter: 0,
             markdown: markdown.into(),
         }];
-        let (docs, numbering) = super::super::parse(&chapters, &expanded).unwrap();
+        let (docs, numbering) = crate::markdown::parse(&chapters, &expanded).unwrap();
         let tables = IndexMap::new();
         let charts = IndexMap::new();
         let ctx = TypstContext {

@@ -7,9 +7,12 @@ use tera::{Context, Kwargs, State, Tera};
 
 use super::template;
 use crate::diagnostic::{Finding, Findings};
-use crate::markdown::typst::{escape_markup, string, write_chapter, TypstContext};
+pub mod table;
+pub mod writer;
+
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
+use writer::{escape_markup, string, write_chapter, TypstContext};
 
 /// Folder of the chart SVGs next to `main.typ`.
 pub const CHART_DIR: &str = "abbildungen";

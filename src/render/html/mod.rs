@@ -9,9 +9,12 @@ use tera::{Context, Tera};
 
 use super::template;
 use crate::diagnostic::{Finding, Findings};
-use crate::markdown::html::{write_chapter, HtmlContext};
+pub mod table;
+pub mod writer;
+
 use crate::markdown::{ChapterDoc, Numbering};
 use crate::model::{Chart, Project, Table};
+use writer::{write_chapter, HtmlContext};
 
 /// Folder of the chart SVGs inside the site.
 pub const CHART_DIR: &str = "abbildungen";

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use super::publication::{SignatureBlock, UNSIGNED};
-use super::{
+use crate::markdown::publication::{SignatureBlock, UNSIGNED};
+use crate::markdown::{
     anchor, footnote_definitions, footnote_ids, label, ChapterDoc, Node, Numbering, SectionTarget,
 };
 use crate::model::{Chart, Table};
@@ -498,7 +498,7 @@ fn placed(kind: Placed, id: &str, ctx: &HtmlContext<'_>) -> String {
                 label = caption_label,
                 caption = html_escape(&chart.caption),
                 source = source_html(chart.source.as_deref()),
-                table = tables::to_html(&data, None),
+                table = super::table::to_html(&data, None),
             )
         }
         Placed::Table => {
@@ -509,7 +509,7 @@ fn placed(kind: Placed, id: &str, ctx: &HtmlContext<'_>) -> String {
                 "<div class=\"tabelle\" id=\"{anchor}\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">\n{table}{source}</div>\n",
                 anchor = anchor(kind, id),
                 label = caption_label,
-                table = tables::to_html(table, Some(&caption_label)),
+                table = super::table::to_html(table, Some(&caption_label)),
                 source = source_html(table.source.as_deref()),
             )
         }
@@ -543,7 +543,7 @@ mod tests {
                 markdown: md.to_string(),
             })
             .collect();
-        let (docs, numbering) = super::super::parse(&chapters, &expanded).unwrap();
+        let (docs, numbering) = crate::markdown::parse(&chapters, &expanded).unwrap();
         let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
         let tables = IndexMap::new();
         let charts = IndexMap::new();
