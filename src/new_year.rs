@@ -4,7 +4,7 @@
 //! rollover rules in `programm.yaml` (`fortschreibung:`) move this year's values into the
 //! previous-year fields and leave the new values pending, so that `amip check --final` lists
 //! everything that still has to be filled in. Each value is rewritten at the place the YAML
-//! parser reported for it when the project was loaded ([`crate::position`]); everything else
+//! parser reported for it when the project was loaded (`crate::position`); everything else
 //! in the file — the authors' comments, anchors and layout — stays as it was.
 
 use std::fs;

@@ -4,7 +4,7 @@
 //! Expansion cannot number tables and figures: it sees one chapter at a time. So
 //! `tabelle(…)`, `abbildung(…)` and `bild(…)` write a fenced block with the info string
 //! [`LANG`], and `verweis(…)` writes an empty link to a [`SCHEME`] URL. The Markdown stage
-//! reads them back with [`parse_block`] and [`parse_reference`], numbers them in document
+//! reads them back with `parse_block` and `parse_reference`, numbers them in document
 //! order, and both writers replace them, so HTML and PDF always agree on "Abbildung 2".
 
 /// Info string of the fenced block a placeholder is written as.

@@ -8,9 +8,9 @@
 //! series are also told apart by marker shapes, dashes, hatch patterns and direct labels, never
 //! by colour alone (WCAG 1.4.1).
 //!
-//! Shared pieces: [`surface`] (the SVG writer, colours, styles), [`text`] (measurement and
-//! wrapping), [`axis`] (value axis), [`legend`], [`layout`] (the frame of bar and line charts);
-//! one file per chart kind ([`line`], [`bars`], [`stacked`], [`ring`]). A new kind is a new
+//! Shared pieces: `surface` (the SVG writer, colours, styles), `text` (measurement and
+//! wrapping), `axis` (value axis), `legend`, `layout` (the frame of bar and line charts);
+//! one file per chart kind (`line`, `bars`, `stacked`, `ring`). A new kind is a new
 //! variant of [`ChartKind`]: the `match` in `render` then shows where it must be drawn.
 
 mod axis;

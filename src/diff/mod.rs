@@ -2,12 +2,12 @@
 //!
 //! Both versions are loaded and prepared in memory exactly as a build would ([`Snapshot`]);
 //! [`compare`] then reports changes of meaning rather than of lines:
-//! - [`figures`]: every data value that changed, with old → new and the change, and added or
+//! - `figures`: every data value that changed, with old → new and the change, and added or
 //!   removed data sets, rows and series points;
-//! - [`text`]: per chapter, a word diff of the visible text after expansion, so a changed
+//! - `text`: per chapter, a word diff of the visible text after expansion, so a changed
 //!   figure shows up in the sentence that uses it; added, removed and renamed chapters and
 //!   changed headings;
-//! - [`objects`]: tables and charts that changed, and how.
+//! - `objects`: tables and charts that changed, and how.
 //!
 //! [`source`] turns a folder or a git revision into a project folder to load; [`terminal`] and
 //! [`html`] write the report.

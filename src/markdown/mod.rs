@@ -8,7 +8,8 @@
 //!    [`Node::Reference`];
 //! 3. number tables and figures in document order ([`Numbering`]).
 //!
-//! [`html`] and [`typst`] then write the same nodes, so both outputs show the same structure.
+//! The writers in `render::html` and `render::typst` then write the same nodes, so both
+//! outputs show the same structure.
 
 pub(crate) mod anchors;
 mod chapter;
@@ -196,7 +197,7 @@ impl Numbering {
 }
 
 /// Footnote ids on the website: (note id, id of the reference). The label already is the
-/// footnote's document-wide id (`fn-quelle`, see [`anchors`]); the reference adds `_ref`,
+/// footnote's document-wide id (`fn-quelle`, see `anchors`); the reference adds `_ref`,
 /// which no slug contains, so it clashes with no other id, on the one-page view neither.
 pub fn footnote_ids(label: &str) -> (String, String) {
     (label.to_string(), format!("{label}_ref"))

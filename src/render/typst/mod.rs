@@ -1,5 +1,5 @@
 //! The Typst document: `main.typ` from the `typst/main.typ` template, the chart SVGs and the
-//! font files, written to a build folder in which typst then runs (see [`crate::typst_cli`]).
+//! font files, written to a build folder in which typst then runs (see `crate::typst_cli`).
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
