@@ -547,3 +547,27 @@ fn images_keep_their_own_size_or_the_requested_width() {
         "40 %: {ppi:?}"
     );
 }
+
+#[test]
+fn a_footnote_referenced_twice_has_one_number_in_site_and_pdf() {
+    require_typst();
+    let project = crate::common::fixture_copy("klein");
+    let chapter = project.path().join("content/programm.md");
+    let mut text = read(&chapter);
+    text.push_str("\n\nErstens[^q] und zweitens[^q].\n\n[^q]: Quelle: Statistik der BA.\n");
+    fs::write(&chapter, text).unwrap();
+    let build = amip(project.path(), &["build"]);
+    assert!(build.status.success(), "{}", describe(&build));
+    let pdf = squash(&pdf_text(
+        &project.path().join("output/arbeitsmarktprogramm-2026.pdf"),
+    ));
+    assert!(pdf.contains("Erstens1 und zweitens1."), "{pdf}");
+    assert_eq!(pdf.matches("Quelle: Statistik der BA.").count(), 1, "{pdf}");
+    let html = read(&project.path().join("output/html/programm.html"));
+    assert_eq!(
+        html.matches("Quelle: Statistik der BA.").count(),
+        1,
+        "{html}"
+    );
+    assert_eq!(html.matches("role=\"doc-noteref\"").count(), 2, "{html}");
+}

@@ -29,6 +29,20 @@ pub struct TypstContext<'a> {
     pub chart_dir: &'a str,
 }
 
+/// The footnote labels referenced more than once in `nodes`.
+fn repeated_references(nodes: &[Node]) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut repeated = std::collections::BTreeSet::new();
+    for node in nodes {
+        if let Node::Event(Event::FootnoteReference(label)) = node {
+            if !seen.insert(label.to_string()) {
+                repeated.insert(label.to_string());
+            }
+        }
+    }
+    repeated
+}
+
 /// Writes one chapter as Typst markup.
 pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
     let mut writer = Writer {
@@ -38,6 +52,9 @@ pub fn write_chapter(doc: &ChapterDoc, ctx: &TypstContext<'_>) -> String {
         after_call: false,
         stack: Vec::new(),
         open_footnotes: Vec::new(),
+        footnote_prefix: format!("fn-{}-", crate::text::slugify(&doc.stem)),
+        written_footnotes: std::collections::BTreeSet::new(),
+        repeated_footnotes: repeated_references(&doc.nodes),
         heading: None,
         caption: None,
         in_intro: false,
@@ -73,6 +90,13 @@ struct Writer<'a, 'b> {
     /// Footnotes being written, innermost last: a footnote that refers to itself (directly
     /// or through another one) is not written again inside itself, which would never end.
     open_footnotes: Vec<String>,
+    /// Start of this chapter's footnote labels, so that `[^1]` of two chapters differ.
+    footnote_prefix: String,
+    /// Footnotes already written: a second reference points to the first, with its number,
+    /// as on the website.
+    written_footnotes: std::collections::BTreeSet<String>,
+    /// Footnotes referenced more than once: only they need a label.
+    repeated_footnotes: std::collections::BTreeSet<String>,
     /// Anchor of the heading being written, labelled at its end.
     heading: Option<String>,
     /// Caption line of the Markdown table that follows: (id, caption).
@@ -192,7 +216,13 @@ impl Writer<'_, '_> {
             {
                 self.text(&format!("[^{label}]"));
             }
+            Event::FootnoteReference(label) if self.written_footnotes.contains(label.as_ref()) => {
+                let target = format!("{}{}", self.footnote_prefix, crate::text::slugify(label));
+                self.push(&format!("#footnote(<{target}>"));
+                self.call_end(")");
+            }
             Event::FootnoteReference(label) => {
+                self.written_footnotes.insert(label.to_string());
                 let body = self
                     .footnotes
                     .get(label.as_ref())
@@ -203,6 +233,10 @@ impl Writer<'_, '_> {
                 self.write(&body);
                 trim_trailing_breaks(&mut self.out);
                 self.call_end("]");
+                if self.repeated_footnotes.contains(label.as_ref()) {
+                    let target = format!("{}{}", self.footnote_prefix, crate::text::slugify(label));
+                    self.push(&format!("<{target}>"));
+                }
                 self.open_footnotes.pop();
             }
             Event::TaskListMarker(done) => self.push(if *done { "☒ " } else { "☐ " }),
@@ -663,6 +697,14 @@ mod tests {
         let out = typst_of("# T\n\nText[^1] weiter.\n\n[^1]: Die Fußnote.\n");
         assert!(out.contains("Text#footnote[Die Fußnote.] weiter"), "{out}");
         assert_eq!(out.matches("Die Fußnote").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn a_footnote_referenced_twice_is_one_note_with_one_number() {
+        let out = typst_of("# T\n\nErst[^q] und wieder[^q].\n\n[^q]: Quelle: BA.\n");
+        assert_eq!(out.matches("Quelle: BA").count(), 1, "{out}");
+        assert!(out.contains("#footnote[Quelle: BA.]<fn-"), "{out}");
+        assert!(out.contains("wieder#footnote(<fn-"), "{out}");
     }
 
     #[test]
