@@ -821,14 +821,37 @@ pub(super) fn tags(body: &str) -> Vec<(usize, usize)> {
 pub fn unclosed_tag(body: &str) -> Option<(usize, &'static str)> {
     let mut at = 0;
     while let Some((start, close)) = next_opening(body, at) {
-        // The tag is unclosed when the next tag opens before it closes. Both searches stop
-        // at the next opening, so the whole scan stays linear in the chapter's length.
-        let next_open = next_opening(body, start + 2).map(|(next, _)| next);
-        let limit = next_open.unwrap_or(body.len());
-        let rest = body.get(start + 2..limit).unwrap_or_default();
-        match rest.find(close) {
-            Some(end) => at = start + 2 + end + 2,
+        match tag_end(body, start + 2, close) {
+            Some(end) => at = end,
             None => return Some((start, close)),
+        }
+    }
+    None
+}
+
+/// Where the tag opened just before `from` ends (after its `close`), or `None` when another
+/// tag opens first. A comment ends at the first `#}`, whatever it contains; in `{{ … }}` and
+/// `{% … %}` a string literal may hold braces.
+fn tag_end(body: &str, from: usize, close: &str) -> Option<usize> {
+    let rest = body.get(from..)?;
+    if close == "#}" {
+        return rest.find(close).map(|end| from + end + 2);
+    }
+    let mut quote: Option<char> = None;
+    for (offset, c) in rest.char_indices() {
+        match quote {
+            Some(open) if c == open => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None => {
+                let pair = rest.get(offset..offset + 2).unwrap_or_default();
+                if pair == close {
+                    return Some(from + offset + 2);
+                }
+                if matches!(pair, "{{" | "{%" | "{#") {
+                    return None;
+                }
+            }
         }
     }
     None

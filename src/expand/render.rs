@@ -93,8 +93,19 @@ pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
     let mut wrapped = String::with_capacity(body.len());
     let mut edits = Edits::default();
     let mut copied = 0;
+    // What stands between `{% raw %}` and `{% endraw %}` is text, not a print.
+    let mut raw = false;
     for (start, end) in tags(body) {
-        if !body.get(start..).is_some_and(|rest| rest.starts_with("{{")) {
+        let tag = body.get(start..end).unwrap_or_default();
+        if let Some(inner) = tag.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) {
+            match inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) {
+                "raw" => raw = true,
+                "endraw" => raw = false,
+                _ => {}
+            }
+            continue;
+        }
+        if raw || !tag.starts_with("{{") {
             continue;
         }
         let Some(inner) = body.get(start + 2..end - 2) else {

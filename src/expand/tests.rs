@@ -186,3 +186,24 @@ fn division_by_zero_is_an_error_not_inf() {
     )
     .is_err());
 }
+
+#[test]
+fn unclosed_tags_are_found_but_comments_and_strings_may_hold_braces() {
+    assert_eq!(unclosed_tag("{# {{ x.wert }} auskommentiert #} Text"), None);
+    assert_eq!(unclosed_tag("Klammern: {{ \"{{\" }} und {{ '}}' }}."), None);
+    assert_eq!(unclosed_tag("a {{ x b {{ y }}"), Some((2, "}}")));
+    assert_eq!(unclosed_tag("a {% if x %} b {% endif"), Some((15, "%}")));
+    assert_eq!(unclosed_tag("a {# offen"), Some((2, "#}")));
+    assert_eq!(unclosed_tag("{{ \"offen }}"), Some((0, "}}")));
+}
+
+#[test]
+fn prints_inside_raw_stay_text() {
+    let (wrapped, _) = super::render::wrap_prints(
+        "{{ a }} {% raw %}{{ b }}{% endraw %} {%- raw -%}{{ c }}{%- endraw -%} {{ d.e }}",
+    );
+    assert_eq!(
+        wrapped,
+        "{{ a | __amip_ausgabe }} {% raw %}{{ b }}{% endraw %} {%- raw -%}{{ c }}{%- endraw -%} {{ d.e | __amip_ausgabe }}"
+    );
+}
