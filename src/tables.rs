@@ -329,6 +329,19 @@ pub fn chart_data_table(chart: &Chart) -> Table {
     }
 }
 
+/// A small resolved budget table (two rows, the second a total) for the writers' tests.
+#[cfg(test)]
+pub(crate) fn budget_example() -> Table {
+    let decl: crate::model::TableDecl = serde_saphyr::from_str(
+        "titel: Budget\nkopf: Position\nzeilen:\n  - {titel: VK, daten: b.vk}\n  - {titel: Gesamt, daten: b.gesamt, summe: true}\nspalten:\n  - {titel: '2019', feld: vorjahr}\n  - {titel: '2020', feld: planjahr}\n",
+    )
+    .unwrap();
+    let data = serde_json::json!({"b": {
+        "vk": {"vorjahr": 9069867, "planjahr": 8581009},
+        "gesamt": {"vorjahr": 16199332, "planjahr": 15634076}}});
+    crate::tables::resolve_table("budget", &decl, &data, &[]).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

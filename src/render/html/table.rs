@@ -53,20 +53,9 @@ pub fn to_html(table: &Table, caption_label: Option<&str>) -> String {
 mod tests {
     use super::*;
 
-    fn budget() -> Table {
-        let decl: crate::model::TableDecl = serde_saphyr::from_str(
-            "titel: Budget\nkopf: Position\nzeilen:\n  - {titel: VK, daten: b.vk}\n  - {titel: Gesamt, daten: b.gesamt, summe: true}\nspalten:\n  - {titel: '2019', feld: vorjahr}\n  - {titel: '2020', feld: planjahr}\n",
-        )
-        .unwrap();
-        let data = serde_json::json!({"b": {
-            "vk": {"vorjahr": 9069867, "planjahr": 8581009},
-            "gesamt": {"vorjahr": 16199332, "planjahr": 15634076}}});
-        crate::tables::resolve_table("budget", &decl, &data, &[]).unwrap()
-    }
-
     #[test]
     fn html_has_caption_scopes_and_escapes() {
-        let mut table = budget();
+        let mut table = crate::tables::budget_example();
         table.caption = "<script>x</script>".into();
         let html = to_html(&table, Some("Tabelle 1"));
         assert!(html.contains("<caption><span class=\"nr\">Tabelle 1:</span> &lt;script&gt;"));

@@ -57,20 +57,9 @@ pub fn to_typst(table: &Table) -> String {
 mod tests {
     use super::*;
 
-    fn budget() -> Table {
-        let decl: crate::model::TableDecl = serde_saphyr::from_str(
-            "titel: Budget\nkopf: Position\nzeilen:\n  - {titel: VK, daten: b.vk}\n  - {titel: Gesamt, daten: b.gesamt, summe: true}\nspalten:\n  - {titel: '2019', feld: vorjahr}\n  - {titel: '2020', feld: planjahr}\n",
-        )
-        .unwrap();
-        let data = serde_json::json!({"b": {
-            "vk": {"vorjahr": 9069867, "planjahr": 8581009},
-            "gesamt": {"vorjahr": 16199332, "planjahr": 15634076}}});
-        crate::tables::resolve_table("budget", &decl, &data, &[]).unwrap()
-    }
-
     #[test]
     fn typst_table_has_header_and_escaped_cells() {
-        let mut table = budget();
+        let mut table = crate::tables::budget_example();
         table.rows[0].cells[0] = "#read(\"/etc/passwd\")".into();
         let typst = to_typst(&table);
         assert!(typst.contains("table.header(repeat: true, [Position]"));
