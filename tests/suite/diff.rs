@@ -274,17 +274,7 @@ fn html_page_marks_changes_accessibly_and_keeps_the_website() {
 
 #[test]
 fn html_page_passes_axe_and_the_structural_checks_in_chromium() {
-    assert!(
-        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
-        "Chromium fehlt: apt-get install chromium (oder bash .ci/run)"
-    );
-    assert!(
-        repo().join("tests/browser/node_modules/axe-core").is_dir()
-            && repo()
-                .join("tests/browser/node_modules/playwright-core")
-                .is_dir(),
-        "npm-Pakete fehlen: cd tests/browser && npm ci (oder bash .ci/run)"
-    );
+    crate::common::require_browser_tools();
     let old = example_copy();
     let new = example_copy();
     next_version(new.path());

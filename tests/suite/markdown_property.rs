@@ -11,8 +11,6 @@ use std::process::Command;
 use amip::expand::Expanded;
 use amip::markdown;
 use amip::model::{Chapter, FrontMatter};
-use amip::render::html::writer as html;
-use amip::render::typst::writer as typst;
 use indexmap::IndexMap;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -160,28 +158,10 @@ fn convert(cases: &[String]) -> Option<String> {
         .collect();
     let (docs, numbering) =
         markdown::parse_with_images(&chapters, &expanded, &BTreeSet::new()).ok()?;
-    let tables = IndexMap::new();
-    let charts = IndexMap::new();
-    let svgs = IndexMap::new();
-    let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
-    let html_ctx = html::HtmlContext {
-        tables: &tables,
-        charts: &charts,
-        numbering: &numbering,
-        pages: &pages,
-        svgs: &svgs,
-    };
-    let typst_ctx = typst::TypstContext {
-        tables: &tables,
-        charts: &charts,
-        numbering: &numbering,
-        chart_dir: "abbildungen",
-    };
     let mut out = String::new();
-    for doc in &docs {
-        let page = html::write_chapter(doc, &html_ctx, 0);
+    for (_, page, typst) in common::write_both(&docs, &numbering, &IndexMap::new()) {
         assert!(!page.contains("<script>"), "raw HTML never passes: {page}");
-        out.push_str(&typst::write_chapter(doc, &typst_ctx));
+        out.push_str(&typst);
         out.push('\n');
     }
     Some(out)

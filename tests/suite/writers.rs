@@ -9,8 +9,6 @@ use std::collections::BTreeSet;
 use amip::expand::Expanded;
 use amip::markdown;
 use amip::model::{Chapter, FrontMatter, Table, TableRow};
-use amip::render::html::writer as html;
-use amip::render::typst::writer as typst;
 use indexmap::IndexMap;
 
 /// The one table the chapters may place, with cells that need escaping in both formats.
@@ -67,30 +65,13 @@ fn write(markdown: &[&str]) -> (String, String) {
         .collect();
     let (docs, numbering) = markdown::parse_with_images(&chapters, &expanded, &BTreeSet::new())
         .unwrap_or_else(|findings| panic!("the snapshot input is valid: {findings:?}"));
-    let tables = tables();
-    let charts = IndexMap::new();
-    let svgs = IndexMap::new();
-    let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
-    let html_ctx = html::HtmlContext {
-        tables: &tables,
-        charts: &charts,
-        numbering: &numbering,
-        pages: &pages,
-        svgs: &svgs,
-    };
-    let typst_ctx = typst::TypstContext {
-        tables: &tables,
-        charts: &charts,
-        numbering: &numbering,
-        chart_dir: "abbildungen",
-    };
     let mut html_out = String::new();
     let mut typst_out = String::new();
-    for doc in &docs {
-        html_out.push_str(&format!("<!-- {} -->\n", doc.stem));
-        html_out.push_str(&html::write_chapter(doc, &html_ctx, 0));
-        typst_out.push_str(&format!("// {}\n", doc.stem));
-        typst_out.push_str(&typst::write_chapter(doc, &typst_ctx));
+    for (stem, html, typst) in crate::common::write_both(&docs, &numbering, &tables()) {
+        html_out.push_str(&format!("<!-- {stem} -->\n"));
+        html_out.push_str(&html);
+        typst_out.push_str(&format!("// {stem}\n"));
+        typst_out.push_str(&typst);
         typst_out.push('\n');
     }
     (html_out, typst_out)

@@ -152,3 +152,38 @@ pub fn files_below(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     files
 }
+
+/// Both writers on parsed chapters, as the site and the PDF write them (one page per chapter):
+/// each chapter's stem, HTML and Typst.
+pub fn write_both(
+    docs: &[amip::markdown::ChapterDoc],
+    numbering: &amip::markdown::Numbering,
+    tables: &indexmap::IndexMap<String, amip::model::Table>,
+) -> Vec<(String, String, String)> {
+    use amip::render::{html::writer as html, typst::writer as typst};
+    let charts = indexmap::IndexMap::new();
+    let svgs = indexmap::IndexMap::new();
+    let pages: Vec<String> = docs.iter().map(|d| format!("{}.html", d.stem)).collect();
+    let html_ctx = html::HtmlContext {
+        tables,
+        charts: &charts,
+        numbering,
+        pages: &pages,
+        svgs: &svgs,
+    };
+    let typst_ctx = typst::TypstContext {
+        tables,
+        charts: &charts,
+        numbering,
+        chart_dir: "abbildungen",
+    };
+    docs.iter()
+        .map(|doc| {
+            (
+                doc.stem.clone(),
+                html::write_chapter(doc, &html_ctx, 0),
+                typst::write_chapter(doc, &typst_ctx),
+            )
+        })
+        .collect()
+}
