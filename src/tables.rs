@@ -152,10 +152,20 @@ fn cell(
         return share_cell(row, row_path, column, share, data);
     }
     if let Some(pair) = &column.differenz {
-        return difference_cell(row, row_path, column, pair);
+        // `differenz:`: `zu` minus `von`.
+        return pair_cell(row, row_path, pair, digits(column.format, 0), |from, to| {
+            Some(to - from)
+        });
     }
     if let Some(pair) = &column.veraenderung {
-        return change_cell(row, row_path, column, pair);
+        // `veraenderung:`: the change from `von` to `zu` in percent; empty when `von` is 0.
+        return pair_cell(
+            row,
+            row_path,
+            pair,
+            digits(column.format, 1),
+            format::change_percent,
+        );
     }
     let Some(name) = &column.feld else {
         return Err(DataError::Shape(format!(
@@ -196,51 +206,22 @@ fn share_cell(
     })
 }
 
-/// A difference column (`differenz:`): `zu` minus `von`, with a sign.
-fn difference_cell(
+/// A column computed from two fields of the row (`differenz:`, `veraenderung:`), shown with a
+/// sign: `compute(von, zu)`, empty when it gives nothing (a change from 0); the pending or
+/// missing operand when there is one.
+fn pair_cell(
     row: &Value,
     row_path: &str,
-    column: &ColumnDecl,
     pair: &PairDecl,
+    digits: u8,
+    compute: fn(f64, f64) -> Option<f64>,
 ) -> Result<String, DataError> {
     let from = field_number(row, row_path, &pair.von)?;
     let to = field_number(row, row_path, &pair.zu)?;
     Ok(match (from, to) {
-        (Some(from), Some(to)) => formatted(
-            format::change(
-                to - from,
-                digits(column.format, 0),
-                ChangeUnit::Number,
-                PercentStyle::Sign,
-            ),
-            row_path,
-        )?,
-        _ => missing(&[
-            field(row, row_path, &pair.von).ok(),
-            field(row, row_path, &pair.zu).ok(),
-        ]),
-    })
-}
-
-/// A change column (`veraenderung:`): the change from `von` to `zu` in percent; empty when
-/// `von` is 0.
-fn change_cell(
-    row: &Value,
-    row_path: &str,
-    column: &ColumnDecl,
-    pair: &PairDecl,
-) -> Result<String, DataError> {
-    let from = field_number(row, row_path, &pair.von)?;
-    let to = field_number(row, row_path, &pair.zu)?;
-    Ok(match (from, to) {
-        (Some(from), Some(to)) => match format::change_percent(from, to) {
+        (Some(from), Some(to)) => match compute(from, to) {
             Some(value) => formatted(
-                format::change(
-                    value,
-                    digits(column.format, 1),
-                    ChangeUnit::Number,
-                    PercentStyle::Sign,
-                ),
+                format::change(value, digits, ChangeUnit::Number, PercentStyle::Sign),
                 row_path,
             )?,
             None => String::new(),
