@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Findings};
+use crate::door::read::Kind;
+use crate::door::staging::{clean_leftovers, ProjectLock, Staging};
+use crate::door::DoorError;
 use crate::model::Project;
-use crate::output::{clean_leftovers, link_tree, ProjectLock, Staging};
 use crate::pipeline::{self, Checks, Document};
 pub use crate::pipeline::{Prepared, Timings};
 use crate::render::typst as pdf;
@@ -43,6 +45,9 @@ pub enum BuildError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The file system refused (a link, a folder outside, the disk).
+    #[error(transparent)]
+    Door(#[from] DoorError),
     /// typst is missing or unusable.
     #[error(transparent)]
     Typst(#[from] typst_cli::TypstError),
@@ -52,11 +57,6 @@ impl From<Findings> for BuildError {
     fn from(findings: Findings) -> Self {
         BuildError::Findings(findings)
     }
-}
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
-    let what = what.into();
-    move |source| BuildError::Io { what, source }
 }
 
 /// What a successful build wrote.
@@ -128,9 +128,8 @@ enum Target {
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     // One build at a time per project; then clear what killed builds left behind.
-    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))
-        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
-    let leftovers = clean_leftovers(root, &root.join("output"));
+    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))?;
+    let leftovers = clean_leftovers(root);
     let mut report = run(root, options, Target::Output)?;
     for note in leftovers.into_iter().chain(report.commit_note.take()) {
         report.warnings.push(Finding::error(note).warning());
@@ -150,14 +149,18 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         &mut timings,
         &mut charts::SvgCache::default(),
     )?;
-    let (_scratch, staging, output_dir) = destination(root, target)?;
+    let staging = match target {
+        Target::Output => Staging::new(root)?,
+        // A check neither reads nor replaces the current output.
+        Target::Scratch => Staging::scratch()?,
+    };
+    let output_dir = staging.output();
     let pdf_name = document.pdf_name.as_str();
 
     let (pages, typst_run) = write_outputs(
         &document,
         options,
         &staging,
-        &output_dir,
         &mut timings,
         &mut typst_lookup,
     )?;
@@ -173,23 +176,18 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
             true
         }
         None => {
-            keep_previous(&output_dir, &staging, pdf_name)?;
+            staging.keep_previous(pdf_name)?;
             false
         }
     };
-    let pdf_path = staging.path().join(pdf_name);
-    let has_pdf = pdf_path.is_file();
-    if has_pdf && staging.path().join(html::FOLDER).is_dir() {
-        link_tree(&pdf_path, &staging.path().join(html::FOLDER).join(pdf_name))
-            .map_err(io("Das PDF kann nicht in die Website kopiert werden"))?;
+    let has_pdf = staging.kind(pdf_name) == Kind::File;
+    if has_pdf && staging.kind(html::FOLDER) == Kind::Folder {
+        staging.duplicate(pdf_name, &format!("{}/{pdf_name}", html::FOLDER))?;
     }
     // A check stops here: the staging folder and the temporary folder are removed.
     let mut commit_note = None;
     if target == Target::Output {
-        commit_note = staging.commit(&output_dir).map_err(io(format!(
-            "Der Ausgabeordner {} kann nicht ersetzt werden",
-            output_dir.display()
-        )))?;
+        commit_note = staging.commit()?;
         timings.lap("Schreiben");
     }
     Ok(Report {
@@ -204,33 +202,6 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
     })
 }
 
-/// Where a run writes: the temporary folder of a check (kept alive by the returned handle),
-/// the staging folder, and the output folder whose files may be reused.
-fn destination(
-    root: &Path,
-    target: Target,
-) -> Result<(Option<tempfile::TempDir>, Staging, PathBuf), BuildError> {
-    let scratch = match target {
-        Target::Output => None,
-        Target::Scratch => Some(
-            tempfile::Builder::new()
-                .prefix("amip-check-")
-                .tempdir()
-                .map_err(io(
-                    "Der temporäre Ordner für die Prüfung kann nicht angelegt werden",
-                ))?,
-        ),
-    };
-    let staging = Staging::new(scratch.as_ref().map_or(root, |dir| dir.path()))
-        .map_err(io("Der Arbeitsordner .amip-tmp kann nicht angelegt werden"))?;
-    // A check neither reads nor replaces the current output.
-    let output_dir = match &scratch {
-        None => root.join("output"),
-        Some(dir) => dir.path().join("output"),
-    };
-    Ok((scratch, staging, output_dir))
-}
-
 type TypstLookup = Option<std::thread::JoinHandle<Option<Result<PathBuf, typst_cli::TypstError>>>>;
 
 /// Renders and writes every selected output, the Typst source first: typst takes most of a
@@ -240,7 +211,6 @@ fn write_outputs(
     document: &Document,
     options: BuildOptions,
     staging: &Staging,
-    output_dir: &Path,
     timings: &mut Timings,
     typst_lookup: &mut TypstLookup,
 ) -> Result<(usize, Option<typst_cli::TypstRun>), BuildError> {
@@ -255,7 +225,7 @@ fn write_outputs(
             _ => true,
         };
         if !selected {
-            keep_previous(output_dir, staging, folder)?;
+            staging.keep_previous(folder)?;
             continue;
         }
         let files = match output.render(document) {
@@ -265,7 +235,7 @@ fn write_outputs(
                 continue;
             }
         };
-        write_all(staging, output_dir, folder, &files)?;
+        write_all(staging, folder, &files)?;
         if folder == html::FOLDER {
             pages = files
                 .iter()
@@ -306,23 +276,10 @@ fn folder_step(folder: &str) -> &'static str {
     }
 }
 
-/// Takes over `rel` (a folder or file of the current output) unchanged into the staging
-/// folder, for an output this build does not write.
-fn keep_previous(output_dir: &Path, staging: &Staging, rel: &str) -> Result<(), BuildError> {
-    let previous = output_dir.join(rel);
-    if previous.exists() {
-        link_tree(&previous, &staging.path().join(rel)).map_err(io(format!(
-            "Die bisherige Ausgabe output/{rel} kann nicht übernommen werden"
-        )))?;
-    }
-    Ok(())
-}
-
 /// Writes files below `folder` of the staging folder on all cores, reusing unchanged files of
 /// the current output; reports the first failure in file order.
 fn write_all<B: AsRef<[u8]> + Sync>(
     staging: &Staging,
-    output_dir: &Path,
     folder: &str,
     files: &[(impl AsRef<str> + Sync, B)],
 ) -> Result<(), BuildError> {
@@ -333,7 +290,7 @@ fn write_all<B: AsRef<[u8]> + Sync>(
         .enumerate()
         .map(|(index, (rel, _))| (rel.as_ref(), index))
         .collect();
-    let results: Vec<std::io::Result<()>> = files
+    let results: Vec<Result<(), DoorError>> = files
         .par_iter()
         .enumerate()
         .map(|(index, (rel, bytes))| {
@@ -341,14 +298,11 @@ fn write_all<B: AsRef<[u8]> + Sync>(
                 return Ok(());
             }
             let rel = format!("{folder}/{}", rel.as_ref());
-            staging.write_reusing(&rel, bytes.as_ref(), &output_dir.join(&rel))
+            staging.write_reusing(&rel, bytes.as_ref())
         })
         .collect();
-    for ((rel, _), result) in files.iter().zip(results) {
-        result.map_err(io(format!(
-            "output/{folder}/{} kann nicht geschrieben werden",
-            rel.as_ref()
-        )))?;
+    for result in results {
+        result?;
     }
     Ok(())
 }

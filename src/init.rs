@@ -6,8 +6,7 @@
 //! `templates/` so they can be adapted; they stay built into amip, so any of them may be
 //! deleted again.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::render::DEFAULT_TEMPLATES;
 
@@ -23,26 +22,15 @@ pub struct InitOptions {
 /// Why the project cannot be created.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    /// The folder exists and holds files.
-    #[error("Der Ordner „{0}“ ist nicht leer. amip init legt ein Projekt nur in einem neuen oder leeren Ordner an.")]
-    NotEmpty(PathBuf),
-    /// The path exists and is a file.
-    #[error("„{0}“ ist eine Datei, kein Ordner.")]
-    NotAFolder(PathBuf),
     /// The year is implausible.
     #[error("Das Jahr {0} ist nicht plausibel (erwartet: 2000 bis 2999).")]
     Year(i32),
     /// The name is empty.
     #[error("Der Name des Jobcenters darf nicht leer sein.")]
     EmptyName,
-    /// Writing failed.
-    #[error("{path} kann nicht geschrieben werden: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    /// The target is refused (not empty, inside a project, a link) or cannot be written.
+    #[error(transparent)]
+    Door(#[from] crate::door::DoorError),
 }
 
 const PROGRAMME: &str = r#"# Grunddaten des Programms. Bitte anpassen:
@@ -263,25 +251,10 @@ pub fn scaffold(dir: &Path, options: &InitOptions) -> Result<Vec<String>, InitEr
     if !(crate::load::YEAR_MIN..=crate::load::YEAR_MAX).contains(&options.year) {
         return Err(InitError::Year(options.year));
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| InitError::Io { path, source }
-    };
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(InitError::NotAFolder(dir.to_path_buf()));
-        }
-        if fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
-            return Err(InitError::NotEmpty(dir.to_path_buf()));
-        }
-    }
+    let writer = crate::door::write::Writer::create_target(dir)?;
     let mut written = Vec::new();
     for (rel, text) in files(options) {
-        let path = dir.join(&rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        fs::write(&path, text).map_err(io(&path))?;
+        writer.replace(&rel, text.as_bytes())?;
         written.push(rel);
     }
     Ok(written)
@@ -312,14 +285,13 @@ mod tests {
     #[test]
     fn refuses_a_folder_with_files() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("x"), "x").unwrap();
+        std::fs::write(dir.path().join("x"), "x").unwrap();
         let options = InitOptions {
             jobcenter: "Jobcenter X".into(),
             year: 2030,
         };
-        assert!(matches!(
-            scaffold(dir.path(), &options),
-            Err(InitError::NotEmpty(_))
-        ));
+        let err = scaffold(dir.path(), &options).unwrap_err().to_string();
+        assert!(err.contains("ist nicht leer"), "{err}");
+        assert_eq!(std::fs::read(dir.path().join("x")).unwrap(), b"x");
     }
 }

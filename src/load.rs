@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Finding, Findings};
+use crate::door::limit;
+use crate::door::read::{Entry, Kind, Reader};
 use crate::model::{Chapter, ChartDecl, CheckDecl, FrontMatter, Programme, Project, TableDecl};
 use crate::position::Sites;
 use crate::sources::{DataSet, DataSource, Parsers, Spreadsheets};
@@ -27,7 +28,8 @@ pub const CHECKS_FILE: &str = "data/pruefungen.yaml";
 
 /// Finds the project folder: `dir` itself when it holds `data/programm.yaml`.
 pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
-    if dir.join(PROGRAMME_FILE).is_file() {
+    let found = Reader::open(dir).is_ok_and(|project| project.kind(PROGRAMME_FILE) == Kind::File);
+    if found {
         Ok(dir.to_path_buf())
     } else {
         Err(Findings(vec![Finding::error(format!(
@@ -42,6 +44,9 @@ pub fn find_project(dir: &Path) -> Result<PathBuf, Findings> {
 
 /// Reads and validates the whole project.
 pub fn load(root: &Path) -> Result<Project, Findings> {
+    let project =
+        Reader::open(root).map_err(|err| Findings(vec![Finding::error(err.to_string())]))?;
+    let root = &project;
     // The data (YAML and spreadsheets) and the other files are independent: read them side by
     // side; their findings are kept in the same order as when read one after the other.
     let ((programme, set, charts, tables, checks, mut findings), (files, file_findings)) =
@@ -67,7 +72,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
 
     match programme {
         Some(programme) if !findings.has_errors() => Ok(Project {
-            root: root.to_path_buf(),
+            root: root.root().to_path_buf(),
             programme,
             data: set.data,
             example_sets: set.example_sets,
@@ -98,7 +103,7 @@ type LoadedData = (
     Findings,
 );
 
-fn load_data(root: &Path) -> LoadedData {
+fn load_data(root: &Reader) -> LoadedData {
     let mut findings = Findings::default();
     let mut set = DataSet::default();
     let programme: Option<Programme> = read_yaml(root, PROGRAMME_FILE, &mut set, &mut findings);
@@ -162,7 +167,7 @@ fn check_programme(programme: &Programme, set: &DataSet, findings: &mut Findings
 
 /// Reads the YAML file `rel` into `T`, keeping its text and, when it is valid, its places.
 fn read_yaml<T: DeserializeOwned>(
-    root: &Path,
+    root: &Reader,
     rel: &str,
     set: &mut DataSet,
     findings: &mut Findings,
@@ -182,17 +187,11 @@ fn sites_of(text: &str) -> Sites {
     crate::position::collect(text).unwrap_or_default()
 }
 
-fn read_text(root: &Path, rel: &str, findings: &mut Findings) -> Option<String> {
-    let bytes = match std::fs::read(root.join(rel)) {
+fn read_text(root: &Reader, rel: &str, findings: &mut Findings) -> Option<String> {
+    let bytes = match root.read(rel, limit::TEXT_MB) {
         Ok(bytes) => bytes,
         Err(err) => {
-            findings.push(
-                Finding::error(format!(
-                    "{rel} kann nicht gelesen werden: {}",
-                    crate::diagnostic::os_message(&err)
-                ))
-                .in_file(rel),
-            );
+            findings.push(Finding::error(err.to_string()).in_file(rel));
             return None;
         }
     };
@@ -329,93 +328,55 @@ fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
 }
 
 fn read_optional_yaml<T: DeserializeOwned + Default>(
-    root: &Path,
+    root: &Reader,
     rel: &str,
     set: &mut DataSet,
     findings: &mut Findings,
 ) -> T {
     // Anything else of this name (a folder, a pipe) is refused by the data folder's walk.
-    if !root.join(rel).is_file() {
+    if root.kind(rel) != Kind::File {
         return T::default();
     }
     read_yaml(root, rel, set, findings).unwrap_or_default()
 }
 
-/// Files below `dir` (relative to `root`), sorted by name, with the given extensions.
-/// What has such a name but is no regular file of the project is refused by name: a folder
-/// named `x.yaml`, a pipe or device, a link pointing outside the project (or nowhere). A link
-/// to a file inside the project is read like the file.
+/// Files below `dir` (relative to the project), sorted by name, with the given extensions
+/// (all files when empty). What has such a name but is no regular file of the project is
+/// refused by name: a folder, a FIFO or device, a link that leads outside the project.
 fn sorted_files(
-    root: &Path,
+    root: &Reader,
     dir: &str,
     extensions: &[&str],
     max_depth: usize,
     findings: &mut Findings,
 ) -> Vec<String> {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return Vec::new();
-    }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let wanted = |rel: &str| {
+        extensions.is_empty()
+            || rel
+                .rsplit_once('.')
+                .is_some_and(|(_, ext)| extensions.contains(&ext))
+    };
     let mut files = Vec::new();
-    for entry in WalkDir::new(&base)
-        .max_depth(max_depth)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let wanted = extensions.is_empty()
-            || entry
-                .path()
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .is_some_and(|ext| extensions.contains(&ext));
-        if entry.depth() == 0 || !wanted {
-            continue;
-        }
-        let Some(rel) = entry.path().strip_prefix(root).ok().map(|rel| {
-            rel.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        }) else {
-            continue;
-        };
-        if rel.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
-        let kind = entry.file_type();
-        let refusal = if kind.is_file() {
-            None
-        } else if kind.is_symlink() {
-            match entry.path().canonicalize() {
-                Ok(target) if !target.starts_with(&canonical_root) => Some(format!(
-                    "{rel} ist eine Verknüpfung auf {}, außerhalb des Projektordners; amip liest nur Dateien im Projekt.",
-                    target.display()
-                )),
-                Ok(target) if !target.is_file() => Some(format!(
-                    "{rel} ist eine Verknüpfung auf {}, und das ist keine gewöhnliche Datei.",
-                    target.display()
-                )),
-                Ok(_) => None,
-                Err(_) => Some(format!("{rel} ist eine Verknüpfung ins Leere.")),
+    for entry in root.walk(dir, max_depth) {
+        let (rel, refusal) = match entry {
+            Entry::File(rel) => (rel, None),
+            Entry::Folder(rel) => {
+                let refusal = (!extensions.is_empty()).then(|| {
+                    format!("{rel} ist ein Ordner, keine Datei; benennen Sie den Ordner um.")
+                });
+                (rel, refusal)
             }
-        } else if kind.is_dir() {
-            (!extensions.is_empty())
-                .then(|| format!("{rel} ist ein Ordner, keine Datei; benennen Sie den Ordner um."))
-        } else {
-            Some(format!(
-                "{rel} ist keine gewöhnliche Datei (sondern z. B. eine Pipe oder ein Gerät); amip liest sie nicht."
-            ))
+            Entry::Refused(rel, err) => (rel, Some(err.to_string())),
         };
+        if !wanted(&rel) {
+            continue;
+        }
         match refusal {
-            None if !kind.is_dir() => files.push(rel),
+            None if root.kind(&rel) == Kind::File => files.push(rel),
             None => {}
-            Some(message) => findings.push(
-                Finding::error(message)
-                    .in_file(rel)
-                    .with_help("Legen Sie an diese Stelle eine gewöhnliche Textdatei, oder entfernen Sie den Eintrag."),
-            ),
+            Some(message) => findings.push(Finding::error(message).in_file(&rel).with_help(
+                "Legen Sie an diese Stelle eine gewöhnliche Datei, oder entfernen Sie den Eintrag.",
+            )),
         }
     }
     files
@@ -426,7 +387,7 @@ fn sorted_files(
 struct YamlFiles;
 
 impl DataSource for YamlFiles {
-    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings) {
+    fn load(&self, root: &Reader, into: &mut DataSet, findings: &mut Findings) {
         for rel in sorted_files(root, "data", &["yaml", "yml"], usize::MAX, findings) {
             if rel == CHARTS_FILE
                 || rel == TABLES_FILE
@@ -605,7 +566,7 @@ fn insert_at(
 
 /// Chapters are all `*.md` files below `content/`, subfolders included, in path order
 /// (`content/07-a.md`, `content/teil/08-b.md`, …).
-fn load_chapters(root: &Path, findings: &mut Findings) -> Vec<Chapter> {
+fn load_chapters(root: &Reader, findings: &mut Findings) -> Vec<Chapter> {
     let files = sorted_files(root, "content", &["md"], usize::MAX, findings);
     if files.is_empty() {
         findings.push(
@@ -693,7 +654,7 @@ fn front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
-fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>> {
+fn load_images(root: &Reader, findings: &mut Findings) -> IndexMap<String, Vec<u8>> {
     let mut images = IndexMap::new();
     for rel in sorted_files(
         root,
@@ -702,7 +663,7 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
         usize::MAX,
         findings,
     ) {
-        match std::fs::read(root.join(&rel)) {
+        match root.read(&rel, limit::IMAGE_MB) {
             Ok(bytes) => {
                 if let Some(problem) = crate::files::image_problem(&rel, &bytes) {
                     findings.push(
@@ -715,13 +676,7 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
                 }
                 images.insert(rel.trim_start_matches("content/").to_string(), bytes);
             }
-            Err(err) => findings.push(
-                Finding::error(format!(
-                    "{rel} kann nicht gelesen werden: {}",
-                    crate::diagnostic::os_message(&err)
-                ))
-                .in_file(&rel),
-            ),
+            Err(err) => findings.push(Finding::error(err.to_string()).in_file(&rel)),
         }
     }
     images
@@ -729,7 +684,7 @@ fn load_images(root: &Path, findings: &mut Findings) -> IndexMap<String, Vec<u8>
 
 /// Files below `content/` that amip reads neither as chapter nor as image (hidden files and
 /// editor backups aside).
-fn unused_content(root: &Path) -> Vec<String> {
+fn unused_content(root: &Reader) -> Vec<String> {
     // Odd files (links out of the project, FIFOs) were already reported with the chapters.
     sorted_files(root, "content", &[], usize::MAX, &mut Findings::default())
         .into_iter()
@@ -747,7 +702,7 @@ fn unused_content(root: &Path) -> Vec<String> {
         .collect()
 }
 
-fn load_templates(root: &Path, findings: &mut Findings) -> IndexMap<String, String> {
+fn load_templates(root: &Reader, findings: &mut Findings) -> IndexMap<String, String> {
     let mut templates = IndexMap::new();
     for rel in sorted_files(root, "templates", &[], usize::MAX, findings) {
         if let Some(text) = read_text(root, &rel, findings) {

@@ -7,13 +7,15 @@
 //! parser reported for it when the project was loaded (`crate::position`); everything else
 //! in the file — the authors' comments, anchors and layout — stays as it was.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::data;
+use crate::door::read::{self, Entry, Reader};
+use crate::door::write::Writer;
+use crate::door::{limit, DoorError};
 use crate::load::PROGRAMME_FILE;
 use crate::model::Project;
 use crate::position::{join, Kind, Sites, Written};
@@ -21,9 +23,6 @@ use crate::position::{join, Kind, Sites, Written};
 /// What went wrong, in German.
 #[derive(Debug, thiserror::Error)]
 pub enum NewYearError {
-    /// The target folder is in use.
-    #[error("Der Zielordner {0} ist nicht leer; wählen Sie einen neuen Ordner.")]
-    TargetNotEmpty(String),
     /// The next year cannot be written.
     #[error("Das Programmjahr {0} in data/programm.yaml kann nicht fortgeschrieben werden: das nächste Jahr läge nach {LAST_YEAR}. Tragen Sie unter jahr: das richtige Jahr ein (z. B. 2025).")]
     Year(i32),
@@ -40,14 +39,9 @@ pub enum NewYearError {
     /// A rule cannot be applied.
     #[error("Fortschreibung in data/programm.yaml: {0}")]
     Rule(String),
-    /// Reading or writing failed.
-    #[error("{what}: {source}")]
-    Io {
-        /// What amip was doing.
-        what: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    /// The door refused or the file system failed (target inside a project, a link, the disk).
+    #[error(transparent)]
+    Door(#[from] DoorError),
 }
 
 /// One change made, for the summary.
@@ -423,66 +417,61 @@ fn collect_maps(
     }
 }
 
-fn io(what: String) -> impl FnOnce(std::io::Error) -> NewYearError {
-    move |source| NewYearError::Io { what, source }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), NewYearError> {
-    fs::create_dir_all(to).map_err(io(format!("{} kann nicht angelegt werden", to.display())))?;
-    let mut entries: Vec<_> = fs::read_dir(from)
-        .map_err(io(format!("{} kann nicht gelesen werden", from.display())))?
-        .filter_map(Result::ok)
-        .collect();
-    entries.sort_by_key(fs::DirEntry::file_name);
-    for entry in entries {
-        let target = to.join(entry.file_name());
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            fs::copy(&path, &target)
-                .map_err(io(format!("{} kann nicht kopiert werden", path.display())))?;
+/// Copies the folders of the project into the new target: files as they are, never through
+/// a folder link (a link or FIFO is left out and named in the summary), never into itself
+/// (the target lies outside every project, see [`Writer::create_target`]).
+fn copy_project(
+    reader: &Reader,
+    writer: &Writer,
+    changes: &mut Vec<Change>,
+) -> Result<(), NewYearError> {
+    for folder in ["content", "data", "templates"] {
+        if reader.kind(folder) != read::Kind::Folder {
+            continue;
         }
+        writer.create_folder(folder)?;
+        for entry in reader.walk(folder, usize::MAX) {
+            match entry {
+                Entry::Folder(rel) => writer.create_folder(&rel)?,
+                Entry::File(rel) => writer.create(&rel, &reader.read(&rel, COPY_LIMIT_MB)?)?,
+                Entry::Refused(rel, err) => changes.push(Change {
+                    file: rel,
+                    path: String::new(),
+                    what: format!("nicht kopiert: {err}"),
+                }),
+            }
+        }
+    }
+    if reader.kind(".gitignore") == read::Kind::File {
+        writer.create(".gitignore", &reader.read(".gitignore", 1)?)?;
     }
     Ok(())
 }
 
-/// Writes next year's draft into `target` (a new or empty folder), or into the project itself
-/// when `target` is `None`. Returns the folder and the changes.
+/// Largest file copied into next year's draft (images included).
+const COPY_LIMIT_MB: u64 = limit::IMAGE_MB;
+
+/// Writes next year's draft into `target` (a new or empty folder outside every amip project),
+/// or into the project itself when `target` is `None`; each rewritten file is replaced
+/// atomically, so a full disk leaves it as it was. Returns the folder and the changes.
 pub fn run(
     project: &Project,
     target: Option<&Path>,
 ) -> Result<(PathBuf, Vec<Change>), NewYearError> {
-    let (files, changes) = plan(project)?;
-    let root = match target {
-        None => project.root.clone(),
+    let (files, mut changes) = plan(project)?;
+    let writer = match target {
+        None => Writer::open(&project.root)?,
         Some(target) => {
-            if target.exists()
-                && fs::read_dir(target)
-                    .map(|mut d| d.next().is_some())
-                    .unwrap_or(true)
-            {
-                return Err(NewYearError::TargetNotEmpty(target.display().to_string()));
-            }
-            for folder in ["content", "data", "templates"] {
-                let from = project.root.join(folder);
-                if from.is_dir() {
-                    copy_dir(&from, &target.join(folder))?;
-                }
-            }
-            let gitignore = project.root.join(".gitignore");
-            if gitignore.is_file() {
-                fs::copy(&gitignore, target.join(".gitignore"))
-                    .map_err(io(".gitignore kann nicht kopiert werden".into()))?;
-            }
-            target.to_path_buf()
+            let reader = Reader::open(&project.root)?;
+            let writer = Writer::create_target(target)?;
+            copy_project(&reader, &writer, &mut changes)?;
+            writer
         }
     };
     for (rel, text) in &files {
-        fs::write(root.join(rel), text)
-            .map_err(io(format!("{rel} kann nicht geschrieben werden")))?;
+        writer.replace(rel, text.as_bytes())?;
     }
-    Ok((root, changes))
+    Ok((writer.root().to_path_buf(), changes))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! `cargo install` (it says so first, since that takes minutes), unless `AMIP_NO_INSTALL=1`.
 //! Typst's diagnostics are read in its short format and mapped back to chapters.
 
+use crate::door::machine;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -119,20 +120,13 @@ fn check_version(program: &Path) -> Result<PathBuf, TypstError> {
     // A program file that passed before (same place, size and modification time) is not asked
     // again: `typst --version` costs several milliseconds of every build.
     let stamp = checked_stamp(program);
-    if stamp.is_some() && std::fs::read_to_string(checked_file()).ok() == stamp {
+    if stamp.is_some() && machine::read_note(&checked_file()) == stamp {
         return Ok(program.to_path_buf());
     }
     accept(program)?;
     if let Some(stamp) = stamp {
-        let file = checked_file();
-        if let Some(folder) = file.parent() {
-            let _ = std::fs::create_dir_all(folder);
-        }
         // Written whole and renamed, so a build running at the same time never reads half.
-        let partial = file.with_extension(format!("{}.tmp", std::process::id()));
-        if std::fs::write(&partial, stamp).is_ok() && std::fs::rename(&partial, &file).is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
+        machine::write_note(&checked_file(), &stamp);
     }
     Ok(program.to_path_buf())
 }
@@ -157,17 +151,12 @@ fn checked_file() -> PathBuf {
 
 /// What identifies a program file: its real path, size and modification time.
 fn checked_stamp(program: &Path) -> Option<String> {
-    let real = std::fs::canonicalize(program).ok()?;
-    let meta = std::fs::metadata(&real).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+    let (real, len, modified) = machine::program_identity(program)?;
+    let modified = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
     Some(format!(
         "{}\n{}\n{}.{:09}\n",
         real.display(),
-        meta.len(),
+        len,
         modified.as_secs(),
         modified.subsec_nanos()
     ))
@@ -226,14 +215,7 @@ impl Places {
 /// The folder of amip's executable, a symbolic link followed to the real file (a link in
 /// `/usr/local/bin` to `/opt/amip/amip` finds the typst in `/opt/amip`).
 fn own_folder() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let is_link = std::fs::symlink_metadata(&exe).is_ok_and(|meta| meta.file_type().is_symlink());
-    let exe = if is_link {
-        std::fs::canonicalize(&exe).unwrap_or(exe)
-    } else {
-        exe
-    };
-    exe.parent().map(Path::to_path_buf)
+    machine::own_executable()?.parent().map(Path::to_path_buf)
 }
 
 /// The first usable typst in `places`, each candidate judged by `check`. A typst of another
@@ -252,7 +234,7 @@ fn search(
     let mut wrong = None;
     for folder in places.folders.iter().filter(|folder| folder.is_absolute()) {
         let candidate = folder.join(&name);
-        if !candidate.is_file() {
+        if !machine::is_file(&candidate) {
             continue;
         }
         match check(&candidate) {
@@ -358,7 +340,7 @@ pub(crate) fn spawn_compile(
     // `@local/…` from the user's home, no cached `@preview/…`), and downloads fail at once
     // through an unreachable proxy, so only the project's own files are reachable.
     let packages = dir.join(PACKAGE_DIR);
-    std::fs::create_dir_all(&packages).map_err(|source| TypstError::Start {
+    machine::create_own_folder(&packages).map_err(|source| TypstError::Start {
         path: packages.display().to_string(),
         source,
     })?;
@@ -419,7 +401,7 @@ impl TypstRun {
             return Ok(Ok(()));
         };
         let result = child.wait_with_output();
-        let _ = std::fs::remove_dir_all(&self.packages);
+        machine::remove_own_folder(&self.packages);
         let result = result.map_err(|source| TypstError::Start {
             path: self.path.clone(),
             source,
@@ -439,7 +421,7 @@ impl Drop for TypstRun {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = std::fs::remove_dir_all(&self.packages);
+        machine::remove_own_folder(&self.packages);
     }
 }
 

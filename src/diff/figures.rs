@@ -162,11 +162,18 @@ impl Walker<'_> {
             }
         }
         let rel = path.join("/");
-        if root.join("data").join(format!("{rel}.yaml")).is_file() {
+        let kind = |rel: &str| {
+            crate::door::read::Reader::open(root)
+                .map_or(crate::door::read::Kind::Missing, |project| {
+                    project.kind(rel)
+                })
+        };
+        if kind(&format!("data/{rel}.yaml")) == crate::door::read::Kind::File {
             Some(format!("Datei data/{rel}.yaml"))
-        } else if root.join("data").join(format!("{rel}.yml")).is_file() {
+        } else if kind(&format!("data/{rel}.yml")) == crate::door::read::Kind::File {
             Some(format!("Datei data/{rel}.yml"))
-        } else if path.len() == 1 && root.join("data").join(&rel).is_dir() {
+        } else if path.len() == 1 && kind(&format!("data/{rel}")) == crate::door::read::Kind::Folder
+        {
             Some(format!("Ordner data/{rel}/"))
         } else {
             None

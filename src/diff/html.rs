@@ -360,20 +360,16 @@ fn write_chapter(out: &mut String, chapter: &ChapterChange) {
 pub const DIFF_DIR: &str = "output/diff";
 
 /// Writes the page to `root/output/diff/index.html` (the rest of `output/` stays as it is) and
-/// returns its path.
+/// returns its path. `output` and `output/diff` are amip's: a link there is replaced by a real
+/// folder, never written through; the page is replaced atomically.
 pub fn write(
     root: &std::path::Path,
     comparison: &Comparison,
-) -> std::io::Result<std::path::PathBuf> {
-    let dir = root.join(DIFF_DIR);
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("index.html");
-    // Write beside and rename, so a reader never sees half a page.
-    let partial = dir.join(format!(".index.html.{}", std::process::id()));
-    std::fs::write(&partial, render(comparison))?;
-    if let Err(err) = std::fs::rename(&partial, &path) {
-        let _ = std::fs::remove_file(&partial);
-        return Err(err);
-    }
-    Ok(path)
+) -> Result<std::path::PathBuf, crate::door::DoorError> {
+    let writer = crate::door::write::Writer::open(root)?;
+    writer.own_folder("output")?;
+    writer.own_folder(DIFF_DIR)?;
+    let rel = format!("{DIFF_DIR}/index.html");
+    writer.replace_quickly(&rel, render(comparison).as_bytes())?;
+    Ok(root.join(rel))
 }

@@ -7,6 +7,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+
+use crate::door::read::{Kind, Reader};
+use crate::door::staging::temp_folder;
+use crate::door::write::Writer;
+use crate::door::{limit, DoorError};
 use std::process::{Command, Stdio};
 
 use crate::load::PROGRAMME_FILE;
@@ -34,6 +39,9 @@ pub enum SourceError {
     /// Writing the temporary copy failed.
     #[error("Die Revision kann nicht in einen temporären Ordner geschrieben werden: {0}")]
     Io(#[from] std::io::Error),
+    /// The door refused a file of the revision or could not write it.
+    #[error("Die Revision kann nicht in einen temporären Ordner geschrieben werden: {0}")]
+    Door(#[from] DoorError),
 }
 
 /// A side ready to load.
@@ -64,7 +72,7 @@ impl Side {
 /// of the repository that holds `project` (read at `project`'s place within the repository).
 pub fn resolve(arg: &str, project: &Path) -> Result<Side, SourceError> {
     let path = Path::new(arg);
-    if path.is_dir() {
+    if crate::door::read::Reader::open(path).is_ok() {
         return Ok(Side::folder(path, arg));
     }
     if arg.is_empty() || arg.starts_with('-') {
@@ -93,9 +101,11 @@ pub fn resolve(arg: &str, project: &Path) -> Result<Side, SourceError> {
     let toplevel = PathBuf::from(git_text(project, &["rev-parse", "--show-toplevel"])?);
     let prefix = git_text(project, &["rev-parse", "--show-prefix"])?;
     let short: String = commit.chars().take(7).collect();
-    let temp = tempfile::Builder::new().prefix("amip-diff-").tempdir()?;
+    let temp = temp_folder("amip-diff-")?;
     let count = materialise(&toplevel, &commit, &prefix, temp.path())?;
-    if count == 0 || !temp.path().join(PROGRAMME_FILE).is_file() {
+    let has_programme =
+        Reader::open(temp.path()).is_ok_and(|copy| copy.kind(PROGRAMME_FILE) == Kind::File);
+    if count == 0 || !has_programme {
         return Err(SourceError::NoProject {
             revision: arg.to_string(),
             place: if prefix.is_empty() {
@@ -248,6 +258,7 @@ fn write_blobs(
         .take()
         .ok_or_else(|| SourceError::Git("git cat-file: keine Ausgabe".to_string()))?;
     let mut reader = BufReader::new(stdout);
+    let copy = Writer::open(target)?;
     let mut written = 0;
     for (object, rel) in files {
         let mut header = String::new();
@@ -257,7 +268,8 @@ fn write_blobs(
             (Some(_), Some("blob"), Some(size)) => size.parse::<usize>().ok(),
             _ => None,
         };
-        let Some(size) = size else {
+        let Some(size) = size.filter(|size| (*size as u64) <= limit::OUTPUT_MB * crate::door::MB)
+        else {
             let _ = child.kill();
             let _ = child.wait();
             return Err(SourceError::Git(format!(
@@ -269,11 +281,7 @@ fn write_blobs(
         reader.read_exact(&mut bytes)?;
         let mut newline = [0u8; 1];
         reader.read_exact(&mut newline)?;
-        let path = target.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, &bytes)?;
+        copy.create(rel, &bytes)?;
         written += 1;
     }
     let _ = writer.join();

@@ -20,6 +20,7 @@ use tokio::sync::watch;
 
 use super::page::{self, EVENTS_PATH, SCRIPT_PATH};
 use super::paths::{resolve, Refusal};
+use crate::door::read::Reader;
 
 /// What open pages need to know about the latest builds.
 #[derive(Debug, Clone)]
@@ -185,10 +186,8 @@ async fn static_file(State(app): State<Arc<App>>, request: Request) -> Response 
     let raw = request.uri().path().to_string();
     let root = app.html_dir.clone();
     let found = tokio::task::spawn_blocking(move || {
-        let path = resolve(&root, &raw)?;
-        std::fs::read(&path)
-            .map(|bytes| (path, bytes))
-            .map_err(|_| Refusal::NotFound)
+        let site = Reader::open(&root).map_err(|_| Refusal::NotFound)?;
+        resolve(&site, &raw).map(|(rel, bytes)| (PathBuf::from(rel), bytes))
     })
     .await
     .unwrap_or(Err(Refusal::NotFound));

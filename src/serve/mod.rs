@@ -29,7 +29,8 @@ use tokio::sync::watch as channel;
 
 use crate::build::BuildError;
 use crate::diagnostic::{Finding, Findings};
-use crate::output::WORK_DIR;
+use crate::door::staging::WorkFolder;
+use crate::door::write::Writer;
 use http::Status;
 use page::Stage;
 use pdf::{PdfJob, PdfOutcome, PdfQueue, PdfWorker};
@@ -126,6 +127,9 @@ pub enum ServeError {
     /// The watcher could not start.
     #[error("Die Quellordner können nicht überwacht werden: {0}")]
     Watch(String),
+    /// The file system refused (a linked folder, the disk).
+    #[error(transparent)]
+    Door(#[from] crate::door::DoorError),
     /// Another I/O problem (work folder, runtime).
     #[error("{what}: {source}")]
     Io {
@@ -191,19 +195,6 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner)
             .site
             .is_some()
-    }
-}
-
-/// Removes the preview's work folder (and `.amip-tmp` when empty) when dropped, also on
-/// early returns.
-struct WorkDir(PathBuf);
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-        if let Some(parent) = self.0.parent() {
-            let _ = std::fs::remove_dir(parent);
-        }
     }
 }
 
@@ -337,7 +328,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     });
 
     let pdf_worker = if options.pdf {
-        Some(start_pdf_worker(&root, &work.0, &shared, &report)?)
+        Some(start_pdf_worker(&root, &work.path(), &shared, &report)?)
     } else {
         None
     };
@@ -397,32 +388,24 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
 }
 
 /// The project folder, canonical, and the preview's own work folder inside it.
-fn work_dir(root: &Path) -> Result<(PathBuf, WorkDir), ServeError> {
+fn work_dir(root: &Path) -> Result<(PathBuf, WorkFolder), ServeError> {
     let root = root.canonicalize().map_err(io_error(format!(
         "Der Projektordner {} ist nicht lesbar",
         root.display()
     )))?;
-    let work = WorkDir(
-        root.join(WORK_DIR)
-            .join(format!("serve-{}", std::process::id())),
-    );
-    std::fs::create_dir_all(&work.0).map_err(io_error(format!(
-        "Der Arbeitsordner {} kann nicht angelegt werden",
-        work.0.display()
-    )))?;
+    let work = WorkFolder::new(&root, "serve")?;
     Ok((root, work))
 }
 
-/// `output/html`, created if need be and canonical: the server serves nothing outside it.
+/// `output/html`, created if need be (a link there is replaced by a real folder): the server
+/// serves nothing outside it.
 fn site_dir(root: &Path) -> Result<PathBuf, ServeError> {
-    let html_dir = root.join("output").join(crate::render::html::FOLDER);
-    std::fs::create_dir_all(&html_dir).map_err(io_error(format!(
-        "{} kann nicht angelegt werden",
-        html_dir.display()
-    )))?;
-    html_dir
-        .canonicalize()
-        .map_err(io_error(format!("{} ist nicht lesbar", html_dir.display())))
+    let html_rel = format!("output/{}", crate::render::html::FOLDER);
+    let writer = Writer::open(root)?;
+    writer
+        .own_folder("output")
+        .and_then(|()| writer.own_folder(&html_rel))?;
+    Ok(root.join(html_rel))
 }
 
 /// Serves until Ctrl-C (or SIGTERM); then closes the PDF queue, ends the event streams and

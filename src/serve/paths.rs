@@ -2,10 +2,13 @@
 //!
 //! The raw path is percent-decoded once, split into segments and checked segment by segment:
 //! `..` is refused, hidden names (`.git`, amip's own temporary files) are not found. The
-//! joined path is then canonicalised (which resolves symlinks) and must still lie below the
-//! canonical site folder; a symlink that leads outside is refused.
+//! file is then read through the door's [`Reader`] on the site folder, which cannot open
+//! anything outside it: a symlink that leads outside is refused.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
+
+use crate::door::read::{Kind, Reader};
+use crate::door::{limit, DoorError};
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -36,9 +39,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'\\');
 
-/// Resolves the request path `raw` (as sent, percent-encoded, without the query) against the
-/// canonical site folder `root`. Returns the canonical path of an existing regular file.
-pub fn resolve(root: &Path, raw: &str) -> Result<PathBuf, Refusal> {
+/// Resolves the request path `raw` (as sent, percent-encoded, without the query) in the site
+/// folder and reads the file: its path relative to the site folder and its bytes.
+pub(crate) fn resolve(site: &Reader, raw: &str) -> Result<(String, Vec<u8>), Refusal> {
     let decoded = percent_decode_str(raw)
         .decode_utf8()
         .map_err(|_| Refusal::NotFound)?;
@@ -61,40 +64,38 @@ pub fn resolve(root: &Path, raw: &str) -> Result<PathBuf, Refusal> {
             }
         }
     }
-    let mut candidate = root.to_path_buf();
-    candidate.extend(&segments);
-    let canonical = inside(root, &candidate)?;
-    if canonical.is_dir() {
-        if !segments.is_empty() && !decoded.ends_with('/') {
-            let mut location = String::new();
-            for segment in &segments {
-                location.push('/');
-                location.extend(utf8_percent_encode(segment, SEGMENT));
-            }
-            location.push('/');
-            return Err(Refusal::Redirect(location));
-        }
-        let index = inside(root, &canonical.join("index.html"))?;
-        return if index.is_file() {
-            Ok(index)
-        } else {
-            Err(Refusal::NotFound)
-        };
-    }
-    if canonical.is_file() {
-        Ok(canonical)
+    let rel = segments.join("/");
+    let kind = if segments.is_empty() {
+        Kind::Folder
     } else {
-        Err(Refusal::NotFound)
+        site.kind(&rel)
+    };
+    if kind != Kind::Folder {
+        return read(site, rel);
     }
+    if !segments.is_empty() && !decoded.ends_with('/') {
+        let mut location = String::new();
+        for segment in &segments {
+            location.push('/');
+            location.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        location.push('/');
+        return Err(Refusal::Redirect(location));
+    }
+    let index = if rel.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{rel}/index.html")
+    };
+    read(site, index)
 }
 
-/// Canonicalises `path` (following symlinks) and checks that it is still below `root`.
-fn inside(root: &Path, path: &Path) -> Result<PathBuf, Refusal> {
-    let canonical = path.canonicalize().map_err(|_| Refusal::NotFound)?;
-    if canonical.starts_with(root) {
-        Ok(canonical)
-    } else {
-        Err(Refusal::Forbidden)
+/// Reads `rel` from the site folder; a path that leads outside is forbidden.
+fn read(site: &Reader, rel: String) -> Result<(String, Vec<u8>), Refusal> {
+    match site.read(&rel, limit::OUTPUT_MB) {
+        Ok(bytes) => Ok((rel, bytes)),
+        Err(DoorError::Outside { .. }) => Err(Refusal::Forbidden),
+        Err(_) => Err(Refusal::NotFound),
     }
 }
 
@@ -103,7 +104,7 @@ mod tests {
     use super::*;
     use std::fs;
 
-    fn site() -> (tempfile::TempDir, PathBuf) {
+    fn site() -> (tempfile::TempDir, std::path::PathBuf, Reader) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("output/html");
         fs::create_dir_all(root.join("abbildungen")).unwrap();
@@ -113,34 +114,30 @@ mod tests {
         fs::write(root.join(".versteckt.tmp"), "temp").unwrap();
         fs::write(dir.path().join("geheim.txt"), "secret").unwrap();
         let root = root.canonicalize().unwrap();
-        (dir, root)
+        let reader = Reader::open(&root).unwrap();
+        (dir, root, reader)
+    }
+
+    fn found(site: &Reader, raw: &str) -> (String, String) {
+        let (rel, bytes) = resolve(site, raw).unwrap();
+        (rel, String::from_utf8(bytes).unwrap())
     }
 
     #[test]
     fn files_and_the_start_page_resolve() {
-        let (_dir, root) = site();
-        assert_eq!(resolve(&root, "/").unwrap(), root.join("index.html"));
-        assert_eq!(
-            resolve(&root, "/index.html").unwrap(),
-            root.join("index.html")
-        );
-        assert_eq!(
-            resolve(&root, "/abbildungen/elb.svg").unwrap(),
-            root.join("abbildungen/elb.svg")
-        );
-        assert_eq!(
-            resolve(&root, "/%C3%A4%20%C3%B6.html").unwrap(),
-            root.join("ä ö.html")
-        );
-        assert_eq!(
-            resolve(&root, "//abbildungen//elb.svg").unwrap(),
-            root.join("abbildungen/elb.svg")
-        );
+        let (_dir, _root, site) = site();
+        let start = ("index.html".to_string(), "start".to_string());
+        assert_eq!(found(&site, "/"), start);
+        assert_eq!(found(&site, "/index.html"), start);
+        let svg = ("abbildungen/elb.svg".to_string(), "<svg/>".to_string());
+        assert_eq!(found(&site, "/abbildungen/elb.svg"), svg);
+        assert_eq!(found(&site, "//abbildungen//elb.svg"), svg);
+        assert_eq!(found(&site, "/%C3%A4%20%C3%B6.html").1, "umlaut");
     }
 
     #[test]
     fn traversal_is_refused() {
-        let (_dir, root) = site();
+        let (_dir, _root, site) = site();
         for path in [
             "/../geheim.txt",
             "/abbildungen/../../geheim.txt",
@@ -150,7 +147,7 @@ mod tests {
             "/..%5cgeheim.txt",
             "/index.html%00.svg",
         ] {
-            assert_eq!(resolve(&root, path), Err(Refusal::Forbidden), "{path}");
+            assert_eq!(resolve(&site, path), Err(Refusal::Forbidden), "{path}");
         }
         for path in [
             "//etc/passwd",
@@ -160,36 +157,33 @@ mod tests {
             "/fehlt.html",
             "/%ff.html",
         ] {
-            assert_eq!(resolve(&root, path), Err(Refusal::NotFound), "{path}");
+            assert_eq!(resolve(&site, path), Err(Refusal::NotFound), "{path}");
         }
     }
 
     #[cfg(unix)]
     #[test]
     fn symlinks_leading_outside_are_refused() {
-        let (dir, root) = site();
+        let (dir, root, site) = site();
         std::os::unix::fs::symlink(dir.path().join("geheim.txt"), root.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.path(), root.join("aussen")).unwrap();
         std::os::unix::fs::symlink(root.join("index.html"), root.join("innen.html")).unwrap();
-        assert_eq!(resolve(&root, "/link.txt"), Err(Refusal::Forbidden));
+        assert_eq!(resolve(&site, "/link.txt"), Err(Refusal::Forbidden));
         assert_eq!(
-            resolve(&root, "/aussen/geheim.txt"),
+            resolve(&site, "/aussen/geheim.txt"),
             Err(Refusal::Forbidden)
         );
-        assert_eq!(resolve(&root, "/aussen/"), Err(Refusal::Forbidden));
-        assert_eq!(
-            resolve(&root, "/innen.html").unwrap(),
-            root.join("index.html")
-        );
+        assert_eq!(resolve(&site, "/aussen/"), Err(Refusal::Forbidden));
+        assert_eq!(found(&site, "/innen.html").1, "start");
     }
 
     #[test]
     fn folders_redirect_to_the_trailing_slash() {
-        let (_dir, root) = site();
+        let (_dir, _root, site) = site();
         assert_eq!(
-            resolve(&root, "/abbildungen"),
+            resolve(&site, "/abbildungen"),
             Err(Refusal::Redirect("/abbildungen/".to_string()))
         );
-        assert_eq!(resolve(&root, "/abbildungen/"), Err(Refusal::NotFound));
+        assert_eq!(resolve(&site, "/abbildungen/"), Err(Refusal::NotFound));
     }
 }

@@ -19,7 +19,10 @@ use crate::render::typst::{self as pdf, TypstSource};
 use crate::render::{html, Output};
 use crate::typst_cli;
 
-use super::site::{copy_atomic, write_atomic};
+use crate::door::read::{Kind, Reader};
+use crate::door::staging::ProjectLock;
+use crate::door::write::Writer;
+use crate::door::{limit, DoorError};
 
 /// Everything typst needs for one PDF.
 pub struct PdfJob {
@@ -63,8 +66,11 @@ impl PdfWorker {
     ) -> std::io::Result<Self> {
         let slot: Arc<(Mutex<Slot>, Condvar)> = Arc::default();
         let mut runner = Runner {
-            output_dir: root.join("output"),
-            work_dir: work_dir.to_path_buf(),
+            root: root.to_path_buf(),
+            work_rel: work_dir
+                .strip_prefix(root)
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default(),
             last_input: None,
             written: HashMap::new(),
         };
@@ -167,8 +173,10 @@ impl PdfQueue {
 }
 
 struct Runner {
-    output_dir: PathBuf,
-    work_dir: PathBuf,
+    /// The project.
+    root: PathBuf,
+    /// The preview's work folder, relative to the project.
+    work_rel: String,
     /// `main.typ` and the chart SVGs of the last finished PDF.
     last_input: Option<Vec<(String, Vec<u8>)>>,
     /// Bytes of the files last written to `output/typst`.
@@ -193,34 +201,42 @@ impl Runner {
             .filter(|(rel, _)| !rel.starts_with(pdf::FONT_DIR))
             .map(|(rel, bytes)| (rel.clone(), bytes.to_vec()))
             .collect();
-        let html_pdf = self.output_dir.join(html::FOLDER).join(&document.pdf_name);
-        if self.last_input.as_ref() == Some(&input) && html_pdf.is_file() {
+        let html_pdf = format!("output/{}/{}", html::FOLDER, document.pdf_name);
+        let (reader, writer) = match Reader::open(&self.root)
+            .and_then(|reader| Writer::open(&self.root).map(|writer| (reader, writer)))
+        {
+            Ok(pair) => pair,
+            Err(err) => return PdfOutcome::Failed(door_finding(&err)),
+        };
+        if self.last_input.as_ref() == Some(&input) && reader.kind(&html_pdf) == Kind::File {
             return PdfOutcome::Unchanged;
         }
         // The Typst source goes to output/typst, as with `amip build`; typst's messages point
         // there. Fonts and unchanged charts are written once.
-        let typst_dir = self.output_dir.join(pdf::FOLDER);
+        let typst_rel = format!("output/{}", pdf::FOLDER);
         // While a `amip build` replaces output/, wait for it.
-        let root = self.output_dir.parent().unwrap_or(&self.output_dir);
-        let _lock = match crate::output::ProjectLock::acquire(root, |_| {}) {
+        let _lock = match ProjectLock::acquire(&self.root, |_| {}) {
             Ok(lock) => lock,
-            Err(err) => return PdfOutcome::Failed(io_finding(".amip-tmp/lock", &err)),
+            Err(err) => return PdfOutcome::Failed(door_finding(&err)),
         };
+        if let Err(err) = writer.own_folder("output") {
+            return PdfOutcome::Failed(door_finding(&err));
+        }
         for (rel, bytes) in &files {
-            let path = typst_dir.join(rel);
+            let path = format!("{typst_rel}/{rel}");
             // Written before and still there (an `amip build` meanwhile may have replaced it).
-            if self.written.get(rel) != Some(bytes) || !path.is_file() {
-                if let Err(err) = write_atomic(&path, bytes) {
-                    return PdfOutcome::Failed(io_finding(&format!("output/typst/{rel}"), &err));
+            if self.written.get(rel) != Some(bytes) || reader.kind(&path) != Kind::File {
+                if let Err(err) = writer.replace_quickly(&path, bytes) {
+                    return PdfOutcome::Failed(door_finding(&err));
                 }
                 self.written.insert(rel.clone(), bytes.clone());
             }
         }
-        let next = self.work_dir.join("next.pdf");
+        let next = format!("{}/next.pdf", self.work_rel);
         match typst_cli::compile(
             &typst,
-            &typst_dir,
-            &next,
+            &self.root.join(&typst_rel),
+            &self.root.join(&next),
             creation_timestamp(&document.project),
             pdf::FONT_DIR,
         ) {
@@ -230,12 +246,15 @@ impl Runner {
             }
             Ok(Ok(())) => {}
         }
-        for target in [html_pdf, self.output_dir.join(&document.pdf_name)] {
-            if let Err(err) = copy_atomic(&next, &target) {
-                return PdfOutcome::Failed(io_finding(&target.display().to_string(), &err));
-            }
+        let copied = reader.read(&next, limit::OUTPUT_MB).and_then(|bytes| {
+            [html_pdf, format!("output/{}", document.pdf_name)]
+                .iter()
+                .try_for_each(|target| writer.replace_quickly(target, &bytes))
+        });
+        if let Err(err) = copied {
+            return PdfOutcome::Failed(door_finding(&err));
         }
-        let _ = std::fs::remove_file(&next);
+        let _ = writer.remove(&next);
         self.last_input = Some(input);
         PdfOutcome::Ready {
             duration: start.elapsed(),
@@ -243,8 +262,6 @@ impl Runner {
     }
 }
 
-fn io_finding(what: &str, err: &std::io::Error) -> Findings {
-    Findings(vec![Finding::error(format!(
-        "{what} kann nicht geschrieben werden: {err}"
-    ))])
+fn door_finding(err: &DoorError) -> Findings {
+    Findings(vec![Finding::error(err.to_string())])
 }

@@ -5,13 +5,15 @@
 //! rename), so the server never reads a half-written file and `output/html` never vanishes.
 
 use std::collections::HashMap;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::BuildError;
 use crate::charts::SvgCache;
+use crate::door::read::{Entry, Kind, Reader};
+use crate::door::staging::ProjectLock;
+use crate::door::write::Writer;
+use crate::door::DoorError;
 use crate::pipeline::{self, Checks, Document, Timings};
 use crate::render::{html, Output};
 
@@ -32,7 +34,8 @@ pub struct SiteBuild {
 /// Builds the website again and again, remembering what it wrote.
 pub struct SiteBuilder {
     root: PathBuf,
-    html_dir: PathBuf,
+    /// `output/html`, relative to the project.
+    html_rel: String,
     svg_cache: SvgCache,
     /// Bytes of every file written by the last successful build; `None` before the first.
     written: Option<HashMap<String, Vec<u8>>>,
@@ -43,7 +46,7 @@ impl SiteBuilder {
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
-            html_dir: root.join("output").join(html::FOLDER),
+            html_rel: format!("output/{}", html::FOLDER),
             svg_cache: SvgCache::default(),
             written: None,
         }
@@ -59,18 +62,8 @@ impl SiteBuilder {
             pipeline::document(&self.root, Checks::Draft, &mut timings, &mut self.svg_cache)?;
         let site = html::Site.render(&document)?;
         // While a `amip build` replaces output/, wait for it.
-        let _lock = crate::output::ProjectLock::acquire(&self.root, |_| {}).map_err(|source| {
-            BuildError::Io {
-                what: "Die Sperre .amip-tmp/lock kann nicht angelegt werden".to_string(),
-                source,
-            }
-        })?;
-        let (changed, removed) =
-            self.write(site, &document.pdf_name)
-                .map_err(|source| BuildError::Io {
-                    what: format!("{} kann nicht geschrieben werden", self.html_dir.display()),
-                    source,
-                })?;
+        let _lock = ProjectLock::acquire(&self.root, |_| {})?;
+        let (changed, removed) = self.write(site, &document.pdf_name)?;
         Ok(SiteBuild {
             changed,
             removed,
@@ -82,24 +75,28 @@ impl SiteBuilder {
 
     /// Writes changed files and removes stale ones. The first time, everything is written and
     /// whatever else lies in `output/html` goes, except the PDF (the newest finished one).
+    /// `output` and `output/html` are amip's: a link there is replaced, never written through.
     fn write(
         &mut self,
         site: Vec<crate::render::OutputFile>,
         pdf_name: &str,
-    ) -> io::Result<(Vec<String>, Vec<String>)> {
-        fs::create_dir_all(&self.html_dir)?;
+    ) -> Result<(Vec<String>, Vec<String>), DoorError> {
+        let writer = Writer::open(&self.root)?;
+        writer.own_folder("output")?;
+        writer.own_folder(&self.html_rel)?;
+        let reader = Reader::open(&self.root)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &site {
-            let path = self.html_dir.join(rel);
+            let path = format!("{}/{rel}", self.html_rel);
             // Written before and still there (someone may have deleted output/ meanwhile).
             let same = self
                 .written
                 .as_ref()
                 .and_then(|written| written.get(rel))
                 .is_some_and(|old| old == bytes)
-                && path.is_file();
+                && reader.kind(&path) == Kind::File;
             if !same {
-                write_atomic(&path, bytes)?;
+                writer.replace_quickly(&path, bytes)?;
                 changed.push(rel.clone());
             }
         }
@@ -108,84 +105,36 @@ impl SiteBuilder {
         match &self.written {
             Some(old) => {
                 for rel in old.keys().filter(|rel| !new.contains_key(*rel)) {
-                    match fs::remove_file(self.html_dir.join(rel)) {
-                        Ok(()) => removed.push(rel.clone()),
-                        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-                        Err(err) => return Err(err),
+                    let path = format!("{}/{rel}", self.html_rel);
+                    if writer.exists(&path) {
+                        writer.remove(&path)?;
+                        removed.push(rel.clone());
                     }
                 }
             }
             None => {
-                for entry in walkdir::WalkDir::new(&self.html_dir)
-                    .min_depth(1)
-                    .contents_first(true)
-                    .into_iter()
-                    .filter_map(Result::ok)
-                {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&self.html_dir)
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
-                    if entry.file_type().is_dir() {
-                        // Only empty folders go; errors mean "not empty".
-                        let _ = fs::remove_dir(entry.path());
+                let prefix = format!("{}/", self.html_rel);
+                let mut folders = Vec::new();
+                for entry in reader.walk(&self.html_rel, usize::MAX) {
+                    let (path, folder) = match entry {
+                        Entry::Folder(path) => (path, true),
+                        Entry::File(path) | Entry::Refused(path, _) => (path, false),
+                    };
+                    let rel = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+                    if folder {
+                        folders.push(path);
                     } else if rel != pdf_name && !new.contains_key(&rel) {
-                        fs::remove_file(entry.path())?;
+                        writer.remove(&path)?;
                         removed.push(rel);
                     }
+                }
+                // Only empty folders go, the deepest first.
+                for folder in folders.iter().rev() {
+                    writer.remove_empty_folder(folder);
                 }
             }
         }
         self.written = Some(new);
         Ok((changed, removed))
-    }
-}
-
-/// Writes `bytes` to `path` through a hidden temporary file in the same folder and a rename,
-/// so that readers see the old or the new file, never a part. A symlink at `path` is
-/// replaced, never written through.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let parent = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = parent.join(format!(".{name}.amip-{}.tmp", std::process::id()));
-    if let Err(err) = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path)) {
-        let _ = fs::remove_file(&temp);
-        return Err(err);
-    }
-    Ok(())
-}
-
-/// Copies `from` to `to` atomically (see [`write_atomic`]).
-pub fn copy_atomic(from: &Path, to: &Path) -> io::Result<()> {
-    let bytes = fs::read(from)?;
-    write_atomic(to, &bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_writes_replace_symlinks_instead_of_following_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = dir.path().join("aussen.txt");
-        fs::write(&outside, "bleibt").unwrap();
-        let target = dir.path().join("html/seite.html");
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        #[cfg(unix)]
-        std::os::unix::fs::symlink(&outside, &target).unwrap();
-        write_atomic(&target, b"neu").unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "neu");
-        assert_eq!(fs::read_to_string(&outside).unwrap(), "bleibt");
-        let names: Vec<_> = fs::read_dir(target.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
     }
 }

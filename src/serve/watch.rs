@@ -84,12 +84,13 @@ impl Watcher {
     pub fn watch_new_folders(&mut self) -> notify_debouncer_full::notify::Result<()> {
         for dir in SOURCE_DIRS {
             let path = self.root.join(dir);
-            if path.is_dir() && !self.watched.contains(&path) {
+            if crate::door::machine::is_folder(&path) && !self.watched.contains(&path) {
                 self.debouncer.watch(&path, RecursiveMode::Recursive)?;
                 self.watched.push(path);
             }
         }
-        self.watched.retain(|path| path.is_dir());
+        self.watched
+            .retain(|path| crate::door::machine::is_folder(path));
         Ok(())
     }
 }

@@ -12,6 +12,14 @@ pub enum ImportError {
         /// The system's reason, in German where known.
         reason: String,
     },
+    /// The door refused the file (outside the project, a link out, a FIFO or device).
+    #[error("Die Quelldatei {file} wird nicht gelesen: {reason}")]
+    Refused {
+        /// The file, relative to the project.
+        file: String,
+        /// The door's reason, in German.
+        reason: String,
+    },
     /// Larger than amip reads.
     #[error("Die Quelldatei {file} ist {size} MB groß; amip liest höchstens {limit} MB.")]
     TooLarge {
@@ -137,6 +145,7 @@ impl ImportError {
     /// Advice for the author.
     pub fn help(&self) -> Option<String> {
         Some(match self {
+            ImportError::Refused { .. } => "Legen Sie die Datei selbst (keine Verknüpfung) in data/quellen/ ab und nennen Sie sie unter datei: mit ihrem Pfad in data/.".into(),
             ImportError::Unreadable { .. } => "Legen Sie die Datei unverändert in data/quellen/ ab und prüfen Sie den Namen unter datei:.".into(),
             ImportError::TooLarge { .. } | ImportError::Unpacked { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
             ImportError::Encrypted { .. } => "Speichern Sie die Datei ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen) und legen Sie sie erneut ab.".into(),

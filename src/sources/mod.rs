@@ -15,12 +15,12 @@ pub mod special;
 pub mod value;
 pub mod xlsx;
 
-use std::path::Path;
-
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Finding, Findings};
+use crate::door::read::{Kind, Reader};
+use crate::door::{limit, DoorError};
 use crate::position::Sites;
 use decl::{Inline, SourceDecl, Text};
 use error::ImportError;
@@ -182,10 +182,10 @@ impl Default for DataSet {
 /// A provider of data values: the YAML files in `data/` ([`crate::load`]) are one, the
 /// spreadsheets and CSV files declared beside them ([`Spreadsheets`]) another. The loader runs
 /// them in order; a later source sees what the earlier ones added.
-pub trait DataSource {
+pub(crate) trait DataSource {
     /// Reads its files under `root` and adds their values, texts and places to `into`;
     /// problems become findings, nothing panics.
-    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings);
+    fn load(&self, root: &Reader, into: &mut DataSet, findings: &mut Findings);
 }
 
 /// The YAML reader for the two kinds of declaration (given by [`crate::load`], so that
@@ -219,7 +219,7 @@ struct Job {
 }
 
 impl DataSource for Spreadsheets {
-    fn load(&self, root: &Path, into: &mut DataSet, findings: &mut Findings) {
+    fn load(&self, root: &Reader, into: &mut DataSet, findings: &mut Findings) {
         let mut jobs = Vec::new();
         if let Some(text) = read_declaration(root, findings) {
             let parsed = (self.parsers.sources)(SOURCES_FILE, &text, findings);
@@ -285,12 +285,11 @@ impl DataSource for Spreadsheets {
     }
 }
 
-fn read_declaration(root: &Path, findings: &mut Findings) -> Option<String> {
-    let path = root.join(SOURCES_FILE);
-    if !path.is_file() {
+fn read_declaration(root: &Reader, findings: &mut Findings) -> Option<String> {
+    if root.kind(SOURCES_FILE) != Kind::File {
         return None;
     }
-    match std::fs::read(&path).map(String::from_utf8) {
+    match root.read_text(SOURCES_FILE, limit::TEXT_MB) {
         Ok(Ok(text)) => Some(text),
         Ok(Err(_)) => {
             findings.push(
@@ -301,10 +300,7 @@ fn read_declaration(root: &Path, findings: &mut Findings) -> Option<String> {
             None
         }
         Err(err) => {
-            findings.push(
-                Finding::error(format!("{SOURCES_FILE} kann nicht gelesen werden: {err}"))
-                    .in_file(SOURCES_FILE),
-            );
+            findings.push(Finding::error(err.to_string()).in_file(SOURCES_FILE));
             None
         }
     }
@@ -338,7 +334,7 @@ fn finding(into: &DataSet, job: &Job, key: Option<&str>, err: &ImportError) -> F
 }
 
 fn run(
-    root: &Path,
+    root: &Reader,
     job: &Job,
     into: &mut DataSet,
     imported: &mut Imported,
@@ -487,6 +483,30 @@ fn insert(
     Ok(())
 }
 
+/// The bytes of a source file, through the door: only regular files inside the project, at
+/// most [`limit::SOURCE_MB`]; a refused file's contents never reach a message.
+fn read_source(root: &Reader, file: &str) -> Result<Vec<u8>, ImportError> {
+    root.read(file, limit::SOURCE_MB).map_err(|err| match err {
+        DoorError::TooLarge { limit_mb, .. } => ImportError::TooLarge {
+            file: file.to_string(),
+            size: limit_mb + 1,
+            limit: limit_mb,
+        },
+        DoorError::Missing { .. } => ImportError::Unreadable {
+            file: file.to_string(),
+            reason: "die Datei fehlt".to_string(),
+        },
+        DoorError::Io { reason, .. } => ImportError::Unreadable {
+            file: file.to_string(),
+            reason,
+        },
+        other => ImportError::Refused {
+            file: file.to_string(),
+            reason: other.to_string(),
+        },
+    })
+}
+
 /// An opened source file: sheets read on first use.
 enum Book {
     Sheets(Box<xlsx::Workbook>),
@@ -494,17 +514,16 @@ enum Book {
 }
 
 impl Book {
-    fn open(root: &Path, file: &str, decl: &SourceDecl) -> Result<Self, ImportError> {
+    fn open(root: &Reader, file: &str, decl: &SourceDecl) -> Result<Self, ImportError> {
         let lower = file.to_lowercase();
-        let path = root.join(file);
+        let bytes = read_source(root, file)?;
         if lower.ends_with(".csv") || lower.ends_with(".txt") {
-            let bytes = xlsx::read_bounded(&path, file)?;
             let encoding = csv::Encoding::parse(decl.kodierung.as_deref())?;
             let mut grid = csv::read(&bytes, file, encoding, decl.trennzeichen.as_deref())?;
             apply_filter(&mut grid, file, &decl.filter)?;
             Ok(Book::Csv(grid))
         } else {
-            let mut book = xlsx::Workbook::open(&path, file)?;
+            let mut book = xlsx::Workbook::open(bytes, file)?;
             book.filter = decl.filter.clone();
             Ok(Book::Sheets(Box::new(book)))
         }

@@ -3,8 +3,7 @@
 //! damaged or hostile file yields a message and never exhausts memory.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
-use std::path::Path;
+use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Sheets};
 use indexmap::IndexMap;
@@ -13,8 +12,6 @@ use super::decl::Text;
 use super::error::ImportError;
 use super::grid::{closest, Cell, Grid, MONTHS};
 
-/// Largest source file read, in MB (a district's Arbeitsmarktreport has well under 1 MB).
-pub const MAX_FILE_MB: u64 = 30;
 /// Largest total a zip-based workbook may unpack to, in MB.
 pub const MAX_UNPACKED_MB: u64 = 200;
 /// Most cells read from one sheet.
@@ -24,33 +21,6 @@ const MAX_ROW: u32 = 100_000;
 const MAX_COL: u32 = 1_000;
 
 const MB: u64 = 1024 * 1024;
-
-/// Reads a file of at most [`MAX_FILE_MB`].
-pub fn read_bounded(path: &Path, file: &str) -> Result<Vec<u8>, ImportError> {
-    let unreadable = |err: std::io::Error| ImportError::Unreadable {
-        file: file.to_string(),
-        reason: match err.kind() {
-            std::io::ErrorKind::NotFound => "die Datei fehlt".to_string(),
-            std::io::ErrorKind::PermissionDenied => "keine Leseberechtigung".to_string(),
-            _ => "Lesefehler des Betriebssystems".to_string(),
-        },
-    };
-    let handle = std::fs::File::open(path).map_err(unreadable)?;
-    let size = handle.metadata().map_err(unreadable)?.len();
-    if size > MAX_FILE_MB * MB {
-        return Err(ImportError::TooLarge {
-            file: file.to_string(),
-            size: size.div_ceil(MB),
-            limit: MAX_FILE_MB,
-        });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    handle
-        .take(MAX_FILE_MB * MB + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    Ok(bytes)
-}
 
 /// An opened workbook; sheets are read on first use and kept.
 pub struct Workbook {
@@ -122,7 +92,7 @@ fn check_archive(bytes: &[u8], file: &str) -> Result<(), ImportError> {
 
 impl Workbook {
     /// Opens a workbook by its extension, after the size, encryption and archive checks.
-    pub fn open(path: &Path, file: &str) -> Result<Self, ImportError> {
+    pub fn open(bytes: Vec<u8>, file: &str) -> Result<Self, ImportError> {
         let lower = file.to_lowercase();
         let extension = lower.rsplit('.').next().unwrap_or_default().to_string();
         if !matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
@@ -130,7 +100,6 @@ impl Workbook {
                 file: file.to_string(),
             });
         }
-        let bytes = read_bounded(path, file)?;
         let ole = bytes.starts_with(&OLE_MAGIC);
         if ole && extension != "xls" {
             // An OOXML or ODF file inside an OLE container is an encrypted package.
