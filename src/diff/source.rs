@@ -53,7 +53,7 @@ pub struct Side {
     pub label: String,
     /// Whether the side is a folder of the file system (not a revision).
     pub is_folder: bool,
-    _temp: Option<tempfile::TempDir>,
+    _temp: Option<crate::door::staging::TempFolder>,
 }
 
 impl Side {

@@ -15,6 +15,11 @@ pub(crate) fn is_folder(path: &Path) -> bool {
     path.is_dir()
 }
 
+/// `path` absolute and free of links (the project folder the preview watches and serves).
+pub(crate) fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(path)
+}
+
 /// A small text file of amip's own (at most 64 KB), or `None`.
 pub(crate) fn read_note(path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;

@@ -38,12 +38,12 @@ pub enum DoorError {
         kind: &'static str,
     },
     /// Over the size limit for its kind.
-    #[error(
-        "{file} ist größer als {limit_mb} MB; amip liest Dateien dieser Art nur bis {limit_mb} MB."
-    )]
+    #[error("{file} ist {size_mb} MB groß; amip liest Dateien dieser Art nur bis {limit_mb} MB.")]
     TooLarge {
         /// The path.
         file: String,
+        /// The size in MB (rounded up; at least what was read).
+        size_mb: u64,
         /// The limit in MB.
         limit_mb: u64,
     },
@@ -57,6 +57,12 @@ pub enum DoorError {
     #[error("{file} ist eine Verknüpfung auf einen anderen Ordner; amip schreibt und löscht nie durch eine Verknüpfung. Entfernen Sie die Verknüpfung (oder ersetzen Sie sie durch einen echten Ordner).")]
     LinkedFolder {
         /// The path of the link.
+        file: String,
+    },
+    /// A file where amip needs a folder of its own (`.amip-tmp`, `output/html`).
+    #[error("{file} ist eine Datei; amip braucht an dieser Stelle einen eigenen Ordner. Benennen Sie die Datei um, oder entfernen Sie sie.")]
+    NotAFolder {
+        /// The path.
         file: String,
     },
     /// A target folder amip must not write into.
@@ -102,9 +108,10 @@ impl DoorError {
     pub fn into_io(self) -> io::Error {
         let kind = match &self {
             Self::Missing { .. } => io::ErrorKind::NotFound,
-            Self::Outside { .. } | Self::LinkedFolder { .. } | Self::Target { .. } => {
-                io::ErrorKind::PermissionDenied
-            }
+            Self::Outside { .. }
+            | Self::LinkedFolder { .. }
+            | Self::Target { .. }
+            | Self::NotAFolder { .. } => io::ErrorKind::PermissionDenied,
             _ => io::ErrorKind::Other,
         };
         io::Error::new(kind, self.to_string())

@@ -83,19 +83,20 @@ impl Reader {
             });
         }
         let limit = limit_mb.saturating_mul(MB);
-        let too_large = || DoorError::TooLarge {
+        let too_large = |size: u64| DoorError::TooLarge {
             file: rel.to_string(),
+            size_mb: size.div_ceil(MB),
             limit_mb,
         };
         if meta.len() > limit {
-            return Err(too_large());
+            return Err(too_large(meta.len()));
         }
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|err| DoorError::io(rel, "gelesen", &err))?;
         if bytes.len() as u64 > limit {
-            return Err(too_large());
+            return Err(too_large(bytes.len() as u64));
         }
         Ok(bytes)
     }
@@ -129,7 +130,14 @@ impl Reader {
         let Ok(path) = relative(rel) else {
             return Kind::Missing;
         };
-        match self.dir.metadata(&path) {
+        let meta = self
+            .dir
+            .metadata(&path)
+            .or_else(|err| match self.inside_target(rel) {
+                Some(target) => self.dir.metadata(target),
+                None => Err(err),
+            });
+        match meta {
             Ok(meta) if meta.is_file() => Kind::File,
             Ok(meta) if meta.is_dir() => Kind::Folder,
             Ok(_) => Kind::Other,
@@ -201,11 +209,10 @@ impl Reader {
                 };
                 Entry::Refused(rel, err)
             }
-            Kind::Missing => match self.read(&rel, 0) {
-                Err(err) => Entry::Refused(rel, err),
-                // Unreachable in practice: a missing entry cannot be read.
-                Ok(_) => Entry::File(rel),
-            },
+            Kind::Missing => {
+                let err = self.diagnose(&rel, &std::io::ErrorKind::NotFound.into());
+                Entry::Refused(rel, err)
+            }
         }
     }
 
@@ -361,7 +368,11 @@ mod tests {
         fs::write(root.join("data/gross.yaml"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
         assert!(matches!(
             reader.read("data/gross.yaml", 1),
-            Err(DoorError::TooLarge { limit_mb: 1, .. })
+            Err(DoorError::TooLarge {
+                limit_mb: 1,
+                size_mb: 2,
+                ..
+            })
         ));
         assert!(reader.read("data/fehlt.yaml", 1).unwrap_err().is_missing());
         assert!(matches!(

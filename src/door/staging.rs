@@ -191,9 +191,12 @@ impl Drop for Staging {
     }
 }
 
+/// A temporary folder, removed when dropped.
+pub(crate) type TempFolder = tempfile::TempDir;
+
 /// A new temporary folder outside the project (a check's output, a git revision's copy),
 /// removed when the handle is dropped.
-pub(crate) fn temp_folder(prefix: &str) -> Result<tempfile::TempDir, DoorError> {
+pub(crate) fn temp_folder(prefix: &str) -> Result<TempFolder, DoorError> {
     tempfile::Builder::new()
         .prefix(prefix)
         .tempdir()

@@ -191,11 +191,19 @@ impl Writer {
         }
     }
 
-    /// Makes `rel` a real folder amip owns (`output`, `.amip-tmp`): a link or file there is
-    /// removed (only the link, not what it points to), then the folder is created.
+    /// Makes `rel` a real folder amip owns (`output`, `.amip-tmp`): a link there is removed
+    /// (only the link, not what it points to), then the folder is created. A regular file
+    /// there is refused by name: it may be someone's work.
     pub(crate) fn own_folder(&self, rel: &str) -> Result<(), DoorError> {
-        if self.is_link_or_file(rel) {
-            self.remove(rel)?;
+        let (dir, name) = self.parent_of(rel)?;
+        match dir.symlink_metadata(name) {
+            Ok(meta) if meta.file_type().is_symlink() => self.remove(rel)?,
+            Ok(meta) if !meta.is_dir() => {
+                return Err(DoorError::NotAFolder {
+                    file: rel.to_string(),
+                })
+            }
+            _ => {}
         }
         self.create_folder(rel)
     }

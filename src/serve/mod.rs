@@ -389,7 +389,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
 
 /// The project folder, canonical, and the preview's own work folder inside it.
 fn work_dir(root: &Path) -> Result<(PathBuf, WorkFolder), ServeError> {
-    let root = root.canonicalize().map_err(io_error(format!(
+    let root = crate::door::machine::canonical(root).map_err(io_error(format!(
         "Der Projektordner {} ist nicht lesbar",
         root.display()
     )))?;

@@ -487,9 +487,11 @@ fn insert(
 /// most [`limit::SOURCE_MB`]; a refused file's contents never reach a message.
 fn read_source(root: &Reader, file: &str) -> Result<Vec<u8>, ImportError> {
     root.read(file, limit::SOURCE_MB).map_err(|err| match err {
-        DoorError::TooLarge { limit_mb, .. } => ImportError::TooLarge {
+        DoorError::TooLarge {
+            size_mb, limit_mb, ..
+        } => ImportError::TooLarge {
             file: file.to_string(),
-            size: limit_mb + 1,
+            size: size_mb,
             limit: limit_mb,
         },
         DoorError::Missing { .. } => ImportError::Unreadable {

@@ -913,9 +913,9 @@ fn links_outside_folders_and_pipes_are_refused_by_name() {
     check_fails_with(
         project.path(),
         &[
-            "data/fremd.yaml ist eine Verknüpfung auf",
+            "data/fremd.yaml liegt außerhalb des Projektordners, über eine Verknüpfung",
             "außerhalb des Projektordners",
-            "content/50-fremd.md ist eine Verknüpfung auf",
+            "content/50-fremd.md liegt außerhalb des Projektordners, über eine Verknüpfung",
             "data/ordner.yaml ist ein Ordner, keine Datei",
             "data/rohr.yaml ist keine gewöhnliche Datei",
         ],

@@ -16,6 +16,7 @@ mod common;
 mod accessibility;
 mod diff;
 mod document;
+mod door;
 mod example;
 mod fixtures;
 mod hostile;

@@ -500,7 +500,7 @@ fn nan_infinity_huge_and_negative_numbers() {
 fn an_output_folder_that_cannot_be_written() {
     fails_keeping_output(
         |p| fs::write(p.join(".amip-tmp"), "kein Ordner").unwrap(),
-        &["Der Arbeitsordner .amip-tmp kann nicht angelegt werden"],
+        &[".amip-tmp ist eine Datei; amip braucht an dieser Stelle einen eigenen Ordner"],
     );
 }
 
