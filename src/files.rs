@@ -3,6 +3,34 @@
 /// Image file endings amip copies from `content/` into both outputs.
 pub(crate) const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
+/// The built-in templates, by name relative to `templates/`.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "html/basis.html",
+        include_str!("../templates/html/basis.html"),
+    ),
+    (
+        "html/index.html",
+        include_str!("../templates/html/index.html"),
+    ),
+    (
+        "html/kapitel.html",
+        include_str!("../templates/html/kapitel.html"),
+    ),
+    (
+        "html/gesamt.html",
+        include_str!("../templates/html/gesamt.html"),
+    ),
+    (
+        "html/style.css",
+        include_str!("../templates/html/style.css"),
+    ),
+    (
+        "typst/main.typ",
+        include_str!("../templates/typst/main.typ"),
+    ),
+];
+
 /// Why an image file cannot be set in the PDF (typst would stop with an English message
 /// that names no file): `None` when it looks complete. Checks the format's signature and end
 /// marker, and that an SVG is well-formed XML with an `svg` root.

@@ -21,7 +21,7 @@ const RESERVED_PREFIXES: [&str; 3] = ["abb-", "tab-", FOOTNOTE_PREFIX];
 /// footnote may take.
 pub(crate) fn template_ids() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for (name, text) in crate::render::DEFAULT_TEMPLATES {
+    for (name, text) in crate::files::DEFAULT_TEMPLATES {
         if !name.ends_with(".html") {
             continue;
         }

@@ -30,33 +30,7 @@ pub trait Output: Sync {
 /// then runs while the others are rendered.
 pub const OUTPUTS: &[&dyn Output] = &[&typst::TypstSource, &html::Site];
 
-/// The built-in templates, by name relative to `templates/`.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "html/basis.html",
-        include_str!("../../templates/html/basis.html"),
-    ),
-    (
-        "html/index.html",
-        include_str!("../../templates/html/index.html"),
-    ),
-    (
-        "html/kapitel.html",
-        include_str!("../../templates/html/kapitel.html"),
-    ),
-    (
-        "html/gesamt.html",
-        include_str!("../../templates/html/gesamt.html"),
-    ),
-    (
-        "html/style.css",
-        include_str!("../../templates/html/style.css"),
-    ),
-    (
-        "typst/main.typ",
-        include_str!("../../templates/typst/main.typ"),
-    ),
-];
+pub use crate::files::DEFAULT_TEMPLATES;
 
 /// The project's version of a template, or the built-in one.
 pub fn template<'a>(project: &'a Project, name: &str) -> &'a str {
