@@ -398,3 +398,35 @@ fn errors_exit_two() {
     assert!(stderr.contains("Die alte Fassung"), "{stderr}");
     assert!(stderr.contains("data/budget.yaml"), "{stderr}");
 }
+
+/// An untrusted revision cannot read beside the project: its `datei:` is resolved inside the
+/// revision's own copy, and a source that leaves it is refused without its values.
+#[test]
+fn a_revision_naming_a_source_outside_the_project_is_refused() {
+    let repo = tempfile::tempdir().unwrap();
+    git(repo.path(), &["init", "-q"]);
+    let example = example_copy();
+    let project = repo.path().join("programm");
+    fs::rename(example.path(), &project).unwrap();
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "Programm 2020"]);
+    fs::write(repo.path().join("geheim.csv"), "Passwort;4711\n").unwrap();
+    let quellen = project.join("data/quellen.yaml");
+    let original = fs::read_to_string(&quellen).unwrap();
+    fs::write(
+        &quellen,
+        format!("{original}\ngeheim:\n  datei: ../../geheim.csv\n  werte:\n    zielgruppen.geheim:\n      zeile: Passwort\n      spalte: B\n"),
+    )
+    .unwrap();
+    git(repo.path(), &["commit", "-q", "-am", "fremde Quelle"]);
+    fs::write(&quellen, original).unwrap();
+    let output = amip(&project, &["diff", "HEAD"]);
+    let all = format!(
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(all.contains("außerhalb des Projektordners"), "{all}");
+    assert!(!all.contains("4711") && !all.contains("Passwort"), "{all}");
+}
