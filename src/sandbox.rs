@@ -39,11 +39,62 @@ const UNREPEATABLE: [(&str, &str); 3] = [
     ),
 ];
 
-/// Escapes a value for Markdown: every character Markdown could read as markup is written
-/// with a backslash, and line breaks become spaces (a value is inline text, it cannot start
-/// a heading or a list). Formatted numbers such as `1.141` or `−5,4 %` stay unchanged.
+/// A space written so that Markdown counts it as text, not as indentation or line end.
+const SPACE_ENTITY: &str = "&#32;";
+
+/// ASCII characters written with a backslash wherever they stand in a value: each can open
+/// or close a block or an inline element somewhere (CommonMark lets any ASCII punctuation be
+/// escaped, and the escaped character is plain text).
+const ALWAYS_ESCAPED: &str = "\\`*_[]<>!|~&#{}$^=\"'";
+
+/// Escapes a value for Markdown so that it is text wherever a template puts it: at the start
+/// or end of a line, mid-line, after a blank line or after a paragraph line.
+///
+/// - Line breaks inside the value become single spaces: inside a paragraph Markdown shows a
+///   line break as a space (a soft break), and a value is inline text that cannot start a
+///   new block.
+/// - Spaces and tabs at the value's start and end become one `&#32;` each: written as they
+///   are they would indent the line (a code block), make it blank (ending a paragraph) or,
+///   before the line's end, make a hard break.
+/// - Every ASCII character with a meaning in Markdown is written with a backslash; `-` and
+///   `+` before a digit, `.` inside a number and parentheses after a word stay, so formatted numbers such as `1.141`,
+///   `-5` or `−5,4 %` are unchanged.
 pub(crate) fn markdown_escaped(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
+    let joined = joined_lines(input);
+    let blank = |c: char| c == ' ' || c == '\t';
+    let body = joined.trim_matches(blank);
+    let leading = joined.len() - joined.trim_start_matches(blank).len();
+    let trailing = joined.len() - joined.trim_end_matches(blank).len();
+    let mut escaped = String::with_capacity(joined.len() + 16);
+    if leading > 0 {
+        escaped.push_str(SPACE_ENTITY);
+    }
+    // Digits at the start, then `.` or `)` and a blank (or the end) would open an ordered
+    // list (a value of digits alone may stand before a template's own `. `: see the README).
+    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut chars = body.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let before_digit = next.is_some_and(|n| n.is_ascii_digit());
+        let needs_escape = ALWAYS_ESCAPED.contains(c)
+            || (matches!(c, '-' | '+') && !before_digit)
+            || (matches!(c, '.' | ')') && at == digits && next.is_none_or(char::is_whitespace))
+            // After a template's `[Text]` a leading `(` would make a link.
+            || (c == '(' && at == 0);
+        if needs_escape {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    if trailing > 0 && !body.is_empty() {
+        escaped.push_str(SPACE_ENTITY);
+    }
+    escaped
+}
+
+/// `input` with every line break, and the blanks around it, as one space.
+fn joined_lines(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
     let mut lines = input.split(['\n', '\r']).peekable();
     let mut first = true;
     while let Some(line) = lines.next() {
@@ -63,44 +114,7 @@ pub(crate) fn markdown_escaped(input: &str) -> String {
         first = false;
         out.push_str(piece);
     }
-    let mut escaped = String::with_capacity(out.len() + 8);
-    let start = out.len() - out.trim_start().len();
-    escaped.push_str(out.get(..start).unwrap_or_default());
-    let body = out.get(start..).unwrap_or_default();
-    // A value at the start of a line could open a list item (`- `, `+ `, `2020. `) or a
-    // setext underline (`=`): escape the marker there.
-    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let mut chars = body.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next_is_blank = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        let list_marker = (at == 0 && (c == '=' || (matches!(c, '-' | '+') && next_is_blank)))
-            || (digits > 0 && at == digits && matches!(c, '.' | ')') && next_is_blank);
-        if list_marker
-            || matches!(
-                c,
-                '\\' | '`'
-                    | '*'
-                    | '_'
-                    | '['
-                    | ']'
-                    | '<'
-                    | '>'
-                    | '!'
-                    | '|'
-                    | '~'
-                    | '&'
-                    | '#'
-                    | '{'
-                    | '}'
-                    | '$'
-                    | '^'
-            )
-        {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+    out
 }
 
 fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
@@ -329,6 +343,82 @@ pub(crate) fn render_bounded(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Parser};
+
+    /// Chapters with the place `{V}` for a value: at a line's start and end, mid-line, alone
+    /// on a line after a paragraph or a blank line, in a list item, a heading, a table cell.
+    const SHAPES: [&str; 9] = [
+        "Ein Absatz.\n{V}\n\nSchluss.\n",
+        "Ein Absatz.\n{V} und mehr.\n",
+        "Ein Absatz.\n\n{V}\n\nSchluss.\n",
+        "Ein Absatz.\n\n   {V} danach\n",
+        "Vorne {V} hinten.\nNoch eine Zeile.\n",
+        "Am Ende {V}\nweiter.\n",
+        "{V}\n",
+        "- Punkt\n- {V}\n\n# Titel {V}\n",
+        "| a | b |\n|---|---|\n| {V} | x |\n\n> Zitat {V}\n",
+    ];
+
+    /// The chapter's structure: every event but text, consecutive texts as one.
+    fn structure(markdown: &str) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for event in Parser::new_ext(markdown, crate::markdown::parser_options()) {
+            let kind = match event {
+                Event::Text(_) => "Text".to_string(),
+                Event::Start(tag) => format!("{tag:?}"),
+                Event::End(tag) => format!("{tag:?}"),
+                other => format!("{other:?}"),
+            };
+            if kind != "Text" || kinds.last().is_none_or(|last| last != "Text") {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+
+    /// The text of all text events.
+    fn text(markdown: &str) -> String {
+        Parser::new_ext(markdown, crate::markdown::parser_options())
+            .filter_map(|event| match event {
+                Event::Text(text) => Some(text.into_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn a_value_never_changes_the_structure(
+            value in "([-#=*_+>|`~\\[\\]()<!&\\\\{}$^:'\" \t\n\r]|[0-9][.)]|[a-zA-Z]){1,12}"
+        ) {
+            // A value of line breaks alone is empty: the line it stands on is then blank.
+            prop_assume!(value.chars().any(|c| c != '\n' && c != '\r'));
+            let escaped = markdown_escaped(&value);
+            for shape in SHAPES {
+                let with_value = shape.replace("{V}", &escaped);
+                let with_word = shape.replace("{V}", "Wort");
+                prop_assert_eq!(
+                    structure(&with_value),
+                    structure(&with_word),
+                    "{:?} in {:?} gives {:?}",
+                    value,
+                    shape,
+                    with_value
+                );
+            }
+            let shown = text(&SHAPES[4].replace("{V}", &escaped));
+            let body = joined_lines(&value);
+            prop_assert!(
+                shown.contains(body.trim_matches([' ', '\t'])),
+                "{:?} shown as {:?}",
+                value,
+                shown
+            );
+        }
+    }
 
     #[test]
     fn markup_in_values_is_escaped_numbers_are_not() {
