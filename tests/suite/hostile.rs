@@ -142,6 +142,106 @@ fn a_jobcenter_name_with_stars_stays_literal() {
     assert!(!pages.contains("<em>a</em>"), "no italics from the name");
 }
 
+/// Issue 19: a value can make no block, in whatever place of a line it stands.
+#[test]
+fn data_values_make_no_heading_and_no_code_block() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "strich: \"--\"\ncode: \"    Code\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\nEin Absatz vor dem Strich.\n{{ t.strich }}\n\n{{ t.code }}\n",
+    );
+    let output = amip(project.path(), &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let html = project.path().join("output/html");
+    let page = fs::read_to_string(html.join("01-grundsicherung.html")).unwrap();
+    assert!(
+        page.contains("<p>Ein Absatz vor dem Strich.\n--</p>"),
+        "the dashes are text of the paragraph: {page}"
+    );
+    assert!(page.contains("<p> Code</p>"), "Code is a paragraph: {page}");
+    assert!(!page.contains("<pre"), "no code block: {page}");
+    assert!(!page.contains("<code"), "no code: {page}");
+    for other in ["01-grundsicherung.html", "index.html", "gesamt.html"] {
+        let text = fs::read_to_string(html.join(other)).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.contains("Ein Absatz vor dem Strich"))
+        {
+            assert!(
+                !line.contains("<h") && !line.contains("<a "),
+                "no heading and no entry of the contents in {other}: {line}"
+            );
+        }
+    }
+}
+
+/// Issue 19: ESC and BEL from the data reach neither the website nor the Typst source raw.
+#[test]
+fn control_characters_from_data_are_text_in_website_and_typst() {
+    require_typst();
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "x: \"\\e]0;PWNED\\a\\e[2J\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\nSteuerzeichen: {{ t.x }}.\n",
+    );
+    let output = amip(project.path(), &["build"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let out = project.path().join("output");
+    for (file, shown) in [
+        (
+            "html/01-grundsicherung.html",
+            "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J",
+        ),
+        ("html/gesamt.html", "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J"),
+        (
+            "typst/main.typ",
+            "\\\\u{1b}\\]0;PWNED\\\\u{7}\\\\u{1b}\\[2J",
+        ),
+    ] {
+        let text = fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "raw control character in {file}"
+        );
+        assert!(text.contains(shown), "{file} shows {shown}: {text}");
+    }
+    let pdf = common::pdf_text(&out.join("arbeitsmarkt-und-integrationsprogramm-2020.pdf"));
+    assert!(pdf.contains("\\u{1b}]0;PWNED"), "{pdf}");
+}
+
+/// Issue 19: bidirectional controls (U+202E) from the data reach the terminal escaped.
+#[test]
+fn findings_show_bidirectional_controls_escaped() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "x: \"\u{202e}viele\u{2066}\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\n{{ t.x | zahl }}\n",
+    );
+    let text = check_fails_with(project.path(), &["\\u{202e}viele\\u{2066}"]);
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{2066}'),
+        "{text:?}"
+    );
+}
+
 // --- 2. Every id on a page is unique ---------------------------------------------------
 
 /// Every `id="…"` of a page.
