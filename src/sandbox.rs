@@ -19,6 +19,18 @@ use tera::{Error as TeraError, Kwargs, State, Tera, Value};
 pub(crate) const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
 /// Most elements all `range()` calls of one chapter may produce together.
 pub(crate) const MAX_RANGE_ITEMS: usize = 1_000_000;
+/// Largest value (text, list, map) a chapter's template may store with `set`: as large as all
+/// its output may be.
+pub(crate) const MAX_VALUE_BYTES: usize = MAX_OUTPUT_BYTES;
+/// Most loop steps all loops of one chapter may take together.
+pub(crate) const MAX_LOOP_STEPS: usize = 1_000_000;
+/// What a list or map entry counts in [`value_size`], besides its content.
+const ENTRY_BYTES: usize = 16;
+/// The filter every value a chapter stores with `set` passes (amip adds it, see
+/// `expand::render::statement_guards`; a name no author writes).
+pub(crate) const VALUE_FILTER: &str = "__amip_wert";
+/// The function every loop step of a chapter calls (amip adds it like [`VALUE_FILTER`]).
+pub(crate) const STEP_FUNCTION: &str = "__amip_schritt";
 /// Longest time one chapter's template may take.
 pub(crate) const TIME_LIMIT: Duration = Duration::from_secs(10);
 
@@ -132,10 +144,12 @@ pub(crate) fn escape_chapters_for_markdown(tera: &mut Tera) {
     });
 }
 
-/// Registers the guards every template instance gets: the bounded `range()` and refusing
-/// functions for `now()`, `get_env()` and `get_random()`.
+/// Registers the guards every template instance gets: the bounded `range()`, the value and
+/// step checks and refusing functions for `now()`, `get_env()` and `get_random()`.
 pub(crate) fn guard(tera: &mut Tera) {
     tera.register_function("range", bounded_range);
+    tera.register_filter(VALUE_FILTER, checked_value);
+    tera.register_function(STEP_FUNCTION, loop_step);
     for (name, reason) in UNREPEATABLE {
         tera.register_function(name, move |_: Kwargs, _: &State| {
             Err::<Value, TeraError>(TeraError::message(format!(
@@ -166,6 +180,10 @@ pub(crate) enum Exceeded {
     Range,
     /// Longer than [`TIME_LIMIT`].
     Time,
+    /// A stored value larger than [`MAX_VALUE_BYTES`].
+    Value,
+    /// More than [`MAX_LOOP_STEPS`] loop steps.
+    Steps,
 }
 
 impl Exceeded {
@@ -185,12 +203,22 @@ impl Exceeded {
                 "die Vorlage braucht länger als {} Sekunden; vermutlich läuft eine Schleife viel zu oft.",
                 TIME_LIMIT.as_secs()
             ),
+            Exceeded::Value => format!(
+                "die Vorlage baut mit set einen Wert von mehr als {} MB auf; vermutlich wächst ein Text oder eine Liste in einer Schleife immer weiter.",
+                MAX_VALUE_BYTES / (1024 * 1024)
+            ),
+            Exceeded::Steps => format!(
+                "die Schleifen laufen zusammen mehr als {} Mal; vermutlich läuft eine Schleife viel zu oft.",
+                crate::format::number(MAX_LOOP_STEPS as f64, 0)
+                    .unwrap_or_else(|_| MAX_LOOP_STEPS.to_string())
+            ),
         }
     }
 }
 
 struct Budget {
     range_left: usize,
+    steps_left: usize,
     deadline: Instant,
     exceeded: Option<Exceeded>,
 }
@@ -221,6 +249,60 @@ fn check_time() -> Result<(), Exceeded> {
     } else {
         Ok(())
     }
+}
+
+/// The size of `value` in bytes as far as it matters for memory, counted up to just past
+/// `limit` (so that checking a huge value stays cheap).
+fn value_size(value: &Value, limit: usize) -> usize {
+    if let Some(text) = value.as_str() {
+        return text.len();
+    }
+    let mut size = 0;
+    if let Some(items) = value.as_array() {
+        for item in items {
+            size += ENTRY_BYTES + value_size(item, limit.saturating_sub(size));
+            if size > limit {
+                break;
+            }
+        }
+    } else if let Some(map) = value.as_map() {
+        for (key, item) in map {
+            size +=
+                ENTRY_BYTES + key.to_string().len() + value_size(item, limit.saturating_sub(size));
+            if size > limit {
+                break;
+            }
+        }
+    }
+    size
+}
+
+/// [`VALUE_FILTER`]: passes a value a chapter stores, unless it is larger than
+/// [`MAX_VALUE_BYTES`] or the time is up. Every `set` goes through it, so no value can grow
+/// beyond the budget, whichever operations build it (`~`, filters, captured blocks).
+fn checked_value(value: Value, _: Kwargs, _: &State) -> Result<Value, TeraError> {
+    check_time().map_err(|what| TeraError::message(what.message()))?;
+    if value_size(&value, MAX_VALUE_BYTES) > MAX_VALUE_BYTES {
+        return Err(TeraError::message(exceed(Exceeded::Value).message()));
+    }
+    Ok(value)
+}
+
+/// [`STEP_FUNCTION`]: counts a loop step and checks the time; prints nothing.
+fn loop_step(_: Kwargs, _: &State) -> Result<Value, TeraError> {
+    check_time().map_err(|what| TeraError::message(what.message()))?;
+    let allowed = BUDGET.with(|budget| match budget.borrow_mut().as_mut() {
+        Some(budget) if budget.steps_left > 0 => {
+            budget.steps_left -= 1;
+            true
+        }
+        Some(_) => false,
+        None => true,
+    });
+    if !allowed {
+        return Err(TeraError::message(exceed(Exceeded::Steps).message()));
+    }
+    Ok(Value::safe_string(""))
 }
 
 fn bounded_range(kwargs: Kwargs, _: &State) -> Result<Vec<i64>, TeraError> {
@@ -310,6 +392,7 @@ pub(crate) fn render_bounded(
     BUDGET.with(|budget| {
         *budget.borrow_mut() = Some(Budget {
             range_left: MAX_RANGE_ITEMS,
+            steps_left: MAX_LOOP_STEPS,
             deadline: Instant::now() + TIME_LIMIT,
             exceeded: None,
         });

@@ -538,8 +538,8 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
             Err((crate::sandbox::RenderError::Template(err), edits)) => {
                 findings.push(template_finding(project, &err, chapter, &edits))
             }
-            Err((crate::sandbox::RenderError::Exceeded(exceeded, err), _)) => {
-                findings.push(runaway_finding(exceeded, &err, chapter))
+            Err((crate::sandbox::RenderError::Exceeded(exceeded, err), edits)) => {
+                findings.push(runaway_finding(exceeded, &err, chapter, &edits))
             }
         }
     }

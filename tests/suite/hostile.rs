@@ -771,6 +771,80 @@ fn nested_loops_stop_with_chapter_and_line() {
     );
 }
 
+/// `amip check` of `project` under an address-space limit of 1 GB (`prlimit --as`).
+fn check_in_limited_memory(project: &Path) -> Output {
+    Command::new("prlimit")
+        .arg("--as=1000000000")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_amip"))
+        .arg("--project")
+        .arg(project)
+        .arg("check")
+        .env("AMIP_NO_INSTALL", "1")
+        // One malloc arena per thread would reserve address space the test does not measure.
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("prlimit (util-linux) runs")
+}
+
+/// Issue 19: a string doubled in a loop stops at the value budget with chapter and line, in
+/// either form of `set`, well below 1 GB of memory. (`set_global`: a plain `set` inside a
+/// loop is local to one step in tera 2 and cannot carry a value into the next.)
+#[test]
+fn doubling_values_stop_with_chapter_and_line_in_bounded_memory() {
+    let project = example_copy();
+    let forms = [
+        (
+            "content/08-schlussbemerkungen.md",
+            "\n{% set s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}\n",
+        ),
+        (
+            "content/01-grundsicherung.md",
+            "\n{% set t = \"ab\" %}{% for i in range(end=40) %}{% set_global t %}{{ t }}{{ t }}{% endset %}{% endfor %}{{ t | length }}\n",
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (file, text) in forms {
+        append(project.path(), file, text);
+        let lines = fs::read_to_string(project.path().join(file))
+            .unwrap()
+            .lines()
+            .count();
+        expected.push(format!("{file}:{lines}:"));
+    }
+    let output = check_in_limited_memory(project.path());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(!text.contains("memory allocation"), "{text}");
+    for part in expected {
+        assert!(text.contains(&part), "expected „{part}“ in:\n{text}");
+    }
+    assert_eq!(
+        text.matches("baut mit set einen Wert von mehr als 10 MB auf")
+            .count(),
+        2,
+        "{text}"
+    );
+}
+
+/// Issue 19: every loop counts its steps, not only those over `range()`.
+#[test]
+fn loops_over_lists_count_their_steps() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}{% for a in l %}{% for b in l %}{% for c in l %}{% for d in l %}{% for e in l %}{% for f in l %}{% for g in l %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}\n",
+    );
+    check_stops(
+        project.path(),
+        &[
+            "content/08-schlussbemerkungen.md:",
+            "mehr als 1.000.000 Mal",
+        ],
+    );
+}
+
 #[test]
 fn endless_output_stops_at_ten_megabytes() {
     let project = example_copy();
