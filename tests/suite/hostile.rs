@@ -820,7 +820,7 @@ fn doubling_values_stop_with_chapter_and_line_in_bounded_memory() {
         assert!(text.contains(&part), "expected „{part}“ in:\n{text}");
     }
     assert_eq!(
-        text.matches("baut mit set einen Wert von mehr als 10 MB auf")
+        text.matches("baut einen Wert von mehr als 10 MB auf")
             .count(),
         2,
         "{text}"

@@ -9,6 +9,8 @@
 //! - Nothing makes a build unrepeatable: `__tera_context`, `now()`, `get_env()` and
 //!   `get_random()` are refused.
 
+mod growth;
+
 use std::cell::RefCell;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -150,6 +152,7 @@ pub(crate) fn guard(tera: &mut Tera) {
     tera.register_function("range", bounded_range);
     tera.register_filter(VALUE_FILTER, checked_value);
     tera.register_function(STEP_FUNCTION, loop_step);
+    growth::register(tera);
     for (name, reason) in UNREPEATABLE {
         tera.register_function(name, move |_: Kwargs, _: &State| {
             Err::<Value, TeraError>(TeraError::message(format!(
@@ -204,7 +207,7 @@ impl Exceeded {
                 TIME_LIMIT.as_secs()
             ),
             Exceeded::Value => format!(
-                "die Vorlage baut mit set einen Wert von mehr als {} MB auf; vermutlich wächst ein Text oder eine Liste in einer Schleife immer weiter.",
+                "die Vorlage baut einen Wert von mehr als {} MB auf; vermutlich wächst ein Text oder eine Liste in einer Schleife immer weiter.",
                 MAX_VALUE_BYTES / (1024 * 1024)
             ),
             Exceeded::Steps => format!(
@@ -525,6 +528,63 @@ mod tests {
             "… (derzeit in Abstimmung)",
         ] {
             assert_eq!(markdown_escaped(number), number);
+        }
+    }
+
+    fn guarded_chapter_tera() -> Tera {
+        let mut tera = Tera::new();
+        escape_chapters_for_markdown(&mut tera);
+        guard(&mut tera);
+        tera
+    }
+
+    #[test]
+    fn growing_filters_refuse_results_beyond_the_budget() {
+        let mut tera = guarded_chapter_tera();
+        let mut context = tera::Context::new();
+        context.insert("s", &"a".repeat(1_000_000));
+        context.insert("zeilen", &"\n".repeat(1_000_000));
+        context.insert("l", &vec![1; 100_000]);
+        for (name, template) in [
+            ("replace", "{{ s | replace(from=\"a\", to=s) | length }}"),
+            ("join", "{{ l | join(sep=s) | length }}"),
+            ("split", "{{ s | split(pat=\"\") | length }}"),
+            ("indent", "{{ zeilen | indent(width=1000) | length }}"),
+        ] {
+            tera.add_raw_template(name, template).unwrap();
+            let started = Instant::now();
+            let result = render_bounded(&tera, Source::Template(name), &context);
+            assert!(
+                matches!(result, Err(RenderError::Exceeded(Exceeded::Value, _))),
+                "{name}: {result:?}"
+            );
+            assert!(started.elapsed() < Duration::from_secs(5), "{name}");
+        }
+    }
+
+    #[test]
+    fn bounded_filters_give_what_teras_own_give() {
+        let templates = [
+            "{{ t | replace(from=\"-\", to=\"+\") }}|{{ t | replace(from=\"\", to=\".\") }}",
+            "{{ t | replace(from=\"-\", to=\"*\" | safe) }}|{{ \"*a*\" | safe | replace(from=\"a\", to=t) }}",
+            "{{ [1, \"x*\", 2.5] | join(sep=\", \") }}|{{ [\"*\" | safe, \"_\"] | join(sep=\"-\") }}|{{ [1] | join }}",
+            "{{ t | split(pat=\"-\") | length }}|{{ t | split(pat=\"\") | length }}|{% for p in t | split(pat=\"-\") %}[{{ p }}]{% endfor %}",
+            "{{ z | indent }}|{{ z | indent(width=2, first=true, blank=true) }}|{{ z | indent(indentation=\"*\", width=1) }}",
+        ];
+        let mut context = tera::Context::new();
+        context.insert("t", "a-b--c*");
+        context.insert("z", "eins\n\nzwei\n");
+        for template in templates {
+            let mut ours = guarded_chapter_tera();
+            let mut theirs = Tera::new();
+            escape_chapters_for_markdown(&mut theirs);
+            ours.add_raw_template("k", template).unwrap();
+            theirs.add_raw_template("k", template).unwrap();
+            assert_eq!(
+                ours.render("k", &context).unwrap(),
+                theirs.render("k", &context).unwrap(),
+                "{template}"
+            );
         }
     }
 
