@@ -602,7 +602,13 @@ fn add_chapters(tera: &mut Tera, project: &Project, wrapped: &[(String, Edits)])
             continue;
         }
         if let Err(err) = tera.add_raw_template(&chapter.file, body) {
-            findings.push(template_finding(project, &err, chapter, edits));
+            // The error as the author wrote the chapter, without amip's guards around `set`
+            // (which would otherwise show in the message, as a `)` where `%}` stands).
+            let finding = match tera.add_raw_template(&chapter.file, &chapter.body) {
+                Err(plain) => template_finding(project, &plain, chapter, &Edits::default()),
+                Ok(()) => template_finding(project, &err, chapter, edits),
+            };
+            findings.push(finding);
         }
     }
     for chapter in &project.chapters {

@@ -827,6 +827,19 @@ fn doubling_values_stop_with_chapter_and_line_in_bounded_memory() {
     );
 }
 
+/// Issue 19: amip's guard around a `set` never shows in a syntax error's message.
+#[test]
+fn a_broken_set_is_reported_as_written() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set x = 1 + %}\n",
+    );
+    let text = check_fails_with(project.path(), &["Hier steht `%}`"]);
+    assert!(!text.contains("__amip"), "{text}");
+}
+
 /// Issue 19: every loop counts its steps, not only those over `range()`.
 #[test]
 fn loops_over_lists_count_their_steps() {
