@@ -1,11 +1,15 @@
 //! Guards around the tera templates authors write (chapters and page templates).
 //!
 //! - Values are text: everything tera prints into a chapter is escaped for Markdown, so data
-//!   such as `Kund*innen` or `[L](https://evil.example)` stays literal in the website and the
-//!   PDF. `| markdown` opts in where data really holds Markdown; amip's own functions
+//!   such as `Kund*innen`, `[L](https://evil.example)`, `--` under a paragraph or `    Code`
+//!   after a blank line stays literal in the website and the PDF, wherever in a line it
+//!   stands. `| markdown` opts in where data really holds Markdown; amip's own functions
 //!   (`tabelle()`, `abbildung()`, `verweis()`) return placeholders marked safe.
-//! - Runaway templates stop: output per chapter, `range()` elements and time are bounded, and
-//!   the chapter ends with a German message instead of filling the memory.
+//! - Runaway templates stop: output per chapter, `range()` elements, loop steps, every value
+//!   a chapter stores with `set` and the results of the filters that multiply sizes
+//!   ([`growth`]) and time are bounded, and the chapter ends with a German message instead of
+//!   filling the memory. Expansion adds the checks to every `set` and loop of a chapter
+//!   ([`VALUE_FILTER`], [`STEP_FUNCTION`]).
 //! - Nothing makes a build unrepeatable: `__tera_context`, `now()`, `get_env()` and
 //!   `get_random()` are refused.
 
