@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use tera::{Error as TeraError, Kwargs, State, StringInput, Tera, Value};
 
-use super::{exceed, value_size, Exceeded, ENTRY_BYTES, MAX_VALUE_BYTES};
+use super::{check_time_and_memory, exceed, value_size, Exceeded, ENTRY_BYTES, MAX_VALUE_BYTES};
 
 /// Registers the bounded filters in place of tera's own.
 pub(super) fn register(tera: &mut Tera) {
@@ -18,8 +18,10 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("indent", indent);
 }
 
-/// Refuses a result of `size` bytes beyond [`MAX_VALUE_BYTES`].
+/// Refuses a result of `size` bytes beyond [`MAX_VALUE_BYTES`], and any once the time or
+/// the memory is used up.
 fn within_budget(size: usize) -> Result<(), TeraError> {
+    check_time_and_memory().map_err(|what| TeraError::message(what.message()))?;
     if size > MAX_VALUE_BYTES {
         Err(TeraError::message(exceed(Exceeded::Value).message()))
     } else {

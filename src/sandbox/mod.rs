@@ -14,6 +14,7 @@
 //!   `get_random()` are refused.
 
 mod growth;
+mod memory;
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -25,6 +26,9 @@ use tera::{Error as TeraError, Kwargs, State, Tera, Value};
 pub(crate) const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
 /// Most elements all `range()` calls of one chapter may produce together.
 pub(crate) const MAX_RANGE_ITEMS: usize = 1_000_000;
+/// Most memory one chapter's template may hold at a time, whatever holds it (values, text
+/// collected by `{% filter %}` sections and `{% set %}` blocks, tera's own buffers).
+pub(crate) const MAX_TEMPLATE_MEMORY: usize = 256 * 1024 * 1024;
 /// Largest value (text, list, map) a chapter's template may store with `set`: as large as all
 /// its output may be.
 pub(crate) const MAX_VALUE_BYTES: usize = MAX_OUTPUT_BYTES;
@@ -136,6 +140,8 @@ fn joined_lines(input: &str) -> String {
 }
 
 fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    // Prints into a `{% filter %}` section or a `{% set %}` block reach no output writer.
+    check_time_and_memory().map_err(|_| io::Error::other("Grenze überschritten"))?;
     out.write_all(markdown_escaped(input).as_bytes())
 }
 
@@ -191,6 +197,8 @@ pub(crate) enum Exceeded {
     Value,
     /// More than [`MAX_LOOP_STEPS`] loop steps.
     Steps,
+    /// More than [`MAX_TEMPLATE_MEMORY`] held at once.
+    Memory,
 }
 
 impl Exceeded {
@@ -214,6 +222,10 @@ impl Exceeded {
                 "die Vorlage baut einen Wert von mehr als {} MB auf; vermutlich wächst ein Text oder eine Liste in einer Schleife immer weiter.",
                 MAX_VALUE_BYTES / (1024 * 1024)
             ),
+            Exceeded::Memory => format!(
+                "die Vorlage belegt mehr als {} MB Speicher; vermutlich sammelt eine Schleife viel zu viel Text.",
+                MAX_TEMPLATE_MEMORY / (1024 * 1024)
+            ),
             Exceeded::Steps => format!(
                 "die Schleifen laufen zusammen mehr als {} Mal; vermutlich läuft eine Schleife viel zu oft.",
                 crate::format::number(MAX_LOOP_STEPS as f64, 0)
@@ -224,6 +236,8 @@ impl Exceeded {
 }
 
 struct Budget {
+    /// [`memory::live_bytes`] when rendering began.
+    memory_base: isize,
     range_left: usize,
     steps_left: usize,
     deadline: Instant,
@@ -243,18 +257,22 @@ fn exceed(what: Exceeded) -> Exceeded {
     what
 }
 
-/// Fails once the time is up (checked wherever the template calls back into amip).
-fn check_time() -> Result<(), Exceeded> {
-    let late = BUDGET.with(|budget| {
-        budget
-            .borrow()
-            .as_ref()
-            .is_some_and(|b| Instant::now() > b.deadline)
+/// Fails once the time is up or the thread holds more than [`MAX_TEMPLATE_MEMORY`] beyond
+/// what it held when rendering began (checked wherever the template calls back into amip).
+fn check_time_and_memory() -> Result<(), Exceeded> {
+    let over = BUDGET.with(|budget| {
+        let budget = budget.borrow();
+        let budget = budget.as_ref()?;
+        if Instant::now() > budget.deadline {
+            return Some(Exceeded::Time);
+        }
+        let held = memory::live_bytes().saturating_sub(budget.memory_base);
+        (usize::try_from(held).unwrap_or_default() > MAX_TEMPLATE_MEMORY)
+            .then_some(Exceeded::Memory)
     });
-    if late {
-        Err(exceed(Exceeded::Time))
-    } else {
-        Ok(())
+    match over {
+        Some(what) => Err(exceed(what)),
+        None => Ok(()),
     }
 }
 
@@ -288,7 +306,7 @@ fn value_size(value: &Value, limit: usize) -> usize {
 /// [`MAX_VALUE_BYTES`] or the time is up. Every `set` goes through it, so no value can grow
 /// beyond the budget, whichever operations build it (`~`, filters, captured blocks).
 fn checked_value(value: Value, _: Kwargs, _: &State) -> Result<Value, TeraError> {
-    check_time().map_err(|what| TeraError::message(what.message()))?;
+    check_time_and_memory().map_err(|what| TeraError::message(what.message()))?;
     if value_size(&value, MAX_VALUE_BYTES) > MAX_VALUE_BYTES {
         return Err(TeraError::message(exceed(Exceeded::Value).message()));
     }
@@ -297,7 +315,7 @@ fn checked_value(value: Value, _: Kwargs, _: &State) -> Result<Value, TeraError>
 
 /// [`STEP_FUNCTION`]: counts a loop step and checks the time; prints nothing.
 fn loop_step(_: Kwargs, _: &State) -> Result<Value, TeraError> {
-    check_time().map_err(|what| TeraError::message(what.message()))?;
+    check_time_and_memory().map_err(|what| TeraError::message(what.message()))?;
     let allowed = BUDGET.with(|budget| match budget.borrow_mut().as_mut() {
         Some(budget) if budget.steps_left > 0 => {
             budget.steps_left -= 1;
@@ -328,7 +346,7 @@ fn bounded_range(kwargs: Kwargs, _: &State) -> Result<Vec<i64>, TeraError> {
     } else {
         0
     };
-    check_time().map_err(|what| TeraError::message(what.message()))?;
+    check_time_and_memory().map_err(|what| TeraError::message(what.message()))?;
     let allowed = BUDGET.with(|budget| match budget.borrow_mut().as_mut() {
         Some(budget) if budget.range_left >= len => {
             budget.range_left -= len;
@@ -361,7 +379,7 @@ impl Write for Bounded {
             exceed(Exceeded::Output);
             return Err(io::Error::other("Ausgabe zu groß"));
         }
-        check_time().map_err(|_| io::Error::other("Zeit überschritten"))?;
+        check_time_and_memory().map_err(|_| io::Error::other("Grenze überschritten"))?;
         self.text.extend_from_slice(buf);
         Ok(buf.len())
     }
@@ -398,6 +416,7 @@ pub(crate) fn render_bounded(
 ) -> Result<String, RenderError> {
     BUDGET.with(|budget| {
         *budget.borrow_mut() = Some(Budget {
+            memory_base: memory::live_bytes(),
             range_left: MAX_RANGE_ITEMS,
             steps_left: MAX_LOOP_STEPS,
             deadline: Instant::now() + TIME_LIMIT,

@@ -827,6 +827,30 @@ fn doubling_values_stop_with_chapter_and_line_in_bounded_memory() {
     );
 }
 
+/// Issue 19: text a `{% filter %}` section collects in a loop, from a value marked safe (no
+/// check of single values sees it), stops at the memory budget, well below 1 GB.
+#[test]
+fn text_collected_in_a_loop_stops_at_the_memory_budget() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set b = \"x\" %}{% for i in range(end=22) %}{% set_global b = b ~ b %}{% endfor %}{% set_global b = b | safe %}{% filter upper %}{% for i in range(end=100000) %}{{ b }}{% endfor %}{% endfilter %}\n",
+    );
+    let lines = fs::read_to_string(project.path().join("content/08-schlussbemerkungen.md"))
+        .unwrap()
+        .lines()
+        .count();
+    let output = check_in_limited_memory(project.path());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        text.contains(&format!("content/08-schlussbemerkungen.md:{lines}:")),
+        "{text}"
+    );
+    assert!(text.contains("belegt mehr als 256 MB Speicher"), "{text}");
+}
+
 /// Issue 19: amip's guard around a `set` never shows in a syntax error's message.
 #[test]
 fn a_broken_set_is_reported_as_written() {
