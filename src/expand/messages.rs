@@ -99,12 +99,16 @@ pub(super) fn runaway_finding(
     exceeded: crate::sandbox::Exceeded,
     err: &TeraError,
     chapter: &crate::model::Chapter,
+    edits: &super::Edits,
 ) -> Finding {
     let full = full_source(chapter);
     let message = format!("Vorlagenfehler in {}: {}", chapter.file, exceeded.message());
+    // The span is one in the text with amip's guards: mapped back to the chapter as written.
     let span = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            Some(report.span().range.clone())
+            let range = report.span().range.clone();
+            let start = edits.original(range.start);
+            Some(start..edits.original(range.end).max(start))
         }
         _ => None,
     };

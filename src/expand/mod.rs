@@ -538,8 +538,8 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
             Err((crate::sandbox::RenderError::Template(err), edits)) => {
                 findings.push(template_finding(project, &err, chapter, &edits))
             }
-            Err((crate::sandbox::RenderError::Exceeded(exceeded, err), _)) => {
-                findings.push(runaway_finding(exceeded, &err, chapter))
+            Err((crate::sandbox::RenderError::Exceeded(exceeded, err), edits)) => {
+                findings.push(runaway_finding(exceeded, &err, chapter, &edits))
             }
         }
     }
@@ -602,7 +602,13 @@ fn add_chapters(tera: &mut Tera, project: &Project, wrapped: &[(String, Edits)])
             continue;
         }
         if let Err(err) = tera.add_raw_template(&chapter.file, body) {
-            findings.push(template_finding(project, &err, chapter, edits));
+            // The error as the author wrote the chapter, without amip's guards around `set`
+            // (which would otherwise show in the message, as a `)` where `%}` stands).
+            let finding = match tera.add_raw_template(&chapter.file, &chapter.body) {
+                Err(plain) => template_finding(project, &plain, chapter, &Edits::default()),
+                Ok(()) => template_finding(project, &err, chapter, edits),
+            };
+            findings.push(finding);
         }
     }
     for chapter in &project.chapters {

@@ -88,11 +88,10 @@ fn is_plain_path(text: &str) -> bool {
     true
 }
 
-/// `body` with [`PRINT_SUFFIX`] after every printed plain path, and the edits that did it.
+/// `body` with [`PRINT_SUFFIX`] after every printed plain path and the budget guards of
+/// [`statement_guards`], and the edits that did it.
 pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
-    let mut wrapped = String::with_capacity(body.len());
-    let mut edits = Edits::default();
-    let mut copied = 0;
+    let mut inserts: Vec<(usize, String)> = Vec::new();
     // What stands between `{% raw %}` and `{% endraw %}` is text, not a print.
     let mut raw = false;
     for (start, end) in tags(body) {
@@ -101,6 +100,7 @@ pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
             match inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) {
                 "raw" => raw = true,
                 "endraw" => raw = false,
+                _ if !raw => inserts.extend(statement_guards(body, start, end)),
                 _ => {}
             }
             continue;
@@ -117,14 +117,64 @@ pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
         if !is_plain_path(expression) {
             continue;
         }
-        let at = start + 2 + lead + expression.len();
+        inserts.push((
+            start + 2 + lead + expression.len(),
+            PRINT_SUFFIX.to_string(),
+        ));
+    }
+    let mut wrapped = String::with_capacity(body.len() + inserts.len() * 24);
+    let mut edits = Edits::default();
+    let mut copied = 0;
+    for (at, text) in inserts {
         wrapped.push_str(body.get(copied..at).unwrap_or_default());
-        edits.0.push((wrapped.len(), 0, PRINT_SUFFIX.len()));
-        wrapped.push_str(PRINT_SUFFIX);
+        edits.0.push((wrapped.len(), 0, text.len()));
+        wrapped.push_str(&text);
         copied = at;
     }
     wrapped.push_str(body.get(copied..).unwrap_or_default());
     (wrapped, edits)
+}
+
+/// The insertions that keep the statement `body[start..end]` within the budgets, so that no
+/// template can grow a value or loop without amip noticing (see [`crate::sandbox`]):
+/// - every value a `set` or `set_global` stores (`= …` or a `{% set x %}…{% endset %}`
+///   block) passes the size check [`crate::sandbox::VALUE_FILTER`];
+/// - every loop step calls [`crate::sandbox::STEP_FUNCTION`] (time and step count).
+fn statement_guards(body: &str, start: usize, end: usize) -> Vec<(usize, String)> {
+    use crate::sandbox::{STEP_FUNCTION, VALUE_FILTER};
+    let Some(inner) = body.get(start + 2..end - 2) else {
+        return Vec::new();
+    };
+    let trimmed = inner.trim_start_matches('-').trim_start();
+    let content = trimmed.trim_end_matches('-').trim_end();
+    let content_end = start + 2 + (inner.len() - trimmed.len()) + content.len();
+    let word = content.split_whitespace().next().unwrap_or_default();
+    match word {
+        "set" | "set_global" => {
+            let rest = content.get(word.len()..).unwrap_or_default().trim_start();
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let after_name = rest.get(name_end..).unwrap_or_default().trim_start();
+            match after_name.strip_prefix('=') {
+                Some(expression) if !expression.starts_with('=') => {
+                    let expression_start = content_end - expression.trim_start().len();
+                    vec![
+                        (expression_start, "(".to_string()),
+                        (content_end, format!(") | {VALUE_FILTER}")),
+                    ]
+                }
+                Some(_) => Vec::new(),
+                None => vec![(content_end, format!(" | {VALUE_FILTER}"))],
+            }
+        }
+        "for" => {
+            // Right after the tag: `-%}` trims the blanks after the step instead.
+            let close = if inner.ends_with('-') { "-}}" } else { "}}" };
+            vec![(end, format!("{{{{ {STEP_FUNCTION}() {close}"))]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Where the print of an undefined path failed in `source`: the range of its

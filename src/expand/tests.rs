@@ -207,3 +207,30 @@ fn prints_inside_raw_stay_text() {
         "{{ a | __amip_ausgabe }} {% raw %}{{ b }}{% endraw %} {%- raw -%}{{ c }}{%- endraw -%} {{ d.e | __amip_ausgabe }}"
     );
 }
+
+#[test]
+fn every_set_and_every_loop_step_is_guarded() {
+    let body = "{% set s = a ~ b == c %}{%- set_global t -%}x{% endset %}{% set u | upper %}y{% endset %}{% for i in l -%} {{ i }}{% endfor %}{% for j in l %}{% endfor %}{% raw %}{% set v = 1 %}{% endraw %}{{ t }}{{ u }}";
+    let (wrapped, edits) = super::render::wrap_prints(body);
+    assert_eq!(
+        wrapped,
+        "{% set s = (a ~ b == c) | __amip_wert %}{%- set_global t | __amip_wert -%}x{% endset %}{% set u | upper | __amip_wert %}y{% endset %}{% for i in l -%}{{ __amip_schritt() -}} {{ i | __amip_ausgabe }}{% endfor %}{% for j in l %}{{ __amip_schritt() }}{% endfor %}{% raw %}{% set v = 1 %}{% endraw %}{{ t | __amip_ausgabe }}{{ u | __amip_ausgabe }}"
+    );
+    // Offsets after the guards map back to the chapter as written.
+    let endraw = wrapped.find("{% endraw").unwrap();
+    assert_eq!(edits.original(endraw), body.find("{% endraw").unwrap());
+    let mut tera = Tera::new();
+    crate::sandbox::escape_chapters_for_markdown(&mut tera);
+    crate::sandbox::guard(&mut tera);
+    super::render::register_print_filter(&mut tera);
+    tera.add_raw_template("k.md", &wrapped).unwrap();
+    let mut context = Context::new();
+    context.insert("a", "A");
+    context.insert("b", "B");
+    context.insert("c", "C");
+    context.insert("l", &[1, 2]);
+    let text =
+        crate::sandbox::render_bounded(&tera, crate::sandbox::Source::Template("k.md"), &context)
+            .unwrap();
+    assert_eq!(text, "12{% set v = 1 %}xY");
+}

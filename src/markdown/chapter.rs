@@ -32,7 +32,7 @@ const MAX_LIST_DEPTH: usize = 8;
 /// Word that starts the caption line of a Markdown table.
 const TABLE_CAPTION_PREFIX: &str = "Tabelle:";
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -13,6 +13,9 @@
 
 pub(crate) mod anchors;
 mod chapter;
+/// The parser options of the chapters, for tests that parse as amip does.
+#[cfg(test)]
+pub(crate) use chapter::options as parser_options;
 mod checks;
 mod images;
 mod places;

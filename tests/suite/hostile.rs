@@ -142,6 +142,106 @@ fn a_jobcenter_name_with_stars_stays_literal() {
     assert!(!pages.contains("<em>a</em>"), "no italics from the name");
 }
 
+/// Issue 19: a value can make no block, in whatever place of a line it stands.
+#[test]
+fn data_values_make_no_heading_and_no_code_block() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "strich: \"--\"\ncode: \"    Code\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\nEin Absatz vor dem Strich.\n{{ t.strich }}\n\n{{ t.code }}\n",
+    );
+    let output = amip(project.path(), &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let html = project.path().join("output/html");
+    let page = fs::read_to_string(html.join("01-grundsicherung.html")).unwrap();
+    assert!(
+        page.contains("<p>Ein Absatz vor dem Strich.\n--</p>"),
+        "the dashes are text of the paragraph: {page}"
+    );
+    assert!(page.contains("<p> Code</p>"), "Code is a paragraph: {page}");
+    assert!(!page.contains("<pre"), "no code block: {page}");
+    assert!(!page.contains("<code"), "no code: {page}");
+    for other in ["01-grundsicherung.html", "index.html", "gesamt.html"] {
+        let text = fs::read_to_string(html.join(other)).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.contains("Ein Absatz vor dem Strich"))
+        {
+            assert!(
+                !line.contains("<h") && !line.contains("<a "),
+                "no heading and no entry of the contents in {other}: {line}"
+            );
+        }
+    }
+}
+
+/// Issue 19: ESC and BEL from the data reach neither the website nor the Typst source raw.
+#[test]
+fn control_characters_from_data_are_text_in_website_and_typst() {
+    require_typst();
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "x: \"\\e]0;PWNED\\a\\e[2J\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\nSteuerzeichen: {{ t.x }}.\n",
+    );
+    let output = amip(project.path(), &["build"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let out = project.path().join("output");
+    for (file, shown) in [
+        (
+            "html/01-grundsicherung.html",
+            "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J",
+        ),
+        ("html/gesamt.html", "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J"),
+        (
+            "typst/main.typ",
+            "\\\\u{1b}\\]0;PWNED\\\\u{7}\\\\u{1b}\\[2J",
+        ),
+    ] {
+        let text = fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "raw control character in {file}"
+        );
+        assert!(text.contains(shown), "{file} shows {shown}: {text}");
+    }
+    let pdf = common::pdf_text(&out.join("arbeitsmarkt-und-integrationsprogramm-2020.pdf"));
+    assert!(pdf.contains("\\u{1b}]0;PWNED"), "{pdf}");
+}
+
+/// Issue 19: bidirectional controls (U+202E) from the data reach the terminal escaped.
+#[test]
+fn findings_show_bidirectional_controls_escaped() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/t.yaml"),
+        "x: \"\u{202e}viele\u{2066}\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/01-grundsicherung.md",
+        "\n{{ t.x | zahl }}\n",
+    );
+    let text = check_fails_with(project.path(), &["\\u{202e}viele\\u{2066}"]);
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{2066}'),
+        "{text:?}"
+    );
+}
+
 // --- 2. Every id on a page is unique ---------------------------------------------------
 
 /// Every `id="…"` of a page.
@@ -667,6 +767,117 @@ fn nested_loops_stop_with_chapter_and_line() {
         &[
             &format!("content/08-schlussbemerkungen.md:{lines}:"),
             "range()",
+        ],
+    );
+}
+
+/// `amip check` of `project` under an address-space limit of 1 GB (`prlimit --as`).
+fn check_in_limited_memory(project: &Path) -> Output {
+    Command::new("prlimit")
+        .arg("--as=1000000000")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_amip"))
+        .arg("--project")
+        .arg(project)
+        .arg("check")
+        .env("AMIP_NO_INSTALL", "1")
+        // One malloc arena per thread would reserve address space the test does not measure.
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("prlimit (util-linux) runs")
+}
+
+/// Issue 19: a string doubled in a loop stops at the value budget with chapter and line, in
+/// either form of `set`, well below 1 GB of memory. (`set_global`: a plain `set` inside a
+/// loop is local to one step in tera 2 and cannot carry a value into the next.)
+#[test]
+fn doubling_values_stop_with_chapter_and_line_in_bounded_memory() {
+    let project = example_copy();
+    let forms = [
+        (
+            "content/08-schlussbemerkungen.md",
+            "\n{% set s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}\n",
+        ),
+        (
+            "content/01-grundsicherung.md",
+            "\n{% set t = \"ab\" %}{% for i in range(end=40) %}{% set_global t %}{{ t }}{{ t }}{% endset %}{% endfor %}{{ t | length }}\n",
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (file, text) in forms {
+        append(project.path(), file, text);
+        let lines = fs::read_to_string(project.path().join(file))
+            .unwrap()
+            .lines()
+            .count();
+        expected.push(format!("{file}:{lines}:"));
+    }
+    let output = check_in_limited_memory(project.path());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(!text.contains("memory allocation"), "{text}");
+    for part in expected {
+        assert!(text.contains(&part), "expected „{part}“ in:\n{text}");
+    }
+    assert_eq!(
+        text.matches("baut einen Wert von mehr als 10 MB auf")
+            .count(),
+        2,
+        "{text}"
+    );
+}
+
+/// Issue 19: text a `{% filter %}` section collects in a loop, from a value marked safe (no
+/// check of single values sees it), stops at the memory budget, well below 1 GB.
+#[test]
+fn text_collected_in_a_loop_stops_at_the_memory_budget() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set b = \"x\" %}{% for i in range(end=22) %}{% set_global b = b ~ b %}{% endfor %}{% set_global b = b | safe %}{% filter upper %}{% for i in range(end=100000) %}{{ b }}{% endfor %}{% endfilter %}\n",
+    );
+    let lines = fs::read_to_string(project.path().join("content/08-schlussbemerkungen.md"))
+        .unwrap()
+        .lines()
+        .count();
+    let output = check_in_limited_memory(project.path());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        text.contains(&format!("content/08-schlussbemerkungen.md:{lines}:")),
+        "{text}"
+    );
+    assert!(text.contains("belegt mehr als 256 MB Speicher"), "{text}");
+}
+
+/// Issue 19: amip's guard around a `set` never shows in a syntax error's message.
+#[test]
+fn a_broken_set_is_reported_as_written() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set x = 1 + %}\n",
+    );
+    let text = check_fails_with(project.path(), &["Hier steht `%}`"]);
+    assert!(!text.contains("__amip"), "{text}");
+}
+
+/// Issue 19: every loop counts its steps, not only those over `range()`.
+#[test]
+fn loops_over_lists_count_their_steps() {
+    let project = example_copy();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n{% set l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}{% for a in l %}{% for b in l %}{% for c in l %}{% for d in l %}{% for e in l %}{% for f in l %}{% for g in l %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}\n",
+    );
+    check_stops(
+        project.path(),
+        &[
+            "content/08-schlussbemerkungen.md:",
+            "mehr als 1.000.000 Mal",
         ],
     );
 }

@@ -122,6 +122,11 @@ pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
         .collect()
 }
 
+/// A page's bytes, control characters from the sources shown as text (`\u{1b}`).
+fn page_bytes(page: String) -> Vec<u8> {
+    crate::controls::shown_in_page(page, "\\").into_bytes()
+}
+
 /// Renders all pages and assets of the site.
 pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     let project = input.project;
@@ -152,17 +157,17 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
     index_ctx.insert("kapitel", &toc);
     index_ctx.insert("aktuelle_seite", "index.html");
     match tera.render("html/index.html", &index_ctx) {
-        Ok(html) => files.push(("index.html".to_string(), html.into_bytes())),
+        Ok(html) => files.push(("index.html".to_string(), page_bytes(html))),
         Err(err) => findings.push(template_error("html/index.html", &err)),
     }
     for (page, html) in chapter_pages(&tera, &base, input.docs, &ctx) {
         match html {
-            Ok(html) => files.push((page, html.into_bytes())),
+            Ok(html) => files.push((page, page_bytes(html))),
             Err(err) => findings.push(template_error("html/kapitel.html", &err)),
         }
     }
     match one_page(&tera, &base, input.docs, &ctx) {
-        Ok(html) => files.push((ONE_PAGE.to_string(), html.into_bytes())),
+        Ok(html) => files.push((ONE_PAGE.to_string(), page_bytes(html))),
         Err(err) => findings.push(template_error("html/gesamt.html", &err)),
     }
     files.push((
@@ -170,7 +175,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         template(project, "html/style.css").as_bytes().to_vec(),
     ));
     for (id, svg) in input.svgs {
-        files.push((format!("{CHART_DIR}/{id}.svg"), svg.as_bytes().to_vec()));
+        files.push((format!("{CHART_DIR}/{id}.svg"), page_bytes(svg.clone())));
     }
     if findings.has_errors() {
         Err(findings)

@@ -161,8 +161,10 @@ pub fn render_document(
     })?;
 
     let chapter_lines = chapter_lines(project, docs, &chapters, &main);
+    // Control characters from the sources reach typst as text; `\\` because Typst reads
+    // `\u{1b}` as the character itself.
     Ok(TypstDocument {
-        main,
+        main: crate::controls::shown_in_page(main, "\\\\"),
         chapter_lines,
     })
 }
