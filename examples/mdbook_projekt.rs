@@ -12,6 +12,8 @@
 //! same text, tables and figures that amip turns into its website.
 
 #![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

@@ -2,6 +2,8 @@
 //! `cargo run --example quellen_beispiel [-- ORDNER]`. The same generator serves the tests.
 
 #![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

@@ -11,6 +11,8 @@
 //! Options: `--edits N` (default 20), `--no-pdf` (no typst in the background).
 
 #![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

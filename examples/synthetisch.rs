@@ -17,6 +17,8 @@
 //! and `tabelle-10000` (a table with 10,000 rows).
 
 #![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

@@ -128,7 +128,7 @@ enum Target {
 /// Builds the project at `root` into `root/output/`.
 pub fn build(root: &Path, options: BuildOptions) -> Result<Report, BuildError> {
     // One build at a time per project; then clear what killed builds left behind.
-    let _lock = ProjectLock::acquire(root, |message| eprintln!("{message}"))?;
+    let _lock = ProjectLock::acquire(root, |message| crate::errln!("{message}"))?;
     let leftovers = clean_leftovers(root);
     let mut report = run(root, options, Target::Output)?;
     for note in leftovers.into_iter().chain(report.commit_note.take()) {

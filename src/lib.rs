@@ -16,6 +16,7 @@
 pub mod build;
 pub mod charts;
 pub mod check;
+pub mod console;
 pub mod controls;
 pub mod data;
 pub mod diagnostic;
@@ -38,6 +39,7 @@ pub mod render;
 pub(crate) mod sandbox;
 pub mod serve;
 pub mod sources;
+pub(crate) mod svg_clean;
 pub mod tables;
 pub mod text;
 pub(crate) mod typst_cli;

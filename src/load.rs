@@ -65,6 +65,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
         );
     findings.extend(file_findings);
     let (chapters, templates, images, unused_files) = files;
+    let images = clean_svgs(images, &mut findings);
 
     if let Some(programme) = &programme {
         check_programme(programme, &set, &mut findings);
@@ -564,6 +565,23 @@ fn insert_at(
     }
 }
 
+/// A chapter whose page would overwrite a page amip writes itself: `index.md` (the start
+/// page) and `gesamt.md` (the whole programme on one page).
+fn reserved_name(rel: &str, stem: &str) -> Option<Finding> {
+    let finding = match stem {
+        "index" => Finding::error(
+            "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis.",
+        )
+        .with_help("Benennen Sie die Datei um, z. B. in content/00-einleitung.md (ein Vorwort mit „nummeriert: false“ erscheint auf der Startseite)."),
+        "gesamt" => Finding::error(format!(
+            "ein Kapitel darf nicht „gesamt“ heißen ({rel}); die Seite gesamt.html (das ganze Programm auf einer Seite) erstellt amip selbst."
+        ))
+        .with_help("Benennen Sie die Datei um, z. B. in content/09-gesamtbetrachtung.md."),
+        _ => return None,
+    };
+    Some(finding.in_file(rel))
+}
+
 /// Chapters are all `*.md` files below `content/`, subfolders included, in path order
 /// (`content/07-a.md`, `content/teil/08-b.md`, …).
 fn load_chapters(root: &Reader, findings: &mut Findings) -> Vec<Chapter> {
@@ -580,14 +598,8 @@ fn load_chapters(root: &Reader, findings: &mut Findings) -> Vec<Chapter> {
             continue;
         };
         if let Some(chapter) = split_chapter(&rel, &text, findings) {
-            if chapter.stem == "index" {
-                findings.push(
-                    Finding::error(
-                        "ein Kapitel darf nicht „index“ heißen; die Startseite (index.html) erstellt amip selbst aus Titel, Vorwort und Inhaltsverzeichnis.",
-                    )
-                    .in_file(&rel)
-                    .with_help("Benennen Sie die Datei um, z. B. in content/00-einleitung.md (ein Vorwort mit „nummeriert: false“ erscheint auf der Startseite)."),
-                );
+            if let Some(finding) = reserved_name(&rel, &chapter.stem) {
+                findings.push(finding);
                 continue;
             }
             if let Some(other) = chapters.iter().find(|c| c.stem == chapter.stem) {
@@ -680,6 +692,38 @@ fn load_images(root: &Reader, findings: &mut Findings) -> IndexMap<String, Vec<u
         }
     }
     images
+}
+
+/// Every SVG image parsed and written anew ([`crate::svg_clean`]), so that both outputs get only
+/// what it draws; one usvg cannot read is refused by name. Files already reported as broken
+/// are left as they are (their finding stops the build).
+fn clean_svgs(
+    images: IndexMap<String, Vec<u8>>,
+    findings: &mut Findings,
+) -> IndexMap<String, Vec<u8>> {
+    images
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let file = format!("content/{rel}");
+            let is_svg = rel.to_ascii_lowercase().ends_with(".svg");
+            if !is_svg || crate::files::image_problem(&rel, &bytes).is_some() {
+                return (rel, bytes);
+            }
+            match crate::svg_clean::clean_svg(&bytes) {
+                Ok(cleaned) => (rel, cleaned),
+                Err(problem) => {
+                    findings.push(
+                        Finding::error(format!(
+                            "Das Bild {file} kann nicht veröffentlicht werden: {problem}."
+                        ))
+                        .in_file(&file)
+                        .with_help("Speichern Sie die Grafik in Ihrem Zeichenprogramm neu als einfaches SVG (ohne Skripte und eingebettete Webinhalte) oder als PNG."),
+                    );
+                    (rel, bytes)
+                }
+            }
+        })
+        .collect()
 }
 
 /// Files below `content/` that amip reads neither as chapter nor as image (hidden files and

@@ -101,14 +101,21 @@ fn main() -> ExitCode {
         Err(err) => return usage_error(&err),
     };
     let project = cli.project.unwrap_or_else(|| PathBuf::from("."));
-    match cli.command {
+    // `amip diff` reserves 1 for "changed"; its errors are 2.
+    let failed = if matches!(cli.command, Command::Diff(_)) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    };
+    let code = match cli.command {
         Command::Build(args) => cmd::build::run(&project, &args),
         Command::Check(args) => cmd::check::run(&project, &args),
         Command::NewYear(args) => cmd::new_year::run(&project, &args),
         Command::Diff(args) => cmd::diff::run(&project, &args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Serve(args) => cmd::serve::run(&project, &args),
-    }
+    };
+    amip::console::finish(code, failed)
 }
 
 /// clap's English complaints about the command line, in German, with what to do.
@@ -119,8 +126,8 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
         // Help and version texts are German already (see the templates above).
-        let _ = err.print();
-        return ExitCode::SUCCESS;
+        amip::out!("{}", err.render());
+        return amip::console::finish(ExitCode::SUCCESS, ExitCode::FAILURE);
     }
     let context = |kind: ContextKind| {
         err.get(kind).map(|value| match value {
@@ -155,20 +162,21 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         ErrorKind::InvalidUtf8 => "Eine Angabe ist kein gültiger Text (UTF-8).".to_string(),
         _ => "Der Aufruf ist ungültig.".to_string(),
     };
-    eprintln!("Fehler: {message}");
+    amip::errln!("Fehler: {message}");
     let suggested = context(ContextKind::SuggestedArg)
         .or_else(|| context(ContextKind::SuggestedSubcommand))
         .or_else(|| context(ContextKind::ValidValue).map(|values| format!("einer von: {values}")));
     if let Some(suggested) = suggested {
-        eprintln!("Meinten Sie {suggested}?");
+        amip::errln!("Meinten Sie {suggested}?");
     }
-    eprintln!(
+    amip::errln!(
         "Aufruf: amip [--project ORDNER] <BEFEHL> [OPTIONEN]; alle Befehle und Optionen zeigt amip --help, die eines Befehls amip BEFEHL --help."
     );
     // `amip diff` reserves 1 for "changed"; its errors are 2.
-    if std::env::args().any(|arg| arg == "diff") {
+    let failed = if std::env::args().any(|arg| arg == "diff") {
         ExitCode::from(2)
     } else {
         ExitCode::FAILURE
-    }
+    };
+    amip::console::finish(failed, failed)
 }

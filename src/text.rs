@@ -117,9 +117,34 @@ pub fn write_escaped_html(text: &str, out: &mut dyn std::io::Write) -> std::io::
     pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), text)
 }
 
+/// Bytes of a relative file path that stay as they are in a link: letters, digits, `-._~`
+/// and the folder separator `/`; everything else (`#`, `?`, `%`, spaces, umlauts) is
+/// percent-encoded, so a file named `09-a#b.md` is reached as `09-a%23b.html`.
+const PATH_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A relative file path (a page, an image) as it stands in `href` and `src`.
+pub fn url_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_KEEP).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_become_url_paths() {
+        assert_eq!(url_path("bilder/logo.svg"), "bilder/logo.svg");
+        assert_eq!(url_path("09-a#b.html"), "09-a%23b.html");
+        assert_eq!(
+            url_path("bilder/Förder plan?100%.png"),
+            "bilder/F%C3%B6rder%20plan%3F100%25.png"
+        );
+    }
 
     #[test]
     fn html_escaping_covers_markup_and_quotes_in_both_forms() {

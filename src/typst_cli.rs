@@ -282,7 +282,7 @@ pub(crate) fn find_or_install(quiet: bool) -> Result<PathBuf, TypstError> {
         return Err(wrong.unwrap_or(TypstError::NotFound));
     }
     if !quiet {
-        eprintln!(
+        crate::errln!(
             "typst {TYPST_VERSION} wird einmalig nach {} installiert (cargo install, das dauert einige Minuten) …",
             cache_root().display()
         );

@@ -41,9 +41,11 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
                 super::print_findings(&report.warnings);
             }
             if !args.quiet {
-                println!(
+                amip::outln!(
                     "Fertig: {} Seiten, {} Abbildungen, {} Tabellen in output/html/",
-                    report.pages, report.charts, report.tables
+                    report.pages,
+                    report.charts,
+                    report.tables
                 );
                 if let Some(pdf) = &report.pdf {
                     let name = pdf
@@ -51,9 +53,9 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
                     if report.pdf_built {
-                        println!("PDF: output/{name} (Typst-Quelle: output/typst/main.typ)");
+                        amip::outln!("PDF: output/{name} (Typst-Quelle: output/typst/main.typ)");
                     } else {
-                        println!("PDF: output/{name} (unverändert übernommen)");
+                        amip::outln!("PDF: output/{name} (unverändert übernommen)");
                     }
                 }
                 let steps: Vec<String> = report
@@ -62,18 +64,18 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
                     .iter()
                     .map(|(step, time)| format!("{step} {} ms", time.as_millis()))
                     .collect();
-                println!("Zeiten: {}", steps.join(", "));
+                amip::outln!("Zeiten: {}", steps.join(", "));
             }
             ExitCode::SUCCESS
         }
         Err(BuildError::Findings(findings)) => {
             super::print_findings(&findings);
-            eprintln!("Es wurde nichts geschrieben; output/ ist unverändert.");
+            amip::errln!("Es wurde nichts geschrieben; output/ ist unverändert.");
             ExitCode::FAILURE
         }
         Err(err) => {
-            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
-            eprintln!("Es wurde nichts geschrieben; output/ ist unverändert.");
+            amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
+            amip::errln!("Es wurde nichts geschrieben; output/ ist unverändert.");
             ExitCode::FAILURE
         }
     }

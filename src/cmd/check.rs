@@ -26,7 +26,7 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
         },
     );
     if findings.0.is_empty() {
-        println!("Keine Fehler gefunden.");
+        amip::outln!("Keine Fehler gefunden.");
     } else {
         super::print_findings(&findings);
     }

@@ -34,7 +34,7 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
 
 fn resolve(arg: &str, project: &Path) -> Result<Side, ()> {
     source::resolve(arg, project)
-        .map_err(|err| eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string())))
+        .map_err(|err| amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string())))
 }
 
 fn load(side: &Side, which: &str) -> Result<Snapshot, ()> {
@@ -45,7 +45,7 @@ fn load(side: &Side, which: &str) -> Result<Snapshot, ()> {
         }
     }
     Snapshot::load(&side.root, side.label.clone()).map_err(|findings| {
-        eprintln!(
+        amip::errln!(
             "Die {which} Fassung ({}) enthält Fehler:",
             amip::controls::escaped(&side.label)
         );
@@ -63,7 +63,7 @@ fn compare_sides(project: &Path, args: &Args) -> Result<bool, ()> {
     let new = load(&new_side, "neue")?;
     let comparison = compare(&old, &new);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", terminal::render(&comparison, color));
+    amip::out!("{}", terminal::render(&comparison, color));
     if args.html {
         // The page goes next to the new version's website, or the project's for a revision.
         let root = if new_side.is_folder {
@@ -72,12 +72,12 @@ fn compare_sides(project: &Path, args: &Args) -> Result<bool, ()> {
             project
         };
         match html::write(root, &comparison) {
-            Ok(path) => println!(
+            Ok(path) => amip::outln!(
                 "Seite: {}",
                 amip::controls::escaped(&path.display().to_string())
             ),
             Err(err) => {
-                eprintln!(
+                amip::errln!(
                     "Fehler: {}/index.html kann nicht geschrieben werden: {err}",
                     root.join(html::DIFF_DIR).display()
                 );

@@ -38,21 +38,23 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let files = match scaffold(&args.dir, &options) {
         Ok(files) => files,
         Err(err) => {
-            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
+            amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             return ExitCode::FAILURE;
         }
     };
     let dir = args.dir.display();
-    println!(
+    amip::outln!(
         "Neues Projekt für {} {} in {dir}/ ({} Dateien):",
         options.jobcenter,
         options.year,
         files.len()
     );
-    println!("  data/programm.yaml   Name, Jahr, Unterzeichnung – bitte zuerst anpassen");
-    println!("  data/*.yaml          Zahlen, Tabellen (tabellen.yaml) und Abbildungen (abbildungen.yaml)");
-    println!("  content/*.md         Vorwort und drei Kapitel");
-    println!("  templates/           die eingebauten Vorlagen zum Anpassen (dürfen auch fehlen)");
+    amip::outln!("  data/programm.yaml   Name, Jahr, Unterzeichnung – bitte zuerst anpassen");
+    amip::outln!("  data/*.yaml          Zahlen, Tabellen (tabellen.yaml) und Abbildungen (abbildungen.yaml)");
+    amip::outln!("  content/*.md         Vorwort und drei Kapitel");
+    amip::outln!(
+        "  templates/           die eingebauten Vorlagen zum Anpassen (dürfen auch fehlen)"
+    );
     build_site(&args.dir)
 }
 
@@ -65,12 +67,12 @@ fn build_site(dir: &Path) -> ExitCode {
     };
     match build(dir, options) {
         Ok(report) => {
-            println!(
+            amip::outln!(
                 "Website erstellt: {}/output/html/index.html ({} Seiten).",
                 dir.display(),
                 report.pages
             );
-            println!(
+            amip::outln!(
                 "Website und PDF erstellen: amip --project {} build",
                 dir.display()
             );
@@ -81,7 +83,7 @@ fn build_site(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(err) => {
-            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
+            amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -24,14 +24,14 @@ pub(crate) fn project_root(dir: &Path) -> Result<PathBuf, ExitCode> {
 /// Prints findings to stderr, coloured on a terminal, with a German summary line.
 pub(crate) fn print_findings(findings: &Findings) {
     let color = std::io::stderr().is_terminal();
-    eprint!("{}", amip::diagnostic::render(&findings.0, color));
+    amip::err!("{}", amip::diagnostic::render(&findings.0, color));
     let errors = findings
         .0
         .iter()
         .filter(|f| f.severity == amip::diagnostic::Severity::Error)
         .count();
     let warnings = findings.0.len() - errors;
-    eprintln!(
+    amip::errln!(
         "{errors} Fehler und {warnings} {} gefunden.",
         if warnings == 1 {
             "Warnung"

@@ -34,27 +34,27 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     };
     match amip::new_year::run(&loaded, target) {
         Ok((folder, changes)) => {
-            println!(
+            amip::outln!(
                 "Entwurf für {} in {}:",
                 loaded.programme.jahr + 1,
                 folder.display()
             );
             for change in &changes {
-                println!(
+                amip::outln!(
                     "  {}: {} – {}",
                     amip::controls::escaped(&change.file),
                     amip::controls::escaped(&change.path),
                     amip::controls::escaped(&change.what)
                 );
             }
-            println!(
+            amip::outln!(
                 "Offene Werte listet: amip --project {} check --final",
                 folder.display()
             );
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
+            amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,6 @@
 //! `amip serve`: live preview while writing. Arguments and terminal output only; the server
 //! is [`amip::serve`].
 
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -55,13 +54,13 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     let report = Arc::new(move |event: ServeEvent| print_event(event, open));
     match amip::serve::run(&root, &options, report) {
         Ok(()) => {
-            println!("Vorschau beendet.");
+            amip::outln!("Vorschau beendet.");
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
+            amip::errln!("Fehler: {}", amip::controls::escaped(&err.to_string()));
             if matches!(err, amip::serve::ServeError::PortInUse { .. }) {
-                eprintln!(
+                amip::errln!(
                     "Wählen Sie mit --port einen anderen Port, z. B. --port {}, oder mit --port 0 einen freien.",
                     options.port.wrapping_add(1).max(1)
                 );
@@ -75,14 +74,14 @@ fn print_event(event: ServeEvent, open: bool) {
     match event {
         ServeEvent::Listening { url, public } => {
             if public {
-                eprintln!(
+                amip::errln!(
                     "Achtung: Die Vorschau ist auch von anderen Rechnern im Netz erreichbar (--bind). \
                      Sie zeigt unveröffentlichte Entwürfe; nutzen Sie das nur in einem vertrauenswürdigen Netz."
                 );
             }
-            println!("Vorschau: {url}");
-            println!("Beobachtet content/, data/ und templates/. Beenden mit Strg+C.");
-            let _ = std::io::stdout().flush();
+            amip::outln!("Vorschau: {url}");
+            amip::outln!("Beobachtet content/, data/ und templates/. Beenden mit Strg+C.");
+            let _ = amip::console::failure();
             if open {
                 open_browser(&url);
             }
@@ -105,34 +104,34 @@ fn print_event(event: ServeEvent, open: bool) {
         ),
         ServeEvent::Failed { trigger, findings } => {
             if !trigger.is_empty() {
-                eprintln!(
+                amip::errln!(
                     "{} geändert – Fehler beim Erstellen:",
                     amip::controls::escaped(&trigger.join(", "))
                 );
             }
             super::print_findings(&findings);
-            eprintln!("Die Vorschau zeigt weiter den letzten fehlerfreien Stand.");
+            amip::errln!("Die Vorschau zeigt weiter den letzten fehlerfreien Stand.");
         }
         ServeEvent::PdfReady { duration } => {
-            println!("PDF aktualisiert in {} ms.", duration.as_millis());
+            amip::outln!("PDF aktualisiert in {} ms.", duration.as_millis());
         }
         ServeEvent::PdfFailed { findings } => {
-            eprintln!("Fehler beim Erstellen des PDF:");
+            amip::errln!("Fehler beim Erstellen des PDF:");
             super::print_findings(&findings);
-            eprintln!("Zum Herunterladen bleibt das letzte fehlerfreie PDF.");
+            amip::errln!("Zum Herunterladen bleibt das letzte fehlerfreie PDF.");
         }
         ServeEvent::PdfUnavailable { message } => {
-            eprintln!(
+            amip::errln!(
                 "Das PDF wird in der Vorschau nicht erstellt: {}",
                 amip::controls::escaped(&message)
             );
-            eprintln!("Die Website-Vorschau funktioniert trotzdem.");
+            amip::errln!("Die Website-Vorschau funktioniert trotzdem.");
         }
         ServeEvent::WatchError { message } => {
-            eprintln!("Warnung: Die Überwachung der Quellordner meldet: {message}");
+            amip::errln!("Warnung: Die Überwachung der Quellordner meldet: {message}");
         }
         ServeEvent::Stopping => {
-            println!("Vorschau wird beendet …");
+            amip::outln!("Vorschau wird beendet …");
         }
     }
 }
@@ -159,7 +158,7 @@ fn open_browser(url: &str) {
             return;
         }
     }
-    eprintln!("Der Browser konnte nicht geöffnet werden; öffnen Sie {url} bitte selbst.");
+    amip::errln!("Der Browser konnte nicht geöffnet werden; öffnen Sie {url} bitte selbst.");
 }
 
 /// The line after a website build: what triggered it, what was written, warnings.
@@ -191,7 +190,7 @@ fn print_built(
         n => format!(", {n} Abbildungen gezeichnet"),
     };
     let fixed = if recovered { " Fehler behoben." } else { "" };
-    println!(
+    amip::outln!(
         "{what} in {} ms ({files}{charts}).{fixed}",
         duration.as_millis()
     );

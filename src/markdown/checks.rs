@@ -139,13 +139,47 @@ fn link_problem(url: &str, anchors: &BTreeMap<String, usize>) -> Option<String> 
             )
         });
     }
-    match url.split_once('#') {
-        Some((_, fragment)) if !anchors.contains_key(fragment) => Some(format!(
+    // A heading link has nothing before `#`: no host (`//evil.example/x#a`), no file
+    // (`bericht.pdf#a`, `/etc/passwd#a`).
+    if url.starts_with("//") {
+        return Some(format!(
+            "der Link „{url}“ nennt eine Adresse ohne https://; schreiben Sie sie vollständig (https://…), Abschnitte verlinken Sie mit #anker."
+        ));
+    }
+    match url.strip_prefix('#') {
+        Some(fragment) if !anchors.contains_key(fragment) => Some(format!(
             "der Link „{url}“ führt ins Leere: keine Überschrift hat den Anker „{fragment}“."
         )),
         Some(_) => None,
         None => Some(format!(
             "der Link „{url}“ zeigt auf eine Datei; verlinken Sie Abschnitte mit #anker oder Webseiten mit https://."
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_bare_fragment_is_a_heading_link() {
+        let anchors: BTreeMap<String, usize> = [("ausbildungsmarkt".to_string(), 0)].into();
+        assert_eq!(link_problem("#ausbildungsmarkt", &anchors), None);
+        assert_eq!(link_problem("https://example.org/#x", &anchors), None);
+        let host = link_problem("//evil.example/x#ausbildungsmarkt", &anchors).unwrap();
+        assert!(host.contains("ohne https://"), "{host}");
+        for file in [
+            "bericht.pdf#abschnitt",
+            "bericht.pdf#ausbildungsmarkt",
+            "/etc/passwd#ausbildungsmarkt",
+        ] {
+            let problem = link_problem(file, &anchors).unwrap();
+            assert!(
+                problem.contains("zeigt auf eine Datei"),
+                "{file}: {problem}"
+            );
+        }
+        let missing = link_problem("#fehlt", &anchors).unwrap();
+        assert!(missing.contains("führt ins Leere"), "{missing}");
     }
 }

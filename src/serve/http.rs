@@ -244,6 +244,12 @@ fn set_headers(response: &mut Response, content_type: &'static str) {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if content_type.starts_with("text/html") {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(page::PREVIEW_POLICY),
+        );
+    }
 }
 
 fn content_type(path: &std::path::Path) -> &'static str {

@@ -106,19 +106,52 @@ fn push_text(html: &mut String, text: &str) {
     }
 }
 
+/// The pages' Content-Security-Policy forbids every script (`templates/html/basis.html`);
+/// in the preview's responses it allows scripts from the preview itself, for the reload script.
+const NO_SCRIPTS: &str = "script-src 'none'";
+/// What the preview's responses say instead of [`NO_SCRIPTS`].
+const OWN_SCRIPTS: &str = "script-src 'self'";
+
+/// The Content-Security-Policy header of the preview's HTML responses: the pages' policy with
+/// the preview's own reload script allowed.
+pub const PREVIEW_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+
 /// Adds the reload script (with the build `generation` the page shows) and the overlay, if
-/// any, just before `</body>` (or at the end when there is none).
+/// any, just before `</body>` (or at the end when there is none), and lets the page's
+/// Content-Security-Policy allow it: the files on disk keep forbidding every script.
 pub fn inject(page: &str, generation: u64, overlay: Option<&str>) -> String {
     let addition = format!(
         "{}<script src=\"{SCRIPT_PATH}\" data-stand=\"{generation}\" defer></script>\n",
         overlay.unwrap_or_default()
     );
+    let page = allow_own_scripts(page);
+    let page = page.as_str();
     let at = find_body_end(page).unwrap_or(page.len());
     let mut out = String::with_capacity(page.len() + addition.len());
     out.push_str(page.get(..at).unwrap_or(page));
     out.push_str(&addition);
     out.push_str(page.get(at..).unwrap_or_default());
     out
+}
+
+/// `page` with its `script-src 'none'` (only the one in the page's head, where the
+/// Content-Security-Policy stands) turned into `script-src 'self'`.
+fn allow_own_scripts(page: &str) -> String {
+    let head_end = page
+        .as_bytes()
+        .windows(7)
+        .position(|window| window.eq_ignore_ascii_case(b"</head>"))
+        .unwrap_or(0);
+    match page.get(..head_end).and_then(|head| head.find(NO_SCRIPTS)) {
+        Some(at) => {
+            let mut out = String::with_capacity(page.len());
+            out.push_str(page.get(..at).unwrap_or_default());
+            out.push_str(OWN_SCRIPTS);
+            out.push_str(page.get(at + NO_SCRIPTS.len()..).unwrap_or_default());
+            out
+        }
+        None => page.to_string(),
+    }
 }
 
 /// Byte offset of the last `</body>` (any case).
@@ -137,6 +170,18 @@ pub fn not_found_page() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_preview_allows_its_own_script_in_the_policy_of_its_responses() {
+        let page = "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'none'\"></head><body><p>script-src 'none'</p></body></html>";
+        let out = inject(page, 1, None);
+        assert!(
+            out.starts_with("<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'\"></head>"),
+            "{out}"
+        );
+        // Text in the body stays as written.
+        assert!(out.contains("<p>script-src 'none'</p>"), "{out}");
+    }
 
     #[test]
     fn script_goes_before_the_end_of_the_body() {

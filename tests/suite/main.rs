@@ -5,7 +5,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
 )]
 // The helpers in `common` are shared by the modules of this one binary; `pub` is their reach.
 // A test reads as one scenario from input to every assertion, however long.
@@ -28,6 +30,7 @@ mod numbers;
 mod parity;
 mod parity_property;
 mod robustness;
+mod safe;
 mod serve;
 mod typst_lookup;
 mod writers;

@@ -289,6 +289,19 @@ fn serve_shows_a_chapter_edit_and_sends_reload() {
         !written.contains("__amip"),
         "output/html never contains the reload script"
     );
+    // The page's policy forbids every script on disk; the preview's response allows its own.
+    assert!(written.contains("script-src 'none'"), "{written}");
+    assert!(
+        html.contains("script-src 'self'") && !html.contains("script-src 'none'"),
+        "{html}"
+    );
+    assert!(
+        page.head
+            .to_ascii_lowercase()
+            .contains("content-security-policy: default-src 'self'; script-src 'self'"),
+        "{}",
+        page.head
+    );
     let script = server.get("/__amip/reload.js");
     assert_eq!(script.status, 200);
     assert!(script.head.contains("text/javascript"), "{}", script.head);
@@ -579,10 +592,10 @@ fn the_preview_writes_the_same_files_as_a_build_images_included() {
     assert!(build.status.success(), "{}", common::describe(&build));
     let built = common::files_below(&project.path().join("output"));
     let image = Path::new("html/bilder/karte.svg");
-    assert_eq!(
-        built.get(image).map(Vec::as_slice),
-        Some(picture.as_bytes()),
-        "the build writes the picture"
+    let written = String::from_utf8(built.get(image).cloned().unwrap_or_default()).unwrap();
+    assert!(
+        written.starts_with("<svg viewBox=\"0 0 40 20\"") && written.contains("#005a9c"),
+        "the build writes the picture, written anew: {written}"
     );
 
     // The preview runs on top of the build's output: it must keep what the build wrote and
@@ -591,7 +604,7 @@ fn the_preview_writes_the_same_files_as_a_build_images_included() {
     server.wait_for_line("PDF aktualisiert", START_LIMIT);
     let served = server.get("/bilder/karte.svg");
     assert_eq!(served.status, 200, "{}", server.describe());
-    assert_eq!(served.body, picture.as_bytes());
+    assert_eq!(served.body, written.as_bytes());
     server.interrupt();
     let previewed = common::files_below(&project.path().join("output"));
     assert_eq!(

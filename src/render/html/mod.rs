@@ -106,8 +106,9 @@ struct TocChapter {
     abschnitte: Vec<TocSection>,
 }
 
-/// Page file of each chapter: unnumbered chapters before the first numbered one (the
-/// Vorwort) are shown on the start page.
+/// Page of each chapter as links name it (percent-encoded, see [`crate::text::url_path`]):
+/// unnumbered chapters before the first numbered one (the Vorwort) are shown on the start
+/// page. The page's file is [`page_file`].
 pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
     let mut in_front = true;
     docs.iter()
@@ -116,7 +117,7 @@ pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
                 "index.html".to_string()
             } else {
                 in_front = false;
-                format!("{}.html", doc.stem)
+                crate::text::url_path(&page_file(doc))
             }
         })
         .collect()
@@ -125,6 +126,11 @@ pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
 /// A page's bytes, control characters from the sources shown as text (`\u{1b}`).
 fn page_bytes(page: String) -> Vec<u8> {
     crate::controls::shown_in_page(page, "\\").into_bytes()
+}
+
+/// The file name of a chapter's own page.
+fn page_file(doc: &ChapterDoc) -> String {
+    format!("{}.html", doc.stem)
 }
 
 /// Renders all pages and assets of the site.
@@ -255,10 +261,13 @@ fn base_context(project: &Project, pdf_name: &str, toc: &[TocChapter]) -> Contex
     base.insert("pdf", pdf_name);
     base.insert("gesamt", ONE_PAGE);
     let images = project.images.keys().cloned().collect();
-    base.insert(
-        "logo",
-        &crate::markdown::publication::logo(programme, &images),
-    );
+    // In the page the logo's path is a link: percent-encoded like every file name.
+    let logo =
+        crate::markdown::publication::logo(programme, &images).map(|logo| crate::model::Logo {
+            datei: crate::text::url_path(&logo.datei),
+            ..logo
+        });
+    base.insert("logo", &logo);
     base.insert(
         "stand",
         &programme
@@ -336,7 +345,7 @@ fn chapter_pages(
                 &next.map(|(seite, titel)| NavLink { seite, titel }),
             );
             let html = tera.render("html/kapitel.html", &page_ctx);
-            (page, html)
+            (page_file(doc), html)
         })
         .collect()
 }

@@ -394,7 +394,7 @@ fn image_html(path: &str, alt: &str, width: Option<ImageWidth>) -> String {
     };
     format!(
         "<img class=\"bild\" src=\"{}\" alt=\"{}\"{style}>",
-        html_escape(path),
+        html_escape(&crate::text::url_path(path)),
         html_escape(alt)
     )
 }

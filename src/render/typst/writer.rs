@@ -422,7 +422,7 @@ impl Writer<'_, '_> {
         {
             return Some(string(url));
         }
-        let fragment = url.rsplit_once('#').map(|(_, f)| f)?;
+        let fragment = url.strip_prefix('#')?;
         self.ctx
             .numbering
             .anchors
