@@ -27,6 +27,7 @@ mod numbers;
 mod parity;
 mod parity_property;
 mod robustness;
+mod scale;
 mod serve;
 mod typst_lookup;
 mod writers;
