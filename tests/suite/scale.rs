@@ -127,3 +127,32 @@ fn a_chart_with_too_many_values_is_refused_at_its_declaration() {
     assert!(stderr.contains("data/abbildungen.yaml:2"), "{stderr}");
     assert!(!project.path().join("output").exists(), "{stderr}");
 }
+
+#[test]
+fn thousands_of_broken_links_are_reported_up_to_a_limit() {
+    let project = fixture_copy("klein");
+    let body: String = (0..3000)
+        .map(|n| format!("Ein Satz mit einem Link ins Leere: [hier](#fehlt-{n}).\n\n"))
+        .collect();
+    fs::write(
+        project.path().join("content/k0001.md"),
+        format!("# Lang\n\n{body}"),
+    )
+    .unwrap();
+    let output = amip(project.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("führt ins Leere").count(), 100, "{stderr}");
+    // The first and the hundredth broken link, each at its own line and column.
+    assert!(
+        stderr.contains("#fehlt-0“") && stderr.contains("#fehlt-99“"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("#fehlt-100“"), "{stderr}");
+    assert!(stderr.contains("content/k0001.md:3:36"), "{stderr}");
+    assert!(stderr.contains("content/k0001.md:201:36"), "{stderr}");
+    assert!(
+        stderr.contains("… und 2900 weitere Verweise oder Links ins Leere in diesem Kapitel"),
+        "{stderr}"
+    );
+}
