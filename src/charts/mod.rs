@@ -78,6 +78,14 @@ pub enum ChartError {
         /// The series names, quoted.
         names: String,
     },
+    /// More values than a chart can show: refused rather than drawn for minutes.
+    #[error("Abbildung „{id}“: {count} Werte (Kategorien × Reihen) sind zu viele für ein Diagramm; gezeichnet werden höchstens {max}. Fassen Sie die Werte zusammen (z. B. Monate statt Tage) oder zeigen Sie sie als Tabelle.", count = group_digits(*count), max = group_digits(MAX_VALUES))]
+    TooManyValues {
+        /// Chart id.
+        id: String,
+        /// Categories × series.
+        count: usize,
+    },
     /// A number could not be formatted.
     #[error("Abbildung „{id}“: {source}")]
     Number {
@@ -87,6 +95,23 @@ pub enum ChartError {
         #[source]
         source: NotANumber,
     },
+}
+
+/// The most values (categories × series) a chart may have. A line of 10,000 points already
+/// has several per pixel; beyond, the SVG and the PDF's data table only cost time and memory.
+pub const MAX_VALUES: usize = 10_000;
+
+/// `12345` as „12.345“, for counts in messages.
+fn group_digits(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// Draws the chart as a standalone SVG document (UTF-8 string).
@@ -139,6 +164,13 @@ fn render(chart: &Chart) -> Res<String> {
     if !text::font_available() {
         return Err(Problem::Font);
     }
+    let count = chart
+        .categories
+        .len()
+        .saturating_mul(chart.series.len().max(1));
+    if count > MAX_VALUES {
+        return Err(Problem::TooManyValues { count });
+    }
     let data = input::Data::new(chart)?;
     match chart.kind {
         ChartKind::Linie => line::draw(chart, &data),
@@ -156,6 +188,7 @@ enum Problem {
     Range,
     Negative { category: String, value: String },
     RingSeries { names: Vec<String> },
+    TooManyValues { count: usize },
     Number(NotANumber),
 }
 
@@ -184,6 +217,7 @@ impl Problem {
                     .collect::<Vec<_>>()
                     .join(", "),
             },
+            Problem::TooManyValues { count } => ChartError::TooManyValues { id, count },
             Problem::Number(source) => ChartError::Number { id, source },
         }
     }

@@ -60,6 +60,44 @@ pub(super) fn number_placements(
     }
 }
 
+/// At most this many references and links leading nowhere are reported per chapter: each
+/// finding carries the chapter's text, so 30,000 broken links in a large chapter would cost
+/// gigabytes and minutes; the rest are counted.
+const MAX_UNRESOLVED: usize = 100;
+
+/// Findings of one chapter up to [`MAX_UNRESOLVED`], then only counted.
+struct Capped<'a> {
+    chapter: &'a Chapter,
+    findings: &'a mut Findings,
+    reported: usize,
+    dropped: usize,
+}
+
+impl Capped<'_> {
+    /// Reports the finding `make` builds, unless the cap is reached.
+    fn push(&mut self, make: impl FnOnce(&Chapter) -> Finding) {
+        if self.reported < MAX_UNRESOLVED {
+            self.reported += 1;
+            self.findings.push(make(self.chapter));
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The count of what was not reported, as one more finding.
+    fn finish(self) {
+        if self.dropped > 0 {
+            self.findings.push(
+                Finding::error(format!(
+                    "… und {} weitere Verweise oder Links ins Leere in diesem Kapitel (gemeldet werden die ersten {MAX_UNRESOLVED}).",
+                    self.dropped
+                ))
+                .in_file(&self.chapter.file),
+            );
+        }
+    }
+}
+
 /// Reports the references and links of one chapter that lead nowhere.
 pub(super) fn unresolved(
     chapter: &Chapter,
@@ -67,6 +105,12 @@ pub(super) fn unresolved(
     numbering: &Numbering,
     findings: &mut Findings,
 ) {
+    let mut capped = Capped {
+        chapter,
+        findings,
+        reported: 0,
+        dropped: 0,
+    };
     for (target, spot) in &spots.sections {
         if numbering.section_link(target).is_none() {
             let message = match target {
@@ -77,19 +121,19 @@ pub(super) fn unresolved(
                     "Verweis auf den Abschnitt „{anchor}“: keine Überschrift hat diesen Anker."
                 ),
             };
-            findings.push(error_at(chapter, *spot, message).with_help(
+            capped.push(|chapter| error_at(chapter, *spot, message).with_help(
                 "Der Anker einer Überschrift ist ihr Text in Kleinbuchstaben mit Bindestrichen (## Eingliederungsleistungen → eingliederungsleistungen) oder das, was in {#anker} hinter ihr steht.",
             ));
         }
     }
     for (url, spot) in &spots.links {
         if let Some(problem) = link_problem(url, &numbering.anchors) {
-            findings.push(error_at(chapter, *spot, problem));
+            capped.push(|chapter| error_at(chapter, *spot, problem));
         }
     }
     for (kind, id, spot) in &spots.references {
         if numbering.get(*kind, id).is_none() {
-            findings.push(
+            capped.push(|chapter| {
                 error_at(
                     chapter,
                     *spot,
@@ -105,10 +149,11 @@ pub(super) fn unresolved(
                 .with_help(format!(
                     "Fügen Sie sie mit {{{{ {}(id=\"{id}\") }}}} in ein Kapitel ein.",
                     kind.keyword()
-                )),
-            );
+                ))
+            });
         }
     }
+    capped.finish();
 }
 
 /// Link schemes authors may use; anything else (`file:`, `javascript:`, `data:`) is refused.

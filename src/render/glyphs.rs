@@ -13,8 +13,26 @@ use ab_glyph::{Font, FontRef};
 use crate::diagnostic::{Finding, Findings};
 use crate::model::Project;
 
+/// Characters below this code point are looked up once in a table: chapters are mostly
+/// Latin text, and asking every face for every character cost a quarter of a large build.
+const TABLE_END: u32 = 0x3000;
+
 /// Every character some face of the PDF's font family can draw.
 fn drawable(ch: char) -> bool {
+    static TABLE: OnceLock<Vec<bool>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..TABLE_END)
+            .map(|code| char::from_u32(code).is_some_and(drawable_in_faces))
+            .collect()
+    });
+    table
+        .get(ch as usize)
+        .copied()
+        .unwrap_or_else(|| drawable_in_faces(ch))
+}
+
+/// Asks the faces themselves.
+fn drawable_in_faces(ch: char) -> bool {
     static FACES: OnceLock<Vec<FontRef<'static>>> = OnceLock::new();
     let faces = FACES.get_or_init(|| {
         super::typst::fonts()
@@ -57,8 +75,17 @@ pub fn check(project: &Project) -> Findings {
 
 fn scan(file: &str, text: &str, skipped: &[std::ops::Range<usize>], findings: &mut Findings) {
     let mut reported = BTreeSet::new();
+    // Comment ranges in order of their start; walked along with the text, not searched.
+    let mut skipped = skipped.to_vec();
+    skipped.sort_by_key(|range| range.start);
+    let mut next_skip = 0;
+    let mut skip_end = 0;
     for (at, ch) in text.char_indices() {
-        if drawable(ch) || skipped.iter().any(|range| range.contains(&at)) {
+        while let Some(range) = skipped.get(next_skip).filter(|range| range.start <= at) {
+            skip_end = skip_end.max(range.end);
+            next_skip += 1;
+        }
+        if drawable(ch) || at < skip_end {
             continue;
         }
         // Each character once per file is enough to find and replace it.
@@ -148,5 +175,19 @@ mod tests {
         assert_eq!(hits.len(), 2, "inside quotes and as a value: {hits:?}");
         let md = "a <!-- 🙂 --> b {# 🙂 #} c 🙂";
         assert_eq!(markdown_comments(md).len(), 2);
+    }
+
+    #[test]
+    fn scan_skips_both_kinds_of_comment_wherever_they_stand() {
+        let md = "# T\n{# 😀 #} a <!-- 😃 --> b 🙂 <!-- 😄 -->\n中 {# 😁 #}\n";
+        let mut findings = Findings::default();
+        scan("content/01-a.md", md, &markdown_comments(md), &mut findings);
+        let found: Vec<(Option<usize>, Option<usize>)> =
+            findings.0.iter().map(|f| (f.line, f.column)).collect();
+        assert_eq!(
+            found,
+            vec![(Some(2), Some(24)), (Some(3), Some(1))],
+            "{findings:?}"
+        );
     }
 }

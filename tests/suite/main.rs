@@ -31,6 +31,7 @@ mod parity;
 mod parity_property;
 mod robustness;
 mod safe;
+mod scale;
 mod serve;
 mod typst_lookup;
 mod writers;

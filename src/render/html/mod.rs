@@ -147,7 +147,11 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         svgs: input.svgs,
     };
     let toc = table_of_contents(input.docs, &pages);
-    let base = base_context(project, input.pdf_name, &toc);
+    let base = base_context(project, input.pdf_name);
+    let folders = chapter_folders(project, input.docs);
+    let navigation = Navigation::new(&toc, &folders);
+    let mut site_base = base.clone();
+    site_base.insert("navigation", &navigation.for_page(None));
 
     let mut files: Vec<SiteFile> = Vec::new();
     // Start page with the Vorwort.
@@ -158,7 +162,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         .filter(|(_, page)| *page == "index.html")
         .map(|(doc, _)| write_chapter(doc, &ctx, 1))
         .collect();
-    let mut index_ctx = base.clone();
+    let mut index_ctx = site_base.clone();
     index_ctx.insert("vorspann", &front);
     index_ctx.insert("kapitel", &toc);
     index_ctx.insert("aktuelle_seite", "index.html");
@@ -166,13 +170,13 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         Ok(html) => files.push(("index.html".to_string(), page_bytes(html))),
         Err(err) => findings.push(template_error("html/index.html", &err)),
     }
-    for (page, html) in chapter_pages(&tera, &base, input.docs, &ctx) {
+    for (page, html) in chapter_pages(&tera, &base, &navigation, input.docs, &ctx) {
         match html {
             Ok(html) => files.push((page, page_bytes(html))),
             Err(err) => findings.push(template_error("html/kapitel.html", &err)),
         }
     }
-    match one_page(&tera, &base, input.docs, &ctx) {
+    match one_page(&tera, &site_base, input.docs, &ctx) {
         Ok(html) => files.push((ONE_PAGE.to_string(), page_bytes(html))),
         Err(err) => findings.push(template_error("html/gesamt.html", &err)),
     }
@@ -247,8 +251,8 @@ fn table_of_contents(docs: &[ChapterDoc], pages: &[String]) -> Vec<TocChapter> {
         .collect()
 }
 
-/// What every page template gets: title, jobcenter, logo, date, navigation.
-fn base_context(project: &Project, pdf_name: &str, toc: &[TocChapter]) -> Context {
+/// What every page template gets: title, jobcenter, logo, date (the navigation is per page).
+fn base_context(project: &Project, pdf_name: &str) -> Context {
     let programme = &project.programme;
     let mut base = Context::new();
     base.insert("titel", &programme.full_title());
@@ -276,31 +280,104 @@ fn base_context(project: &Project, pdf_name: &str, toc: &[TocChapter]) -> Contex
             .and_then(crate::format::parse_date)
             .map(crate::format::date_short),
     );
-    let start = TocChapter {
-        titel: "Start".to_string(),
-        seite: "index.html".to_string(),
-        im_verzeichnis: false,
-        abschnitte: Vec::new(),
-    };
-    let whole = TocChapter {
-        titel: "Alles auf einer Seite".to_string(),
-        seite: ONE_PAGE.to_string(),
-        im_verzeichnis: false,
-        abschnitte: Vec::new(),
-    };
-    // Navigation: the start page, every chapter that has a page of its own, the one-page view.
-    let nav_entries: Vec<&TocChapter> = std::iter::once(&start)
-        .chain(toc.iter().filter(|entry| entry.im_verzeichnis))
-        .chain(std::iter::once(&whole))
-        .collect();
-    base.insert("navigation", &nav_entries);
     base
+}
+
+/// Beyond this many chapter pages each page carries a compact navigation instead of every
+/// chapter: a full list on each of N pages makes the site grow with N × N.
+pub const FULL_NAVIGATION_MAX: usize = 50;
+
+/// How many neighbours in the same folder the compact navigation names on either side.
+const SIBLING_WINDOW: usize = 5;
+
+/// The navigation in every page's header (`navigation` in `basis.html`).
+///
+/// Up to [`FULL_NAVIGATION_MAX`] chapter pages: the start page, every chapter page and the
+/// one-page view. Beyond: the start page, the start page's table of contents, the chapter's
+/// neighbours in its folder below `content/` and the one-page view; the start page keeps the
+/// full table of contents and every chapter page its previous/next links.
+struct Navigation<'a> {
+    start: TocChapter,
+    contents: TocChapter,
+    whole: TocChapter,
+    /// Chapter pages in order, with the folder of their file.
+    chapters: Vec<(&'a TocChapter, &'a str)>,
+}
+
+impl<'a> Navigation<'a> {
+    fn new(toc: &'a [TocChapter], folders: &'a [&'a str]) -> Self {
+        let entry = |titel: &str, seite: &str| TocChapter {
+            titel: titel.to_string(),
+            seite: seite.to_string(),
+            im_verzeichnis: false,
+            abschnitte: Vec::new(),
+        };
+        Self {
+            start: entry("Start", "index.html"),
+            contents: entry(
+                "Inhaltsverzeichnis (alle Kapitel)",
+                "index.html#inhaltsverzeichnis",
+            ),
+            whole: entry("Alles auf einer Seite", ONE_PAGE),
+            chapters: toc
+                .iter()
+                .zip(folders)
+                .filter(|(entry, _)| entry.im_verzeichnis)
+                .map(|(entry, folder)| (entry, *folder))
+                .collect(),
+        }
+    }
+
+    fn compact(&self) -> bool {
+        self.chapters.len() > FULL_NAVIGATION_MAX
+    }
+
+    /// The entries for the chapter page at `position` among the chapter pages, or for the
+    /// start page and the one-page view (`None`).
+    fn for_page(&self, position: Option<usize>) -> Vec<&TocChapter> {
+        let middle: Vec<&TocChapter> = if !self.compact() {
+            self.chapters.iter().map(|(entry, _)| *entry).collect()
+        } else if let Some((folder, position)) =
+            position.and_then(|p| self.chapters.get(p).map(|(_, folder)| (*folder, p)))
+        {
+            let from = position.saturating_sub(SIBLING_WINDOW);
+            let to = position.saturating_add(SIBLING_WINDOW + 1);
+            let siblings = self
+                .chapters
+                .get(from..to.min(self.chapters.len()))
+                .unwrap_or_default()
+                .iter()
+                .filter(|(_, other)| *other == folder)
+                .map(|(entry, _)| *entry);
+            std::iter::once(&self.contents).chain(siblings).collect()
+        } else {
+            vec![&self.contents]
+        };
+        std::iter::once(&self.start)
+            .chain(middle)
+            .chain(std::iter::once(&self.whole))
+            .collect()
+    }
+}
+
+/// The folder of each chapter's file below `content/` (`content/teil` or `content`).
+fn chapter_folders<'a>(project: &'a Project, docs: &[ChapterDoc]) -> Vec<&'a str> {
+    docs.iter()
+        .map(|doc| {
+            project
+                .chapters
+                .get(doc.chapter)
+                .and_then(|c| c.file.rsplit_once('/'))
+                .map_or("", |(folder, _)| folder)
+        })
+        .collect()
 }
 
 /// One page per numbered chapter, written on all cores and collected in page order.
 fn chapter_pages(
     tera: &Tera,
     base: &Context,
+    navigation: &Navigation<'_>,
     docs: &[ChapterDoc],
     ctx: &HtmlContext<'_>,
 ) -> Vec<(String, Result<String, tera::Error>)> {
@@ -317,6 +394,7 @@ fn chapter_pages(
         .map(|(position, (index, doc))| {
             let page = pages.get(*index).cloned().unwrap_or_default();
             let mut page_ctx = base.clone();
+            page_ctx.insert("navigation", &navigation.for_page(Some(position)));
             page_ctx.insert("aktuelle_seite", &page);
             page_ctx.insert("kapiteltitel", &doc.numbered_title());
             page_ctx.insert("inhalt", &write_chapter(doc, ctx, 0));
