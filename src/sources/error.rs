@@ -30,6 +30,36 @@ pub enum ImportError {
         /// The limit in MB.
         limit: u64,
     },
+    /// More cells than a statistics sheet has (e.g. a row or column repeated millions of times).
+    #[error("Die Quelldatei {file} ergibt mehr als {limit} Zellen (z. B. durch millionenfach wiederholte Zeilen oder Spalten); amip liest sie nicht.")]
+    TooManyCells {
+        /// The file.
+        file: String,
+        /// The limit in cells.
+        limit: u64,
+    },
+    /// A formula whose result was never saved: its value is unknown, not empty.
+    #[error("{at}, Zelle {cell} enthält eine Formel ohne gespeichertes Ergebnis (={formula}); öffnen und speichern Sie die Datei in Excel oder LibreOffice.")]
+    FormulaUncached {
+        /// File and sheet.
+        at: String,
+        /// The cell.
+        cell: String,
+        /// The formula as written.
+        formula: String,
+    },
+    /// The same year heads two columns of a row read as years.
+    #[error("{at}: die Überschrift „{year}“ steht über zwei Spalten ({first} und {second}); welcher Wert gilt, ist unklar.")]
+    YearTwice {
+        /// File and sheet.
+        at: String,
+        /// The year (or month).
+        year: String,
+        /// The first column's header cell.
+        first: String,
+        /// The second column's header cell.
+        second: String,
+    },
     /// Encrypted with a password.
     #[error("Die Quelldatei {file} ist mit einem Kennwort geschützt (verschlüsselt); amip kann sie nicht lesen.")]
     Encrypted {
@@ -138,7 +168,7 @@ impl ImportError {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             ImportError::Unreadable { .. } => "Legen Sie die Datei unverändert in data/quellen/ ab und prüfen Sie den Namen unter datei:.".into(),
-            ImportError::TooLarge { .. } | ImportError::Unpacked { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
+            ImportError::TooLarge { .. } | ImportError::Unpacked { .. } | ImportError::TooManyCells { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
             ImportError::Encrypted { .. } => "Speichern Sie die Datei ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen) und legen Sie sie erneut ab.".into(),
             ImportError::Broken { .. } => "Laden Sie die Datei erneut herunter; sie wurde vielleicht nicht vollständig gespeichert.".into(),
             ImportError::LabelMissing { .. } => "Schreiben Sie die Beschriftung so, wie sie in der Tabelle steht (Groß-/Kleinschreibung, Einrückung und Fußnotenzeichen zählen nicht).".into(),
@@ -147,6 +177,8 @@ impl ImportError {
             ImportError::ColumnAmbiguous { .. } => "Geben Sie den Spaltenbuchstaben an (spalte: D) oder die übergeordnete Überschrift, z. B. spalte: [\"Veränderung gegenüber Vorjahresmonat\", \"in %\"].".into(),
             ImportError::NotANumber { .. } | ImportError::EmptyCell { .. } => "Prüfen Sie, ob zeile: und spalte: die richtige Zelle treffen. Sonderzeichen der Statistik (X, *, –, .) werden als solche übernommen.".into(),
             ImportError::Encoding { .. } => "Geben Sie die Kodierung an: kodierung: windows-1252 (übliche Downloads) oder kodierung: utf-8.".into(),
+            ImportError::FormulaUncached { .. } => "Öffnen Sie die Datei in Excel oder LibreOffice, lassen Sie sie berechnen und speichern Sie sie; dann steht das Ergebnis in der Datei.".into(),
+            ImportError::YearTwice { .. } => "Nennen Sie die Spalten einzeln, z. B. spalten: { \"2019\": D }, oder korrigieren Sie die Überschrift in der Quelldatei.".into(),
             ImportError::SheetMissing { .. } | ImportError::UnknownFormat { .. } | ImportError::Declaration(_) => return None,
         })
     }

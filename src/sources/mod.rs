@@ -6,6 +6,7 @@
 //! they appear. From there on they are data like any other; each imported value remembers its
 //! file, sheet and cell ([`Provenance`]) for `amip diff` and for messages.
 
+pub mod archive;
 pub mod csv;
 pub mod decl;
 pub mod error;
@@ -286,24 +287,21 @@ impl DataSource for Spreadsheets {
 }
 
 fn read_declaration(root: &Path, findings: &mut Findings) -> Option<String> {
-    let path = root.join(SOURCES_FILE);
-    if !path.is_file() {
-        return None;
-    }
-    match std::fs::read(&path).map(String::from_utf8) {
-        Ok(Ok(text)) => Some(text),
-        Ok(Err(_)) => {
+    let bytes = match xlsx::read_bounded(&root.join(SOURCES_FILE), SOURCES_FILE) {
+        Ok(bytes) => bytes,
+        Err(ImportError::Unreadable { reason, .. }) if reason == xlsx::MISSING => return None,
+        Err(err) => {
+            findings.push(Finding::error(err.to_string()).in_file(SOURCES_FILE));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(_) => {
             findings.push(
                 Finding::error(format!("{SOURCES_FILE} ist nicht in UTF-8 kodiert."))
                     .in_file(SOURCES_FILE)
                     .with_help("Speichern Sie die Datei im Editor mit der Kodierung UTF-8."),
-            );
-            None
-        }
-        Err(err) => {
-            findings.push(
-                Finding::error(format!("{SOURCES_FILE} kann nicht gelesen werden: {err}"))
-                    .in_file(SOURCES_FILE),
             );
             None
         }
@@ -504,7 +502,10 @@ impl Book {
             apply_filter(&mut grid, file, &decl.filter)?;
             Ok(Book::Csv(grid))
         } else {
-            let mut book = xlsx::Workbook::open(&path, file)?;
+            // The format is checked before the file is read.
+            xlsx::Format::of(file)?;
+            let bytes = xlsx::read_bounded(&path, file)?;
+            let mut book = xlsx::Workbook::open(bytes, file)?;
             book.filter = decl.filter.clone();
             Ok(Book::Sheets(Box::new(book)))
         }
