@@ -7,6 +7,7 @@
 //! file, sheet and cell ([`Provenance`]) for `amip diff` and for messages.
 
 pub mod archive;
+pub mod biff;
 pub mod csv;
 pub mod decl;
 pub mod error;

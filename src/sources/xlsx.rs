@@ -10,6 +10,7 @@ use calamine::{Data, DataRef, ExcelDateTime, Range, Reader, SheetType, SheetVisi
 use indexmap::IndexMap;
 
 use super::archive::{self, Inspection, Kind};
+use super::biff;
 use super::decl::Text;
 use super::error::ImportError;
 use super::grid::{clean, closest, Cell, Grid, MONTHS};
@@ -134,6 +135,27 @@ fn translate(file: &str, err: &calamine::Error) -> ImportError {
     }
 }
 
+/// Runs a calamine call that may panic on a damaged file (its OLE reader slices past the end
+/// of truncated streams): the panic becomes the German message for a broken file.
+fn guarded<T>(file: &str, call: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        // Panics inside calamine are reported as findings; the default hook would also print
+        // them. Every other panic is printed as before.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_calamine = info
+                .location()
+                .is_some_and(|at| at.file().contains("calamine"));
+            if !in_calamine {
+                previous(info);
+            }
+        }));
+    });
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .unwrap_or_else(|_| Err(broken(file, "der Aufbau der Datei ist fehlerhaft")))
+}
+
 /// Checks the container and measures zip archives before calamine opens them.
 fn inspect(bytes: &[u8], file: &str, format: Format) -> Result<Inspection, ImportError> {
     let size = bytes.len() as u64;
@@ -146,7 +168,9 @@ fn inspect(bytes: &[u8], file: &str, format: Format) -> Result<Inspection, Impor
     }
     let ole = bytes.starts_with(&OLE_MAGIC);
     let kind = match format {
-        Format::Xls if ole => return Ok(Inspection::default()),
+        Format::Xls if ole => {
+            return biff::inspect(bytes, file, MAX_CELLS as u64).map(|()| Inspection::default())
+        }
         Format::Xls => return Err(broken(file, "keine Excel-97-Arbeitsmappe")),
         // An OOXML or ODF file inside an OLE container is an encrypted package.
         _ if ole => {
@@ -217,21 +241,7 @@ impl Workbook {
         let format = Format::of(file)?;
         let inspection = inspect(&bytes, file, format)?;
         let cursor = Cursor::new(bytes);
-        let sheets = match format {
-            Format::Xls => calamine::Xls::new(cursor)
-                .map(Sheets::Xls)
-                .map_err(calamine::Error::Xls),
-            Format::Xlsb => calamine::Xlsb::new(cursor)
-                .map(Sheets::Xlsb)
-                .map_err(calamine::Error::Xlsb),
-            Format::Ods => calamine::Ods::new(cursor)
-                .map(Sheets::Ods)
-                .map_err(calamine::Error::Ods),
-            Format::Xlsx => calamine::Xlsx::new(cursor)
-                .map(Sheets::Xlsx)
-                .map_err(calamine::Error::Xlsx),
-        }
-        .map_err(|err| translate(file, &err))?;
+        let sheets = guarded(file, || Self::sheets(cursor, format, file))?;
         let names = sheets.sheet_names();
         let default = sheets
             .sheets_metadata()
@@ -247,6 +257,28 @@ impl Workbook {
             grids: HashMap::new(),
             filter: IndexMap::new(),
         })
+    }
+
+    fn sheets(
+        cursor: Cursor<Vec<u8>>,
+        format: Format,
+        file: &str,
+    ) -> Result<Sheets<Cursor<Vec<u8>>>, ImportError> {
+        match format {
+            Format::Xls => calamine::Xls::new(cursor)
+                .map(Sheets::Xls)
+                .map_err(calamine::Error::Xls),
+            Format::Xlsb => calamine::Xlsb::new(cursor)
+                .map(Sheets::Xlsb)
+                .map_err(calamine::Error::Xlsb),
+            Format::Ods => calamine::Ods::new(cursor)
+                .map(Sheets::Ods)
+                .map_err(calamine::Error::Ods),
+            Format::Xlsx => calamine::Xlsx::new(cursor)
+                .map(Sheets::Xlsx)
+                .map_err(calamine::Error::Xlsx),
+        }
+        .map_err(|err| translate(file, &err))
     }
 
     fn missing(&self, name: Option<&str>) -> ImportError {
@@ -291,7 +323,8 @@ impl Workbook {
             return Err(self.missing(name));
         };
         if !self.grids.contains_key(&found) {
-            let mut grid = self.read_sheet(&found)?;
+            let file = self.file.clone();
+            let mut grid = guarded(&file, || self.read_sheet(&found))?;
             let at = format!("{}, Blatt „{}“", self.file, clean(&found));
             super::apply_filter(&mut grid, &at, &self.filter)?;
             self.grids.insert(found.clone(), grid);
