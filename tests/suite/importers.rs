@@ -274,6 +274,19 @@ fn a_formula_without_a_saved_result_is_reported_as_such() {
             && !err.contains("leer"),
         "{err}"
     );
+    // The same in OpenDocument: a formula attribute without office:value.
+    let content = r#"<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="T"><table:table-row><table:table-cell/><table:table-cell office:value-type="string" office:string-value="2019"/></table:table-row><table:table-row><table:table-cell office:value-type="string" office:string-value="Arbeitslose"/><table:table-cell table:formula="of:=SUM([.C2:.D2])"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let dir = project(
+        "formel.ods",
+        &ods(content),
+        "    a: { zeile: Arbeitslose, spalte: \"2019\" }\n",
+    );
+    let err = load(&dir).unwrap_err();
+    assert!(
+        err.contains("data/quellen/formel.ods")
+            && err.contains("Zelle B2 enthält eine Formel ohne gespeichertes Ergebnis"),
+        "{err}"
+    );
 }
 
 #[test]
