@@ -189,6 +189,7 @@ fn inspect(bytes: &[u8], file: &str, format: Format) -> Result<Inspection, Impor
 struct Filler {
     file: String,
     grid: Grid,
+    /// Cells allocated in the grid so far.
     count: usize,
 }
 
@@ -197,12 +198,12 @@ impl Filler {
         if matches!(cell, Cell::Empty) {
             return Ok(());
         }
-        self.count += 1;
-        if self.count > MAX_CELLS || row > MAX_ROW || col > MAX_COL {
-            return Err(ImportError::TooManyCells {
-                file: self.file.clone(),
-                limit: MAX_CELLS as u64,
-            });
+        let too_many = || ImportError::TooManyCells {
+            file: self.file.clone(),
+            limit: MAX_CELLS as u64,
+        };
+        if row > MAX_ROW || col > MAX_COL {
+            return Err(too_many());
         }
         let (row, col) = (row as usize, col as usize);
         if self.grid.rows.len() <= row {
@@ -210,6 +211,12 @@ impl Filler {
         }
         if let Some(cells) = self.grid.rows.get_mut(row) {
             if cells.len() <= col {
+                // Counted as allocated, padding included: a sparse sheet cannot grow the grid
+                // past the limit either.
+                self.count += col + 1 - cells.len();
+                if self.count > MAX_CELLS {
+                    return Err(too_many());
+                }
                 cells.resize(col + 1, Cell::Empty);
             }
             if let Some(slot) = cells.get_mut(col) {

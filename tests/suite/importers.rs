@@ -202,6 +202,22 @@ fn xlsx(build: impl FnOnce(&mut rust_xlsxwriter::Workbook)) -> Vec<u8> {
 }
 
 #[test]
+fn a_sparse_sheet_cannot_grow_the_grid_past_the_cell_limit() {
+    // 2,500 cells, one per row in column 1,000: 2.5 million cells once laid out as a grid.
+    let bytes = xlsx(|wb| {
+        let ws = wb.add_worksheet();
+        for row in 0..2_500 {
+            ws.write_number(row, 999, 1.0).unwrap();
+        }
+    });
+    let err = open_err(bytes, "data/quellen/verstreut.xlsx");
+    assert!(
+        err.contains("data/quellen/verstreut.xlsx ergibt mehr als 2000000 Zellen"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_workbook_in_the_1904_date_system_keeps_its_month_headers() {
     // 42247 is 2019-09-01 counted from 1904 (and 2015-08-31 counted from 1900).
     let bytes = xlsx(|wb| {
