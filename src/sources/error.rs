@@ -48,16 +48,17 @@ pub enum ImportError {
         /// The formula as written.
         formula: String,
     },
-    /// The same year heads two columns of a row read as years.
-    #[error("{at}: die Überschrift „{year}“ steht über zwei Spalten ({first} und {second}); welcher Wert gilt, ist unklar.")]
+    /// The same year (or month) heads two columns of a row, or labels two rows of a column,
+    /// read as a series.
+    #[error("{at}: die Beschriftung „{year}“ steht zweimal ({first} und {second}); welcher Wert gilt, ist unklar.")]
     YearTwice {
         /// File and sheet.
         at: String,
         /// The year (or month).
         year: String,
-        /// The first column's header cell.
+        /// The first column's header cell or row.
         first: String,
-        /// The second column's header cell.
+        /// The second column's header cell or row.
         second: String,
     },
     /// Encrypted with a password.

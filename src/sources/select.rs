@@ -370,6 +370,23 @@ impl Selector<'_> {
                     .collect()
             }
         };
+        if matches!(rows, Pick::Kind(_)) {
+            let mut seen: IndexMap<&str, usize> = IndexMap::new();
+            for (key, row) in &picked {
+                if let Some(first) = seen.insert(key.as_str(), *row) {
+                    let line = |row: usize| {
+                        let shown = self.grid.lines.as_ref().and_then(|l| l.get(row).copied());
+                        format!("Zeile {}", shown.unwrap_or(row + 1))
+                    };
+                    return Err(ImportError::YearTwice {
+                        at: self.at.clone(),
+                        year: key.clone(),
+                        first: line(first),
+                        second: line(*row),
+                    });
+                }
+            }
+        }
         for (key, row) in picked {
             let column = self.find_col(col, row)?;
             if matches!(rows, Pick::Kind(_)) && matches!(self.grid.get(row, column), Cell::Empty) {

@@ -331,7 +331,7 @@ fn a_utf16_csv_from_excel_unicode_text_is_read() {
 }
 
 #[test]
-fn a_repeated_year_header_is_an_error_naming_both_columns() {
+fn a_repeated_year_header_is_an_error_naming_both_columns_or_rows() {
     let dir = project(
         "jahre.csv",
         b"Merkmal;2018;2019;2019\nArbeitslose;1;2;3\n",
@@ -340,7 +340,18 @@ fn a_repeated_year_header_is_an_error_naming_both_columns() {
     let err = load(&dir).unwrap_err();
     assert!(
         err.contains("data/quellen/jahre.csv")
-            && err.contains("„2019“ steht über zwei Spalten (Spalte 3 und Spalte 4)"),
+            && err.contains("„2019“ steht zweimal (Spalte 3 und Spalte 4)"),
+        "{err}"
+    );
+    // The same down a column under zeilen: jahre.
+    let dir = project(
+        "zeilen.csv",
+        b"Jahr;Wert\n2018;1\n2019;2\n\n2019;3\n",
+        "    a: { zeilen: jahre, spalte: Wert, beschriftung: [A] }\n",
+    );
+    let err = load(&dir).unwrap_err();
+    assert!(
+        err.contains("„2019“ steht zweimal (Zeile 3 und Zeile 5)"),
         "{err}"
     );
     let bytes = xlsx(|wb| {
