@@ -1,6 +1,7 @@
 //! What importing official figures adds to a build: loading a small project with and without
 //! a 22-sheet Arbeitsmarktreport-sized workbook declared in `data/quellen.yaml`
-//! (`cargo bench --bench import`; the budget is 20 ms).
+//! (`cargo bench --bench import`; the budget is 20 ms), and a project importing from a
+//! 100,000-row CSV file (budget 1 s).
 
 #![allow(
     clippy::unwrap_used,
@@ -67,7 +68,31 @@ fn project(with_import: bool) -> tempfile::TempDir {
     dir
 }
 
+/// A project taking one value from the last of 100,000 rows of a GENESIS-like CSV file.
+fn csv_project() -> tempfile::TempDir {
+    let dir = project(false);
+    let root = dir.path();
+    let mut csv = String::from("Jahr;Schlüssel;Region;Arbeitslose;Quote\n");
+    for row in 0..100_000 {
+        csv.push_str(&format!(
+            "2020;{row:05};\"  Region {row}\";{};{},{}\n",
+            row * 7 % 9_973,
+            row % 20,
+            row % 10
+        ));
+    }
+    write(root, "data/quellen/gross.csv", &csv);
+    write(
+        root,
+        "data/quellen.yaml",
+        "gross:\n  datei: quellen/gross.csv\n  werte:\n    letzte: { zeile: Region 99999, spalte: Arbeitslose }\n",
+    );
+    dir
+}
+
 fn bench(c: &mut Criterion) {
+    let csv = csv_project();
+    assert!(amip::load::load(csv.path()).is_ok(), "the CSV import works");
     let plain = project(false);
     let imported = project(true);
     assert!(
@@ -80,6 +105,10 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("load_mit_22_blaettern", |b| {
         b.iter(|| amip::load::load(imported.path()).is_ok());
+    });
+    group.sample_size(10);
+    group.bench_function("load_csv_100000_zeilen", |b| {
+        b.iter(|| amip::load::load(csv.path()).is_ok());
     });
     group.finish();
 }

@@ -1,9 +1,12 @@
 //! CSV files the German way: `;` or `,` between fields, quoted fields, UTF-8 with or without
-//! BOM or Windows-1252 (declared or detected). Parsing is the `csv` crate's, decoding
-//! `encoding_rs`'s.
+//! BOM, Windows-1252 (declared or detected) or UTF-16 with BOM (Excel's „Unicode-Text“).
+//! Parsing is the `csv` crate's, decoding `encoding_rs`'s.
 
 use super::error::ImportError;
-use super::grid::{Cell, Grid};
+use super::grid::{clean, Cell, Grid};
+
+/// Most fields read from one CSV file (empty ones included), as for a spreadsheet's sheet.
+pub const MAX_CELLS: usize = super::xlsx::MAX_CELLS;
 
 /// How the text of a CSV file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +15,9 @@ pub enum Encoding {
     Utf8,
     /// Windows-1252 (a superset of Latin-1 for printable text).
     Windows1252,
-    /// UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252.
+    /// UTF-16; the byte order from the BOM, little-endian without one.
+    Utf16,
+    /// UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252; UTF-16 with a BOM.
     Detect,
 }
 
@@ -26,9 +31,10 @@ impl Encoding {
             "utf-8" | "utf8" => Ok(Self::Utf8),
             "windows-1252" | "cp1252" | "latin-1" | "latin1" | "iso-8859-1" | "iso-8859-15"
             | "ansi" => Ok(Self::Windows1252),
+            "utf-16" | "utf16" | "utf-16le" | "utf-16be" | "unicode" => Ok(Self::Utf16),
             "automatisch" | "auto" => Ok(Self::Detect),
             other => Err(ImportError::Declaration(format!(
-                "kodierung: „{other}“ ist unbekannt (erlaubt: utf-8, windows-1252, automatisch)"
+                "kodierung: „{other}“ ist unbekannt (erlaubt: utf-8, windows-1252, utf-16, automatisch)"
             ))),
         }
     }
@@ -40,8 +46,53 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
         .map_or(1, |b| b.iter().filter(|&&c| c == b'\n').count() + 1)
 }
 
+/// Line numbers of byte offsets, from the line starts found once (linear in the file).
+struct Lines {
+    /// Offsets of the line breaks.
+    breaks: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &[u8]) -> Self {
+        Self {
+            breaks: text
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of the first character at or after `offset` that is no line break.
+    fn line(&self, text: &[u8], offset: usize) -> usize {
+        let skipped = text.get(offset..).map_or(0, |rest| {
+            rest.iter()
+                .take_while(|b| **b == b'\r' || **b == b'\n')
+                .count()
+        });
+        let offset = offset.saturating_add(skipped);
+        self.breaks.partition_point(|b| *b < offset) + 1
+    }
+}
+
+/// UTF-16 text by its BOM (or little-endian when declared without one).
+fn utf16(bytes: &[u8], encoding: Encoding) -> Option<String> {
+    let (codec, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (encoding_rs::UTF_16LE, rest),
+        [0xFE, 0xFF, rest @ ..] => (encoding_rs::UTF_16BE, rest),
+        _ if encoding == Encoding::Utf16 => (encoding_rs::UTF_16LE, bytes),
+        _ => return None,
+    };
+    let (text, _) = codec.decode_without_bom_handling(body);
+    Some(text.into_owned())
+}
+
 /// Decodes the file's bytes; wrong declarations are reported with the line.
 pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, ImportError> {
+    if let Some(text) = utf16(bytes, encoding) {
+        return Ok(text);
+    }
     let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
     let body = if bom {
         bytes.get(3..).unwrap_or_default()
@@ -50,7 +101,7 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Im
     };
     let utf8 = std::str::from_utf8(body);
     match (encoding, utf8) {
-        (Encoding::Utf8 | Encoding::Detect, Ok(text)) => Ok(text.to_string()),
+        (Encoding::Utf8 | Encoding::Detect | Encoding::Utf16, Ok(text)) => Ok(text.to_string()),
         (Encoding::Utf8, Err(err)) => Err(ImportError::Encoding {
             file: file.to_string(),
             detail: format!(
@@ -65,7 +116,7 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Im
                 line_of(body, text.find(|c: char| !c.is_ascii()).unwrap_or(0))
             ),
         }),
-        (Encoding::Windows1252 | Encoding::Detect, _) => {
+        (Encoding::Windows1252 | Encoding::Detect | Encoding::Utf16, _) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(body);
             Ok(text.into_owned())
         }
@@ -97,6 +148,14 @@ fn delimiter(text: &str, declared: Option<&str>) -> Result<u8, ImportError> {
         .map_or(b';', |(d, _)| *d))
 }
 
+fn cell(field: &str) -> Cell {
+    if field.trim().is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(clean(field))
+    }
+}
+
 /// Reads CSV text into a grid; `lines` keep each record's line in the file for messages.
 pub fn read(
     bytes: &[u8],
@@ -111,45 +170,43 @@ pub fn read(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let breaks = Lines::new(text.as_bytes());
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|err| ImportError::Broken {
-            file: file.to_string(),
-            reason: match err.position() {
-                Some(position) => format!("CSV nicht lesbar ab Zeile {}", position.line()),
-                None => "CSV nicht lesbar".to_string(),
-            },
-        })?;
-        // The line where the record starts, counted in the decoded text (the reader's position
-        // may still stand on the previous line's line break).
-        let line = record.position().map_or(rows.len() + 1, |p| {
-            let bytes = text.as_bytes();
-            let mut offset = usize::try_from(p.byte()).unwrap_or(usize::MAX);
-            while bytes
-                .get(offset)
-                .is_some_and(|b| *b == b'\r' || *b == b'\n')
-            {
-                offset += 1;
+    let mut fields = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                return Err(ImportError::Broken {
+                    file: file.to_string(),
+                    reason: match err.position() {
+                        Some(position) => format!("CSV nicht lesbar ab Zeile {}", position.line()),
+                        None => "CSV nicht lesbar".to_string(),
+                    },
+                })
             }
-            line_of(bytes, offset)
-        });
+        }
+        fields = fields.saturating_add(record.len());
+        if fields > MAX_CELLS {
+            return Err(ImportError::TooManyCells {
+                file: file.to_string(),
+                limit: MAX_CELLS as u64,
+            });
+        }
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
+        // The line where the record starts (the reader's position may still stand on the
+        // previous line's line break).
+        let line = record.position().map_or(rows.len() + 1, |p| {
+            let offset = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+            breaks.line(text.as_bytes(), offset)
+        });
         lines.push(line);
-        rows.push(
-            record
-                .iter()
-                .map(|field| {
-                    if field.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(field.to_string())
-                    }
-                })
-                .collect(),
-        );
+        rows.push(record.iter().map(cell).collect());
     }
     Ok(Grid::new(rows, Some(lines)))
 }
@@ -199,5 +256,34 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_read_in_both_byte_orders() {
+        let text = "Träger;2019\r\nLudwigslust-Parchim;1,5\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            le.extend(unit.to_le_bytes());
+            be.extend(unit.to_be_bytes());
+        }
+        for bytes in [le, be] {
+            let grid = read(&bytes, "x.csv", Encoding::Detect, None).unwrap();
+            assert_eq!(grid.get(0, 0), &Cell::Text("Träger".into()));
+            assert_eq!(grid.get(1, 1), &Cell::Text("1,5".into()));
+            assert_eq!(grid.lines, Some(vec![1, 2]));
+        }
+    }
+
+    #[test]
+    fn line_numbers_follow_quoted_line_breaks() {
+        let grid = read(
+            b"A;B\n\"x\ny\";1\n\n\n3;4\n",
+            "x.csv",
+            Encoding::Detect,
+            None,
+        )
+        .unwrap();
+        assert_eq!(grid.lines, Some(vec![1, 2, 6]));
     }
 }

@@ -38,6 +38,37 @@ pub enum ImportError {
         /// The limit in MB.
         limit: u64,
     },
+    /// More cells than a statistics sheet has (e.g. a row or column repeated millions of times).
+    #[error("Die Quelldatei {file} ergibt mehr als {limit} Zellen (z. B. durch millionenfach wiederholte Zeilen oder Spalten); amip liest sie nicht.")]
+    TooManyCells {
+        /// The file.
+        file: String,
+        /// The limit in cells.
+        limit: u64,
+    },
+    /// A formula whose result was never saved: its value is unknown, not empty.
+    #[error("{at}, Zelle {cell} enthält eine Formel ohne gespeichertes Ergebnis (={formula}); öffnen und speichern Sie die Datei in Excel oder LibreOffice.")]
+    FormulaUncached {
+        /// File and sheet.
+        at: String,
+        /// The cell.
+        cell: String,
+        /// The formula as written.
+        formula: String,
+    },
+    /// The same year (or month) heads two columns of a row, or labels two rows of a column,
+    /// read as a series.
+    #[error("{at}: die Beschriftung „{year}“ steht zweimal ({first} und {second}); welcher Wert gilt, ist unklar.")]
+    YearTwice {
+        /// File and sheet.
+        at: String,
+        /// The year (or month).
+        year: String,
+        /// The first column's header cell or row.
+        first: String,
+        /// The second column's header cell or row.
+        second: String,
+    },
     /// Encrypted with a password.
     #[error("Die Quelldatei {file} ist mit einem Kennwort geschützt (verschlüsselt); amip kann sie nicht lesen.")]
     Encrypted {
@@ -147,7 +178,7 @@ impl ImportError {
         Some(match self {
             ImportError::Refused { .. } => "Legen Sie die Datei selbst (keine Verknüpfung) in data/quellen/ ab und nennen Sie sie unter datei: mit ihrem Pfad in data/.".into(),
             ImportError::Unreadable { .. } => "Legen Sie die Datei unverändert in data/quellen/ ab und prüfen Sie den Namen unter datei:.".into(),
-            ImportError::TooLarge { .. } | ImportError::Unpacked { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
+            ImportError::TooLarge { .. } | ImportError::Unpacked { .. } | ImportError::TooManyCells { .. } => "Laden Sie die Datei erneut von der Statistik der BA herunter; eine echte Statistikdatei ist wenige MB groß.".into(),
             ImportError::Encrypted { .. } => "Speichern Sie die Datei ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen) und legen Sie sie erneut ab.".into(),
             ImportError::Broken { .. } => "Laden Sie die Datei erneut herunter; sie wurde vielleicht nicht vollständig gespeichert.".into(),
             ImportError::LabelMissing { .. } => "Schreiben Sie die Beschriftung so, wie sie in der Tabelle steht (Groß-/Kleinschreibung, Einrückung und Fußnotenzeichen zählen nicht).".into(),
@@ -156,6 +187,8 @@ impl ImportError {
             ImportError::ColumnAmbiguous { .. } => "Geben Sie den Spaltenbuchstaben an (spalte: D) oder die übergeordnete Überschrift, z. B. spalte: [\"Veränderung gegenüber Vorjahresmonat\", \"in %\"].".into(),
             ImportError::NotANumber { .. } | ImportError::EmptyCell { .. } => "Prüfen Sie, ob zeile: und spalte: die richtige Zelle treffen. Sonderzeichen der Statistik (X, *, –, .) werden als solche übernommen.".into(),
             ImportError::Encoding { .. } => "Geben Sie die Kodierung an: kodierung: windows-1252 (übliche Downloads) oder kodierung: utf-8.".into(),
+            ImportError::FormulaUncached { .. } => "Öffnen Sie die Datei in Excel oder LibreOffice, lassen Sie sie berechnen und speichern Sie sie; dann steht das Ergebnis in der Datei.".into(),
+            ImportError::YearTwice { .. } => "Nennen Sie die Spalten einzeln, z. B. spalten: { \"2019\": D }, oder korrigieren Sie die Überschrift in der Quelldatei.".into(),
             ImportError::SheetMissing { .. } | ImportError::UnknownFormat { .. } | ImportError::Declaration(_) => return None,
         })
     }

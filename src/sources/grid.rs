@@ -10,6 +10,8 @@ pub enum Cell {
     Number(f64),
     /// Text (CSV cells are always text; numbers in them are parsed when taken).
     Text(String),
+    /// A formula whose result the file does not hold (never calculated and saved).
+    Formula(String),
 }
 
 impl Cell {
@@ -23,14 +25,14 @@ impl Cell {
                 let whole = *n as i64;
                 Some(whole.to_string())
             }
-            Cell::Number(_) | Cell::Empty => None,
+            Cell::Number(_) | Cell::Empty | Cell::Formula(_) => None,
         }
     }
 
     /// The text a reader sees, for labels and headers (numbers without noise: 2019).
     pub fn label(&self) -> Option<String> {
         match self {
-            Cell::Empty => None,
+            Cell::Empty | Cell::Formula(_) => None,
             Cell::Text(text) => Some(text.clone()),
             Cell::Number(n) => Some(crate::sources::value::plain_number(*n)),
         }
@@ -109,6 +111,21 @@ impl Grid {
                 format!("Zeile {line}, Spalte „{header}“")
             }
         }
+    }
+}
+
+/// Text as read, without control characters (NUL and the like): messages and values show
+/// what a reader sees, never escapes. Tabs and line breaks stay (labels normalize them).
+pub fn clean(text: &str) -> String {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        text.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect()
+    } else {
+        text.to_string()
     }
 }
 

@@ -6,6 +6,8 @@
 //! they appear. From there on they are data like any other; each imported value remembers its
 //! file, sheet and cell ([`Provenance`]) for `amip diff` and for messages.
 
+pub mod archive;
+pub mod biff;
 pub mod csv;
 pub mod decl;
 pub mod error;
@@ -518,8 +520,13 @@ enum Book {
 impl Book {
     fn open(root: &Reader, file: &str, decl: &SourceDecl) -> Result<Self, ImportError> {
         let lower = file.to_lowercase();
+        let is_csv = lower.ends_with(".csv") || lower.ends_with(".txt");
+        if !is_csv {
+            // The format is checked before the file is read.
+            xlsx::Format::of(file)?;
+        }
         let bytes = read_source(root, file)?;
-        if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        if is_csv {
             let encoding = csv::Encoding::parse(decl.kodierung.as_deref())?;
             let mut grid = csv::read(&bytes, file, encoding, decl.trennzeichen.as_deref())?;
             apply_filter(&mut grid, file, &decl.filter)?;

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::decl::{Labels, LongDecl, Pick, Text, ValueDecl};
 use super::error::ImportError;
 use super::grid::{
-    closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of, Cell,
-    Grid, MONTHS,
+    cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of,
+    Cell, Grid, MONTHS,
 };
 use super::value::{denoise, text_figure, Figure};
 
@@ -215,6 +215,11 @@ impl Selector<'_> {
                     found: text.trim().to_string(),
                 }),
             },
+            Cell::Formula(formula) => Err(ImportError::FormulaUncached {
+                at: self.at.clone(),
+                cell,
+                formula: formula.trim_start_matches('=').to_string(),
+            }),
             Cell::Empty => Err(ImportError::EmptyCell {
                 at: self.at.clone(),
                 cell,
@@ -299,14 +304,15 @@ impl Selector<'_> {
                                 .map(|k| (c, k))
                         })
                         .collect();
-                    (!cols.is_empty()).then_some(cols)
+                    (!cols.is_empty()).then_some((r, cols))
                 });
-                let header = header.ok_or_else(|| ImportError::ColumnMissing {
+                let (header_row, header) = header.ok_or_else(|| ImportError::ColumnMissing {
                     at: self.at.clone(),
                     header: format!("mit {kind}"),
                     row: (row + 1).to_string(),
                     closest: String::new(),
                 })?;
+                self.no_repeats(header_row, &header)?;
                 for (col, key) in header {
                     if matches!(self.grid.get(row, col), Cell::Empty) {
                         continue;
@@ -317,6 +323,26 @@ impl Selector<'_> {
             }
         }
         Ok((Value::Object(map), cells))
+    }
+
+    /// A year or month heading two columns makes the row's value ambiguous: refused with both.
+    fn no_repeats(&self, header_row: usize, header: &[(usize, String)]) -> Result<(), ImportError> {
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
+        for (col, key) in header {
+            if let Some(first) = seen.insert(key.as_str(), *col) {
+                let name = |col: usize| match self.grid.lines {
+                    None => cell_ref(header_row, col),
+                    Some(_) => format!("Spalte {}", col + 1),
+                };
+                return Err(ImportError::YearTwice {
+                    at: self.at.clone(),
+                    year: key.clone(),
+                    first: name(first),
+                    second: name(*col),
+                });
+            }
+        }
+        Ok(())
     }
 
     fn column_map(
@@ -344,6 +370,23 @@ impl Selector<'_> {
                     .collect()
             }
         };
+        if matches!(rows, Pick::Kind(_)) {
+            let mut seen: IndexMap<&str, usize> = IndexMap::new();
+            for (key, row) in &picked {
+                if let Some(first) = seen.insert(key.as_str(), *row) {
+                    let line = |row: usize| {
+                        let shown = self.grid.lines.as_ref().and_then(|l| l.get(row).copied());
+                        format!("Zeile {}", shown.unwrap_or(row + 1))
+                    };
+                    return Err(ImportError::YearTwice {
+                        at: self.at.clone(),
+                        year: key.clone(),
+                        first: line(first),
+                        second: line(*row),
+                    });
+                }
+            }
+        }
         for (key, row) in picked {
             let column = self.find_col(col, row)?;
             if matches!(rows, Pick::Kind(_)) && matches!(self.grid.get(row, column), Cell::Empty) {

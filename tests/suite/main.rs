@@ -23,6 +23,7 @@ mod example;
 mod fixtures;
 mod hostile;
 mod import;
+mod importers;
 mod init;
 mod markdown_property;
 mod new_year;
