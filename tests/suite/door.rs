@@ -328,7 +328,14 @@ fn no_module_but_the_door_touches_the_file_system() {
                     continue;
                 }
                 for word in forbidden {
-                    if line.contains(word) {
+                    // A word of its own: `CompoundFile::open` on bytes in memory is no file.
+                    let alone = line.match_indices(word).any(|(at, _)| {
+                        !line[..at]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    });
+                    if alone {
                         offenders.push(format!("{}:{}: {word}", path.display(), number + 1));
                     }
                 }
