@@ -157,7 +157,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
     let output_dir = staging.output();
     let pdf_name = document.pdf_name.as_str();
 
-    let (pages, typst_run) = write_outputs(
+    let (pages, typst_run, typst_pdf) = write_outputs(
         &document,
         options,
         &staging,
@@ -172,6 +172,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
                     &document,
                 )));
             }
+            staging.adopt(&typst_pdf, pdf_name)?;
             timings.lap("PDF (typst)");
             true
         }
@@ -213,9 +214,10 @@ fn write_outputs(
     staging: &Staging,
     timings: &mut Timings,
     typst_lookup: &mut TypstLookup,
-) -> Result<(usize, Option<typst_cli::TypstRun>), BuildError> {
+) -> Result<(usize, Option<typst_cli::TypstRun>, String), BuildError> {
     let mut errors = Findings::default();
     let mut typst_run = None;
+    let mut typst_pdf = String::new();
     let mut pages = 0;
     for output in render::OUTPUTS {
         let folder = output.folder();
@@ -252,10 +254,13 @@ fn write_outputs(
                 Some(found) => found?,
                 None => typst_cli::find_or_install(options.quiet)?,
             };
+            // typst writes by path: into a folder with a fresh name, so that no link planted
+            // beforehand can send the PDF elsewhere; `Staging::adopt` checks what it wrote.
+            typst_pdf = format!("{}/programm.pdf", staging.fresh_folder()?);
             typst_run = Some(typst_cli::spawn_compile(
                 &typst,
                 &staging.path().join(pdf::FOLDER),
-                Path::new(&format!("../{}", document.pdf_name)),
+                &staging.base().join(&typst_pdf),
                 creation_timestamp(&document.project),
                 pdf::FONT_DIR,
             )?);
@@ -264,7 +269,7 @@ fn write_outputs(
     if errors.has_errors() {
         return Err(BuildError::Findings(errors));
     }
-    Ok((pages, typst_run))
+    Ok((pages, typst_run, typst_pdf))
 }
 
 /// The summary's name of the step that rendered and wrote `folder`.

@@ -211,9 +211,8 @@ fn listed_blobs(
         else {
             continue;
         };
-        let safe = rel
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..");
+        // The door's own rule: a path it would refuse is not copied out of the revision.
+        let safe = crate::door::plain_components(rel).is_some_and(|parts| parts.join("/") == rel);
         if kind == "blob"
             && mode != "120000"
             && safe
@@ -268,8 +267,7 @@ fn write_blobs(
             (Some(_), Some("blob"), Some(size)) => size.parse::<usize>().ok(),
             _ => None,
         };
-        let Some(size) = size.filter(|size| (*size as u64) <= limit::OUTPUT_MB * crate::door::MB)
-        else {
+        let Some(size) = size else {
             let _ = child.kill();
             let _ = child.wait();
             return Err(SourceError::Git(format!(
@@ -277,6 +275,17 @@ fn write_blobs(
                 header.trim()
             )));
         };
+        // The limit of the file's kind, before anything is allocated or written.
+        let limit_mb = limit::for_file(rel);
+        if size as u64 > limit_mb.saturating_mul(crate::door::MB) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(SourceError::Door(DoorError::TooLarge {
+                file: rel.clone(),
+                size_mb: (size as u64).div_ceil(crate::door::MB),
+                limit_mb,
+            }));
+        }
         let mut bytes = vec![0; size];
         reader.read_exact(&mut bytes)?;
         let mut newline = [0u8; 1];

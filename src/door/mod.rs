@@ -131,20 +131,44 @@ pub(crate) mod limit {
     pub(crate) const SOURCE_MB: u64 = 30;
     /// Files of the built site (served by the preview, reused by builds) and the PDF.
     pub(crate) const OUTPUT_MB: u64 = 1024;
+
+    /// The limit for a project file by its name: images, statistics files, else text.
+    pub(crate) fn for_file(rel: &str) -> u64 {
+        let extension = rel
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+            .unwrap_or_default();
+        if crate::files::IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+            IMAGE_MB
+        } else if ["csv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&extension.as_str())
+        {
+            SOURCE_MB
+        } else {
+            TEXT_MB
+        }
+    }
 }
 
 /// A relative path split into its plain components; `None` for `..`, absolute paths, drive
 /// prefixes and empty paths, which no reader or writer accepts.
 pub(crate) fn plain_components(rel: &str) -> Option<Vec<&str>> {
-    let parts: Vec<&str> = rel
-        .split(['/', '\\'])
+    let all: Vec<&str> = rel.split(['/', '\\']).collect();
+    // `data//etc/passwd` is an absolute path glued to a folder: refused, not read as
+    // `data/etc/passwd`. A trailing `/` is fine.
+    let glued = all.iter().rev().skip(1).any(|part| part.is_empty());
+    let parts: Vec<&str> = all
+        .into_iter()
         .filter(|part| !part.is_empty() && *part != ".")
         .collect();
-    let plain = !rel.starts_with(['/', '\\'])
+    let drive = parts
+        .first()
+        .is_some_and(|first| first.len() == 2 && first.ends_with(':'));
+    let plain = !glued
+        && !drive
         && !parts.is_empty()
         && parts
             .iter()
-            .all(|part| *part != ".." && !part.contains(':') && !part.contains('\0'));
+            .all(|part| *part != ".." && !part.contains('\0'));
     plain.then_some(parts)
 }
 
@@ -158,12 +182,18 @@ mod tests {
             plain_components("data/quellen/x.csv"),
             Some(vec!["data", "quellen", "x.csv"])
         );
-        assert_eq!(plain_components("./data//x"), Some(vec!["data", "x"]));
+        assert_eq!(plain_components("./data/x/"), Some(vec!["data", "x"]));
+        assert_eq!(
+            plain_components("data/a:b.yaml"),
+            Some(vec!["data", "a:b.yaml"])
+        );
         for bad in [
             "../../../secret/secret.csv",
             "data/../../x",
             "/etc/passwd",
             "C:/x",
+            "data//tmp/secret.csv",
+            "data/..\\..\\x",
             "",
             ".",
             "a\0b",

@@ -55,6 +55,33 @@ impl Reader {
         Ok(Self { dir, root })
     }
 
+    /// A reader for the folder `rel` inside this one, every folder on the way opened without
+    /// following links (the preview's site: a link put at `output/html` serves nothing).
+    pub(crate) fn folder(&self, rel: &str) -> Result<Self, DoorError> {
+        use cap_fs_ext::DirExt as _;
+        let mut dir = self
+            .dir
+            .try_clone()
+            .map_err(|err| DoorError::io(rel, "geöffnet", &err))?;
+        for part in plain_components(rel).ok_or_else(|| DoorError::Outside {
+            file: rel.to_string(),
+            via: String::new(),
+        })? {
+            dir = dir
+                .open_dir_nofollow(part)
+                .map_err(|err| match dir.symlink_metadata(part) {
+                    Ok(meta) if meta.file_type().is_symlink() => DoorError::LinkedFolder {
+                        file: rel.to_string(),
+                    },
+                    _ => DoorError::io(rel, "geöffnet", &err),
+                })?;
+        }
+        Ok(Self {
+            dir,
+            root: self.root.join(rel),
+        })
+    }
+
     /// The folder read from.
     pub(crate) fn root(&self) -> &Path {
         &self.root
@@ -379,6 +406,24 @@ mod tests {
             reader.read("data", 1),
             Err(DoorError::NotRegular { .. })
         ));
+    }
+
+    #[test]
+    fn a_subfolder_is_opened_without_following_links() {
+        let (outer, root) = project();
+        fs::create_dir_all(root.join("output/html")).unwrap();
+        fs::write(root.join("output/html/index.html"), "start").unwrap();
+        let reader = Reader::open(&root).unwrap();
+        let site = reader.folder("output/html").unwrap();
+        assert_eq!(site.read("index.html", 1).unwrap(), b"start");
+        fs::rename(root.join("output/html"), root.join("output/alt")).unwrap();
+        std::os::unix::fs::symlink(outer.path(), root.join("output/html")).unwrap();
+        assert!(matches!(
+            reader.folder("output/html"),
+            Err(DoorError::LinkedFolder { .. })
+        ));
+        // A reader opened before keeps its folder; nothing outside is reachable through it.
+        assert!(site.read("../secret.csv", 1).is_err());
     }
 
     #[test]

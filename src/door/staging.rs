@@ -57,6 +57,11 @@ impl Staging {
         })
     }
 
+    /// The folder the staging folder lies in (the project, or a check's temporary folder).
+    pub(crate) fn base(&self) -> &Path {
+        self.writer.root()
+    }
+
     /// The staging folder (typst runs in it).
     pub(crate) fn path(&self) -> PathBuf {
         self.writer.root().join(&self.rel)
@@ -88,6 +93,31 @@ impl Staging {
             }
         }
         self.writer.create(&target, bytes)
+    }
+
+    /// A new folder with an unpredictable name inside the staging folder, for a file another
+    /// program (typst) writes by path: nobody can have planted a link there beforehand.
+    pub(crate) fn fresh_folder(&self) -> Result<String, DoorError> {
+        self.writer.fresh_folder(&self.rel)
+    }
+
+    /// Moves the file `from` (below a [`Staging::fresh_folder`], relative to [`Staging::base`])
+    /// to `rel` in the staging folder
+    /// when it is a regular file, not a link, and removes the fresh folder.
+    pub(crate) fn adopt(&self, from: &str, rel: &str) -> Result<(), DoorError> {
+        let target = format!("{}/{rel}", self.rel);
+        let result = if self.reader.is_link(from) || self.reader.kind(from) != Kind::File {
+            Err(DoorError::NotRegular {
+                file: rel.to_string(),
+                kind: "eine Verknüpfung oder fehlt",
+            })
+        } else {
+            self.writer.rename(from, &target)
+        };
+        if let Some((folder, _)) = from.rsplit_once('/') {
+            let _ = self.writer.remove(folder);
+        }
+        result
     }
 
     /// Takes over `rel` (a folder or file of the current output) unchanged, for an output this
@@ -143,12 +173,18 @@ impl Staging {
     /// two names atomically (Linux), `output` is at every moment either the old or the new
     /// output, also when the process is killed; elsewhere the old output is renamed aside
     /// first and put back if the second rename fails (a leftover is put back by the next
-    /// build, see [`clean_leftovers`]). `output` may be a folder, a file or a link (the link
-    /// itself is replaced).
+    /// build, see [`clean_leftovers`]). `output` may be a folder or a link (the link itself
+    /// is replaced); a regular file there is refused, it may be someone's work.
     ///
     /// `Err` means `output` is as it was. `Ok(Some(note))` means the new output is in place
     /// but the old one could not be removed from `.amip-tmp/` (the note says where).
     pub(crate) fn commit(mut self) -> Result<Option<String>, DoorError> {
+        if self.writer.is_file(OUTPUT) {
+            // Someone's file, not an earlier output: never deleted.
+            return Err(DoorError::NotAFolder {
+                file: OUTPUT.to_string(),
+            });
+        }
         if !self.writer.exists(OUTPUT) {
             self.writer.rename(&self.rel, OUTPUT)?;
             self.committed = true;
@@ -172,7 +208,8 @@ impl Staging {
         self.committed = true;
         let note = self.writer.remove(&old).err().map(|err| {
             format!(
-                "Die neue Ausgabe steht in output/. Die bisherige Ausgabe konnte nicht entfernt werden und liegt noch in {old}: {err}. Der nächste Build versucht es erneut."
+                "Die neue Ausgabe steht in output/. Die bisherige Ausgabe konnte nicht entfernt werden und liegt noch in {old}: {}. Der nächste Build versucht es erneut.",
+                err.to_string().trim_end_matches('.')
             )
         });
         if note.is_none() {
@@ -258,7 +295,13 @@ impl ProjectLock {
         let failed = |err: std::io::Error| DoorError::io(LOCK_FILE, "gesperrt", &err);
         loop {
             writer.own_folder(WORK_DIR)?;
+            // A link, pipe or socket at the lock's place is no lock any process holds: amip's
+            // own name, replaced (a link itself, never its target).
+            if writer.is_link_or_file(LOCK_FILE) && !writer.is_file(LOCK_FILE) {
+                writer.remove(LOCK_FILE)?;
+            }
             let file = writer.lock_file(LOCK_FILE)?;
+            refuse_hard_link(&file)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {
@@ -317,6 +360,25 @@ impl Drop for ProjectLock {
         let _ = self.file.unlock();
         self.writer.remove_empty_folder(WORK_DIR);
     }
+}
+
+/// The lock file is written in place: a hard link to a file elsewhere would be overwritten.
+#[cfg(unix)]
+fn refuse_hard_link(file: &std::fs::File) -> Result<(), DoorError> {
+    use std::os::unix::fs::MetadataExt;
+    match file.metadata() {
+        Ok(meta) if meta.nlink() > 1 => Err(DoorError::Io {
+            file: LOCK_FILE.to_string(),
+            action: "gesperrt",
+            reason: "sie ist ein harter Link auf eine andere Datei, die amip nicht überschreibt; entfernen Sie .amip-tmp/lock".to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn refuse_hard_link(_: &std::fs::File) -> Result<(), DoorError> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -444,6 +506,37 @@ mod tests {
             fs::read(root.path().join("output/html/b.html")).unwrap(),
             b"neu"
         );
+    }
+
+    #[test]
+    fn what_another_program_wrote_is_adopted_only_as_a_regular_file() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("projekt");
+        fs::create_dir_all(&root).unwrap();
+        fs::write(outer.path().join("fremd.pdf"), "bleibt").unwrap();
+        let staging = Staging::new(&root).unwrap();
+        let first = staging.fresh_folder().unwrap();
+        let second = staging.fresh_folder().unwrap();
+        assert_ne!(first, second, "fresh names are new each time");
+        fs::write(root.join(&first).join("programm.pdf"), "%PDF").unwrap();
+        staging
+            .adopt(&format!("{first}/programm.pdf"), "a.pdf")
+            .unwrap();
+        assert_eq!(fs::read(staging.path().join("a.pdf")).unwrap(), b"%PDF");
+        assert!(!root.join(&first).exists(), "the fresh folder is gone");
+        symlink(
+            outer.path().join("fremd.pdf"),
+            root.join(&second).join("programm.pdf"),
+        );
+        assert!(staging
+            .adopt(&format!("{second}/programm.pdf"), "b.pdf")
+            .is_err());
+        assert!(!staging.path().join("b.pdf").exists());
+        assert_eq!(fs::read(outer.path().join("fremd.pdf")).unwrap(), b"bleibt");
+    }
+
+    fn symlink(target: PathBuf, link: PathBuf) {
+        std::os::unix::fs::symlink(target, link).unwrap();
     }
 
     #[test]

@@ -128,6 +128,30 @@ impl Writer {
         Ok((self.folder(folders)?, name))
     }
 
+    /// Creates a folder with a new random name below `parent` (none of the folders on the way
+    /// may be a link) and returns its path relative to this folder: for files another program
+    /// writes by path (typst), so that nobody can have planted a link there beforehand.
+    pub(crate) fn fresh_folder(&self, parent: &str) -> Result<String, DoorError> {
+        use std::hash::{BuildHasher as _, Hasher as _};
+        let dir = self.folder(&components(parent)?)?;
+        for attempt in 0u32..16 {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u32(attempt);
+            hasher.write_u32(std::process::id());
+            let name = format!(".frisch-{:016x}", hasher.finish());
+            match dir.create_dir(&name) {
+                Ok(()) => return Ok(format!("{parent}/{name}")),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(DoorError::io(parent, "angelegt", &err)),
+            }
+        }
+        Err(DoorError::Io {
+            file: parent.to_string(),
+            action: "angelegt",
+            reason: "kein freier Name für einen Arbeitsordner".to_string(),
+        })
+    }
+
     /// Creates the folder `rel` and every folder on the way (none of them may be a link).
     pub(crate) fn create_folder(&self, rel: &str) -> Result<(), DoorError> {
         self.folder(&components(rel)?).map(drop)
@@ -155,6 +179,12 @@ impl Writer {
         };
         let _ = dir.remove_file(&temp);
         let mut file = dir.open_with(&temp, &new_file()).map_err(failed)?;
+        // The new file keeps the old one's permissions (a private file stays private).
+        if let Ok(old) = dir.symlink_metadata(name) {
+            if old.is_file() {
+                file.set_permissions(old.permissions()).map_err(failed)?;
+            }
+        }
         file.write_all(bytes).map_err(failed)?;
         if durable {
             file.sync_all().map_err(failed)?;
@@ -212,6 +242,12 @@ impl Writer {
     pub(crate) fn is_link_or_file(&self, rel: &str) -> bool {
         self.parent_of(rel)
             .is_ok_and(|(dir, name)| dir.symlink_metadata(name).is_ok_and(|meta| !meta.is_dir()))
+    }
+
+    /// Whether `rel` is a regular file itself (not a link).
+    pub(crate) fn is_file(&self, rel: &str) -> bool {
+        self.parent_of(rel)
+            .is_ok_and(|(dir, name)| dir.symlink_metadata(name).is_ok_and(|meta| meta.is_file()))
     }
 
     /// Whether `rel` exists (a link counts, it is not followed).

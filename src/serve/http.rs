@@ -22,6 +22,9 @@ use super::page::{self, EVENTS_PATH, SCRIPT_PATH};
 use super::paths::{resolve, Refusal};
 use crate::door::read::Reader;
 
+/// The site below the project.
+const SITE: &str = "output/html";
+
 /// What open pages need to know about the latest builds.
 #[derive(Debug, Clone)]
 pub struct Status {
@@ -33,8 +36,9 @@ pub struct Status {
 
 /// State shared by all requests.
 pub struct App {
-    /// The canonical `output/html`.
-    pub html_dir: PathBuf,
+    /// The project (canonical); the site is its `output/html`, opened for every request
+    /// without following links, so a link put there meanwhile serves nothing outside.
+    pub project: PathBuf,
     /// The latest build status.
     pub status: watch::Receiver<Status>,
     /// Becomes `true` when the server shuts down; event streams end then.
@@ -184,9 +188,11 @@ async fn static_file(State(app): State<Arc<App>>, request: Request) -> Response 
     // so no reload is missed.
     let status = app.status.borrow().clone();
     let raw = request.uri().path().to_string();
-    let root = app.html_dir.clone();
+    let root = app.project.clone();
     let found = tokio::task::spawn_blocking(move || {
-        let site = Reader::open(&root).map_err(|_| Refusal::NotFound)?;
+        let site = Reader::open(&root)
+            .and_then(|project| project.folder(SITE))
+            .map_err(|_| Refusal::NotFound)?;
         resolve(&site, &raw).map(|(rel, bytes)| (PathBuf::from(rel), bytes))
     })
     .await

@@ -337,7 +337,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
     // The first build, before the server answers, so that the first page is current.
     let mut builder = SiteBuilder::new(&root);
     let first = build_guarded(&mut builder);
-    let html_dir = site_dir(&root)?;
+    site_dir(&root)?;
     if let (Some(queue), Some(job)) = (
         &pdf_queue,
         handle_build(first, Vec::new(), &shared, &report),
@@ -358,7 +358,7 @@ pub fn run(root: &Path, options: &ServeOptions, report: Reporter) -> Result<(), 
 
     let (shutdown_tx, shutdown_rx) = channel::channel(false);
     let app = Arc::new(http::App {
-        html_dir,
+        project: root.clone(),
         status: status_rx,
         shutdown: shutdown_rx.clone(),
         hosts: hosts::AllowedHosts::new(&options.hosts),
@@ -399,13 +399,13 @@ fn work_dir(root: &Path) -> Result<(PathBuf, WorkFolder), ServeError> {
 
 /// `output/html`, created if need be (a link there is replaced by a real folder): the server
 /// serves nothing outside it.
-fn site_dir(root: &Path) -> Result<PathBuf, ServeError> {
+fn site_dir(root: &Path) -> Result<(), ServeError> {
     let html_rel = format!("output/{}", crate::render::html::FOLDER);
     let writer = Writer::open(root)?;
     writer
         .own_folder("output")
         .and_then(|()| writer.own_folder(&html_rel))?;
-    Ok(root.join(html_rel))
+    Ok(())
 }
 
 /// Serves until Ctrl-C (or SIGTERM); then closes the PDF queue, ends the event streams and

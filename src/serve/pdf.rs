@@ -211,42 +211,34 @@ impl Runner {
         if self.last_input.as_ref() == Some(&input) && reader.kind(&html_pdf) == Kind::File {
             return PdfOutcome::Unchanged;
         }
-        // The Typst source goes to output/typst, as with `amip build`; typst's messages point
-        // there. Fonts and unchanged charts are written once.
-        let typst_rel = format!("output/{}", pdf::FOLDER);
         // While a `amip build` replaces output/, wait for it.
         let _lock = match ProjectLock::acquire(&self.root, |_| {}) {
             Ok(lock) => lock,
             Err(err) => return PdfOutcome::Failed(door_finding(&err)),
         };
-        if let Err(err) = writer.own_folder("output") {
-            return PdfOutcome::Failed(door_finding(&err));
-        }
-        for (rel, bytes) in &files {
-            let path = format!("{typst_rel}/{rel}");
-            // Written before and still there (an `amip build` meanwhile may have replaced it).
-            if self.written.get(rel) != Some(bytes) || reader.kind(&path) != Kind::File {
-                if let Err(err) = writer.replace_quickly(&path, bytes) {
-                    return PdfOutcome::Failed(door_finding(&err));
-                }
-                self.written.insert(rel.clone(), bytes.clone());
-            }
-        }
-        let next = format!("{}/next.pdf", self.work_rel);
-        match typst_cli::compile(
+        let job = match self.write_sources(&writer, &files) {
+            Ok(job) => job,
+            Err(err) => return PdfOutcome::Failed(door_finding(&err)),
+        };
+        let pdf_rel = format!("{job}/programm.pdf");
+        let compiled = typst_cli::compile(
             &typst,
-            &self.root.join(&typst_rel),
-            &self.root.join(&next),
+            &self.root.join(&job),
+            &self.root.join(&pdf_rel),
             creation_timestamp(&document.project),
             pdf::FONT_DIR,
-        ) {
+        );
+        // What typst wrote is read through the door: a link there is refused.
+        let pdf = reader.read(&pdf_rel, limit::OUTPUT_MB);
+        let _ = writer.remove(&job);
+        match compiled {
             Err(err) => return PdfOutcome::Unavailable(err.to_string()),
             Ok(Err(diagnostics)) => {
                 return PdfOutcome::Failed(typst_findings(&diagnostics, document))
             }
             Ok(Ok(())) => {}
         }
-        let copied = reader.read(&next, limit::OUTPUT_MB).and_then(|bytes| {
+        let copied = pdf.and_then(|bytes| {
             [html_pdf, format!("output/{}", document.pdf_name)]
                 .iter()
                 .try_for_each(|target| writer.replace_quickly(target, &bytes))
@@ -254,11 +246,39 @@ impl Runner {
         if let Err(err) = copied {
             return PdfOutcome::Failed(door_finding(&err));
         }
-        let _ = writer.remove(&next);
         self.last_input = Some(input);
         PdfOutcome::Ready {
             duration: start.elapsed(),
         }
+    }
+}
+
+impl Runner {
+    /// Writes the Typst source into a folder with a fresh name in the work folder, where typst
+    /// runs (it reads and writes by path: no link planted in `output/typst` or the work
+    /// folder reaches it), and keeps `output/typst` current as `amip build` does, writing
+    /// only what changed. Returns the fresh folder, relative to the project.
+    fn write_sources(
+        &mut self,
+        writer: &Writer,
+        files: &[crate::render::OutputFile],
+    ) -> Result<String, DoorError> {
+        let job = writer.fresh_folder(&self.work_rel)?;
+        for (rel, bytes) in files {
+            writer.create(&format!("{job}/{rel}"), bytes)?;
+        }
+        writer.own_folder("output")?;
+        let typst_rel = format!("output/{}", pdf::FOLDER);
+        for (rel, bytes) in files {
+            // Written before and still there (an `amip build` meanwhile may have replaced it).
+            if self.written.get(rel) != Some(bytes)
+                || !writer.is_file(&format!("{typst_rel}/{rel}"))
+            {
+                writer.replace_quickly(&format!("{typst_rel}/{rel}"), bytes)?;
+                self.written.insert(rel.clone(), bytes.clone());
+            }
+        }
+        Ok(job)
     }
 }
 

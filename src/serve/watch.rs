@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify_debouncer_full::notify::{Config, EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 /// The source folders a preview watches.
 pub const SOURCE_DIRS: [&str; 3] = ["content", "data", "templates"];
@@ -42,7 +42,10 @@ impl Watcher {
         changes: Sender<Change>,
     ) -> notify_debouncer_full::notify::Result<Self> {
         let sources: Vec<PathBuf> = SOURCE_DIRS.iter().map(|dir| root.join(dir)).collect();
-        let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        // Folder links are never followed (as the door never follows them): a link to `/usr`
+        // in content/ must not make the preview watch the whole system.
+        let config = Config::default().with_follow_symlinks(false);
+        let handler = move |result: DebounceEventResult| {
             let message = match result {
                 Ok(events) => {
                     let mut files: Vec<PathBuf> = events
@@ -69,7 +72,14 @@ impl Watcher {
                 ),
             };
             let _ = changes.send(message);
-        })?;
+        };
+        let debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            DEBOUNCE,
+            None,
+            handler,
+            RecommendedCache::new(),
+            config,
+        )?;
         let mut watcher = Self {
             debouncer,
             root: root.to_path_buf(),

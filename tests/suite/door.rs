@@ -348,3 +348,50 @@ fn no_module_but_the_door_touches_the_file_system() {
         offenders.join("\n")
     );
 }
+
+#[test]
+fn a_file_named_output_is_someones_work_and_stays() {
+    let scene = Scene::new();
+    fs::write(scene.project.join("output"), "wichtig").unwrap();
+    let output = amip(&scene.project, &["build", "--html"]);
+    fails_naming(&output, &["output ist eine Datei"]);
+    assert_eq!(fs::read(scene.project.join("output")).unwrap(), b"wichtig");
+}
+
+#[test]
+fn a_hard_linked_lock_file_is_never_written() {
+    let scene = Scene::new();
+    fs::create_dir_all(scene.project.join(".amip-tmp")).unwrap();
+    let secret = scene.outer.path().join("secret/secret.csv");
+    fs::hard_link(&secret, scene.project.join(".amip-tmp/lock")).unwrap();
+    let output = amip(&scene.project, &["build", "--html"]);
+    fails_naming(&output, &[".amip-tmp/lock", "harter Link"]);
+    assert_eq!(fs::read_to_string(&secret).unwrap(), SECRET);
+    // A link at the lock's place is amip's own name: replaced, its target untouched.
+    fs::remove_file(scene.project.join(".amip-tmp/lock")).unwrap();
+    symlink(&secret, scene.project.join(".amip-tmp/lock")).unwrap();
+    let output = amip(&scene.project, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    assert_eq!(fs::read_to_string(&secret).unwrap(), SECRET);
+}
+
+#[test]
+fn new_year_in_place_keeps_private_files_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let scene = Scene::new();
+    let programme = scene.project.join("data/programm.yaml");
+    fs::set_permissions(&programme, fs::Permissions::from_mode(0o600)).unwrap();
+    let output = amip(&scene.project, &["new-year", "--hier"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let mode = fs::metadata(&programme).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn an_absolute_source_path_glued_to_data_is_refused() {
+    let scene = Scene::new();
+    let secret = scene.outer.path().join("secret/secret.csv");
+    scene.add_source("geheim", &secret.to_string_lossy());
+    let output = amip(&scene.project, &["check"]);
+    fails_naming(&output, &["außerhalb des Projektordners"]);
+}
