@@ -284,14 +284,7 @@ pub fn chart_data_table(chart: &Chart) -> Table {
         .map(|(index, category)| {
             let mut cells = vec![category.clone()];
             for series in &chart.series {
-                let text = match series.values.get(index).copied().flatten() {
-                    Some(value) => chart.format.number(value).unwrap_or_default(),
-                    None => match series.marks.get(index).copied().flatten() {
-                        Some(mark) => mark.sign().to_string(),
-                        None => PENDING.to_string(),
-                    },
-                };
-                cells.push(text);
+                cells.push(series.point(index).cell(chart.format));
             }
             TableRow {
                 cells,

@@ -333,30 +333,15 @@ fn example_uses(project: &Project, findings: &mut Findings) {
     }
 }
 
-/// Where the values that are still pending are: (key path, finding at its line).
+/// Where the values that are still open are: (key path, finding at its line). Signs of the
+/// statistics (`X`, `*`, `–`, `.`) are published facts, not open values.
 pub fn pending_values(project: &Project) -> Vec<(String, Finding)> {
     let mut paths = Vec::new();
     collect_pending(&project.data, "", &mut paths);
     paths
         .into_iter()
         .map(|path| {
-            let mark = data::lookup(&project.data, &path)
-                .ok()
-                .and_then(data::special);
-            let message = match (mark, project.imported.of(&path)) {
-                (Some(mark), Some(origin)) => format!(
-                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}) aus {}.",
-                    mark.sign(),
-                    mark.meaning(),
-                    origin.describe()
-                ),
-                (Some(mark), None) => format!(
-                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}).",
-                    mark.sign(),
-                    mark.meaning()
-                ),
-                (None, _) => format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
-            };
+            let message = format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung).");
             let finding = project.finding_at_path(message, &path);
             (path, finding)
         })
@@ -375,7 +360,7 @@ fn collect_pending(value: &Value, path: &str, out: &mut Vec<String>) {
                 collect_pending(item, &join(path, &index.to_string()), out);
             }
         }
-        other if data::is_pending(other) && !path.is_empty() => out.push(path.to_string()),
+        other if data::is_open(other) && !path.is_empty() => out.push(path.to_string()),
         _ => {}
     }
 }
@@ -402,15 +387,8 @@ fn final_version(project: &Project, findings: &mut Findings) {
                 ),
         );
     }
-    for (path, finding) in pending_values(project) {
-        let special = data::lookup(&project.data, &path)
-            .ok()
-            .and_then(data::special);
-        findings.push(finding.with_help(if special.is_some() {
-            "Ein Sonderwert erscheint im Programm als Zeichen statt einer Zahl. Nehmen Sie eine Quelldatei mit dem Wert, oder lassen Sie die Stelle aus dem Text."
-        } else {
-            "Tragen Sie den abgestimmten Wert ein."
-        }));
+    for (_, finding) in pending_values(project) {
+        findings.push(finding.with_help("Tragen Sie den abgestimmten Wert ein."));
     }
     example_uses(project, findings);
 }

@@ -1,0 +1,181 @@
+//! What an author writes is honoured or refused, never silently changed (issue 20): signs of
+//! the statistics keep their meaning everywhere and pass `--final`, series keep what the file
+//! holds, example values are marked per value, and `--final` groups what it lists.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::common::{amip, describe, pdf_text, require_typst};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// A big-city programme in small: `programm.yaml` with `status`, one chapter in a subfolder.
+fn project(status: &str, chapter: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data/programm.yaml",
+        &format!(
+            "jobcenter: Jobcenter Großstadt\ntitel: Arbeitsmarktprogramm\njahr: 2026\nstatus: {status}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "content/01-lage/01-zahlen.md",
+        &format!("# Zahlen\n\n{chapter}\n"),
+    );
+    dir
+}
+
+fn build(root: &Path, args: &[&str]) -> String {
+    let output = amip(root, args);
+    assert!(output.status.success(), "{}", describe(&output));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn site_page(root: &Path) -> String {
+    fs::read_to_string(root.join("output/html/01-lage-01-zahlen.html")).unwrap()
+}
+
+fn pdf_of(root: &Path) -> PathBuf {
+    fs::read_dir(root.join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("a PDF in output/")
+}
+
+/// The district CSV as the BA publishes it: a title line, `;`, an anonymised `*`.
+const BEZIRKE_CSV: &str =
+    "Bezirk;Insgesamt;unter 25\r\nNord;1.234;56\r\nSüd;987;*\r\nOst;2.001;X\r\n";
+
+const BEZIRKE_QUELLEN: &str = "bezirke:\n  datei: quellen/bezirke.csv\n  quelle: Statistik der BA\n  werte:\n    bezirke.nord: { zeile: Nord, spalten: { gesamt: Insgesamt, u25: unter 25 } }\n    bezirke.sued: { zeile: Süd, spalten: { gesamt: Insgesamt, u25: unter 25 } }\n    bezirke.ost: { zeile: Ost, spalten: { gesamt: Insgesamt, u25: unter 25 } }\n";
+
+#[test]
+fn an_anonymised_sign_read_into_a_chart_stays_a_sign_in_site_and_pdf() {
+    require_typst();
+    let dir = project(
+        "final",
+        "Im Süden unter 25: {{ bezirke.sued.u25 }}; im Osten: {{ bezirke.ost.u25 | zahl }}.\n\n{{ tabelle(id=\"bezirke\") }}\n\n{{ abbildung(id=\"u25\") }}\n\n{{ abbildung(id=\"u25_sortiert\") }}",
+    );
+    let root = dir.path();
+    write(root, "data/quellen/bezirke.csv", BEZIRKE_CSV);
+    write(root, "data/quellen.yaml", BEZIRKE_QUELLEN);
+    write(
+        root,
+        "data/tabellen.yaml",
+        "bezirke:\n  titel: Arbeitslose nach Bezirken\n  kopf: Bezirk\n  zeilen:\n    - { titel: Nord, daten: bezirke.nord }\n    - { titel: Süd, daten: bezirke.sued }\n    - { titel: Ost, daten: bezirke.ost }\n  spalten:\n    - { titel: unter 25, feld: u25 }\n",
+    );
+    write(
+        root,
+        "data/abbildungen.yaml",
+        "u25:\n  art: balken\n  titel: Jüngere Arbeitslose\n  alt: Balken je Bezirk\n  reihen:\n    - { name: unter 25, werte: bezirke, feld: u25 }\nu25_sortiert:\n  art: balken\n  titel: Jüngere Arbeitslose sortiert\n  alt: Balken je Bezirk\n  sortierung: absteigend\n  reihen:\n    - { name: unter 25, werte: bezirke, feld: u25 }\n",
+    );
+    // Signs are published facts: the final version builds with them.
+    build(root, &["build", "--final"]);
+    let page = site_page(root);
+    assert!(
+        page.contains("Im Süden unter 25: * (anonymisiert); im Osten: X (Nachweis nicht möglich)."),
+        "{page}"
+    );
+    assert!(!page.contains("derzeit in Abstimmung"), "{page}");
+    // Table, chart data table and the sorted chart's data table all show the signs.
+    assert!(page.matches(">*</td>").count() == 3, "{page}");
+    assert!(page.matches(">X</td>").count() == 3, "{page}");
+    let pdf = pdf_text(&pdf_of(root));
+    assert!(pdf.contains("* (anonymisiert)"), "{pdf}");
+    assert!(!pdf.contains("Abstimmung"), "{pdf}");
+    let data_table = pdf
+        .split("Daten zur Abbildung")
+        .nth(1)
+        .expect("a data table in the PDF");
+    assert!(data_table.contains('*'), "{pdf}");
+}
+
+#[test]
+fn published_signs_pass_final_but_open_values_still_fail_it() {
+    let dir = project(
+        "final",
+        "Süd: {{ bezirke.sued.u25 }}; offen: {{ ziele.u25 }}.",
+    );
+    let root = dir.path();
+    write(root, "data/quellen/bezirke.csv", BEZIRKE_CSV);
+    write(root, "data/quellen.yaml", BEZIRKE_QUELLEN);
+    write(
+        root,
+        "data/ziele.yaml",
+        "u25: in_abstimmung\nstrich: \"–\"\n",
+    );
+    let output = amip(root, &["check", "--final"]);
+    let report = describe(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(
+        report.contains("„ziele.u25“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
+        "{report}"
+    );
+    for sign in ["bezirke.sued.u25", "bezirke.ost.u25", "ziele.strich"] {
+        assert!(!report.contains(&format!("„{sign}“")), "{sign}: {report}");
+    }
+    assert!(!report.contains("Sonderwert"), "{report}");
+    write(root, "data/ziele.yaml", "u25: 40\nstrich: \"–\"\n");
+    build(root, &["check", "--final"]);
+}
+
+#[test]
+fn a_series_that_starts_later_leaves_a_gap_without_a_dash() {
+    require_typst();
+    let dir = project("final", "{{ abbildung(id=\"gefluechtete\") }}");
+    let root = dir.path();
+    write(
+        root,
+        "data/gefluechtete.yaml",
+        "insgesamt: { 2019: 800, 2020: 820, 2021: 790, 2022: 1400, 2023: 1500 }\nukraine: { 2022: 600, 2023: 700 }\n",
+    );
+    write(
+        root,
+        "data/abbildungen.yaml",
+        "gefluechtete:\n  art: linie\n  titel: Geflüchtete\n  alt: Linien je Gruppe\n  reihen:\n    - { name: insgesamt, werte: gefluechtete.insgesamt }\n    - { name: Ukraine, werte: gefluechtete.ukraine }\n",
+    );
+    build(root, &["build", "--final"]);
+    let page = site_page(root);
+    assert!(!page.contains("derzeit in Abstimmung"), "{page}");
+    // 2019: a value for "insgesamt", an empty cell for Ukraine.
+    let row_2019 = page
+        .split("<tr>")
+        .find(|row| row.contains("<th scope=\"row\">2019<"))
+        .expect("a row for 2019");
+    assert!(
+        row_2019.contains(">800</td><td class=\"zahl\"></td>"),
+        "{row_2019}"
+    );
+    let row_2023 = page
+        .split("<tr>")
+        .find(|row| row.contains("<th scope=\"row\">2023<"))
+        .expect("a row for 2023");
+    assert!(
+        row_2023.contains(">1.500</td><td class=\"zahl\">700</td>"),
+        "{row_2023}"
+    );
+    let pdf = pdf_text(&pdf_of(root));
+    assert!(!pdf.contains("Abstimmung"), "{pdf}");
+    // The later series first: the categories still come from the longer one.
+    write(
+        root,
+        "data/abbildungen.yaml",
+        "gefluechtete:\n  art: linie\n  titel: Geflüchtete\n  alt: Linien je Gruppe\n  reihen:\n    - { name: Ukraine, werte: gefluechtete.ukraine }\n    - { name: insgesamt, werte: gefluechtete.insgesamt }\n",
+    );
+    build(root, &["build", "--html"]);
+    let page = site_page(root);
+    let row_2019 = page
+        .split("<tr>")
+        .find(|row| row.contains("<th scope=\"row\">2019<"))
+        .expect("a row for 2019");
+    assert!(
+        row_2019.contains("<td class=\"zahl\"></td><td class=\"zahl\">800</td>"),
+        "{row_2019}"
+    );
+}
