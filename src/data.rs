@@ -157,6 +157,35 @@ pub fn is_example(example_sets: &[String], path: &str) -> bool {
     example_sets.iter().any(|set| overlaps(set, path))
 }
 
+/// The marked keys that `path` uses: the key itself or one around it (a key path within the
+/// marked one), and every marked key within it (a chart of `elb.jdw` uses `elb.jdw.2018`).
+/// Found by ordered lookups, not by comparing every pair.
+pub fn marked_overlapping<'a>(
+    marked: &std::collections::BTreeSet<&'a str>,
+    path: &str,
+) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut end = 0;
+    for segment in path.split('.') {
+        end += segment.len();
+        if let Some(key) = path.get(..end).and_then(|prefix| marked.get(prefix)) {
+            found.push(*key);
+        }
+        end += 1;
+    }
+    // Keys within `path`: "path." up to "path/" ('/' follows '.').
+    let (from, to) = (format!("{path}."), format!("{path}/"));
+    found.extend(
+        marked
+            .range::<str, _>((
+                std::ops::Bound::Included(from.as_str()),
+                std::ops::Bound::Excluded(to.as_str()),
+            ))
+            .copied(),
+    );
+    found
+}
+
 /// Whether one key path lies within the other (or both are the same).
 pub fn overlaps(a: &str, b: &str) -> bool {
     let within = |inner: &str, outer: &str| {
@@ -166,6 +195,32 @@ pub fn overlaps(a: &str, b: &str) -> bool {
                 .is_some_and(|rest| rest.starts_with('.'))
     };
     within(a, b) || within(b, a)
+}
+
+/// The data paths of a chart's values (with `feld:`, the field of each entry).
+pub fn chart_paths(decl: &ChartDecl, data: &Value) -> Vec<String> {
+    let mut paths = Vec::new();
+    for series in &decl.reihen {
+        let entries: Vec<String> = match (&decl.kategorien, lookup(data, &series.werte)) {
+            (Some(CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => keys
+                .keys()
+                .map(|key| format!("{}.{key}", series.werte))
+                .collect(),
+            (_, Ok(Value::Object(map))) => map
+                .keys()
+                .map(|key| format!("{}.{key}", series.werte))
+                .collect(),
+            (_, Ok(Value::Array(list))) => (0..list.len())
+                .map(|i| format!("{}.{i}", series.werte))
+                .collect(),
+            _ => vec![series.werte.clone()],
+        };
+        match &series.feld {
+            Some(field) => paths.extend(entries.iter().map(|entry| format!("{entry}.{field}"))),
+            None => paths.extend(entries),
+        }
+    }
+    paths
 }
 
 /// Appends "(Beispielwerte)" to a caption when any of its data is example data.
@@ -240,10 +295,9 @@ pub fn resolve_chart(
         .into_iter()
         .map(|(name, points)| Series::of_points(name, points))
         .collect();
-    let example = decl
-        .reihen
+    let example = chart_paths(decl, data)
         .iter()
-        .any(|s| is_example(example_sets, &s.werte));
+        .any(|path| is_example(example_sets, path));
     let quotes = crate::text::german_quotes;
     for s in &mut series {
         s.name = quotes(&s.name);

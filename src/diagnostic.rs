@@ -15,6 +15,8 @@ pub enum Severity {
     Error,
     /// Reported, does not block.
     Warning,
+    /// A summary after the findings it counts (e.g. of `--final`); neither blocks nor warns.
+    Note,
 }
 
 /// One problem in the project's sources, with its place.
@@ -55,6 +57,12 @@ impl Finding {
     /// Turns the finding into a warning.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    /// Turns the finding into a note (a summary, not itself a problem).
+    pub(crate) fn note(mut self) -> Self {
+        self.severity = Severity::Note;
         self
     }
 
@@ -132,6 +140,7 @@ impl Diagnostic for Finding {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
 

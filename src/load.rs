@@ -412,10 +412,22 @@ impl DataSource for YamlFiles {
                 .split('/')
                 .map(str::to_string)
                 .collect();
-            // `beispielwerte: true` marks the whole file, a list marks single keys within it.
+            // `beispielwerte: true` marks every value the file holds, a list single keys within
+            // it. Marks are key paths of values, never the file's data set: a value imported
+            // into the same data set from elsewhere is not marked by this file.
             let set = key_path.join(".");
             match value.get("beispielwerte") {
-                Some(Value::Bool(true)) => into.example_sets.push(set.clone()),
+                Some(Value::Bool(true)) => {
+                    if let Value::Object(map) = &value {
+                        into.example_sets.extend(
+                            map.keys()
+                                .filter(|key| {
+                                    !matches!(key.as_str(), "beispielwerte" | "quelldatei")
+                                })
+                                .map(|key| format!("{set}.{key}")),
+                        );
+                    }
+                }
                 Some(Value::Array(keys)) => {
                     let keys = example_keys(&rel, (text, sites), &value, keys, findings);
                     into.example_sets

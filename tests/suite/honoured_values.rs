@@ -179,3 +179,145 @@ fn a_series_that_starts_later_leaves_a_gap_without_a_dash() {
         "{row_2019}"
     );
 }
+
+/// A source in `quellen.yaml` importing into the data set of a marked YAML file.
+fn marked_neighbours(source_marked: bool) -> tempfile::TempDir {
+    let dir = project(
+        "final",
+        "Arbeitslose: {{ arbeitsmarkt.alo[\"2025\"] | zahl }}. Geschätzt: {{ arbeitsmarkt.schaetzung | zahl }}. Noch einmal: {{ arbeitsmarkt.schaetzung | zahl }}.\n\n{{ tabelle(id=\"alo\") }}\n\n{{ abbildung(id=\"alo\") }}",
+    );
+    let root = dir.path();
+    write(
+        root,
+        "data/arbeitsmarkt.yaml",
+        "# Erfundene Schätzung.\nbeispielwerte: true\nschaetzung: 4200\n",
+    );
+    write(
+        root,
+        "data/quellen/alo.csv",
+        "Jahr;Arbeitslose\r\n2024;41.230\r\n2025;39.874\r\n",
+    );
+    write(
+        root,
+        "data/quellen.yaml",
+        &format!(
+            "alo:\n  datei: quellen/alo.csv\n  quelle: Statistik der BA\n{}  werte:\n    arbeitsmarkt.alo: {{ spalte: Arbeitslose, zeilen: jahre }}\n",
+            if source_marked { "  beispielwerte: true\n" } else { "" }
+        ),
+    );
+    write(
+        root,
+        "data/tabellen.yaml",
+        "alo:\n  titel: Arbeitslose\n  kopf: Merkmal\n  zeilen:\n    - { titel: Arbeitslose, daten: arbeitsmarkt.alo }\n  spalten:\n    - { titel: \"2024\", feld: \"2024\" }\n    - { titel: \"2025\", feld: \"2025\" }\n",
+    );
+    write(
+        root,
+        "data/abbildungen.yaml",
+        "alo:\n  art: linie\n  titel: Arbeitslose im Jahresdurchschnitt\n  alt: Linie der Arbeitslosen\n  reihen:\n    - { name: Arbeitslose, werte: arbeitsmarkt.alo }\n",
+    );
+    dir
+}
+
+#[test]
+fn example_values_are_marked_where_they_are_used_not_where_their_file_is() {
+    require_typst();
+    // The source is real: its table and chart are not example values, though the file of the
+    // same data set (`arbeitsmarkt.yaml`) is marked.
+    let dir = marked_neighbours(false);
+    let root = dir.path();
+    build(root, &["build"]);
+    let page = site_page(root);
+    assert!(
+        page.contains("Arbeitslose</figcaption>") || page.contains("Arbeitslose</caption>"),
+        "{page}"
+    );
+    assert!(!page.contains("Arbeitslose (Beispielwerte)"), "{page}");
+    assert!(
+        !page.contains("Arbeitslose im Jahresdurchschnitt (Beispielwerte)"),
+        "{page}"
+    );
+    let pdf = pdf_text(&pdf_of(root));
+    assert!(!pdf.contains("Beispielwerte"), "{pdf}");
+    // `--final` names only the marked value, at its own line, with its uses.
+    let output = amip(root, &["check", "--final"]);
+    let report = describe(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(
+        report.contains("Der Beispielwert „arbeitsmarkt.schaetzung“ wird 1-mal verwendet: content/01-lage/01-zahlen.md:3"),
+        "{report}"
+    );
+    assert!(report.contains("data/arbeitsmarkt.yaml:3"), "{report}");
+    assert!(!report.contains("arbeitsmarkt.alo"), "{report}");
+
+    // The source marked: table and chart are example values, and `--final` names the
+    // declaration in quellen.yaml.
+    let dir = marked_neighbours(true);
+    let root = dir.path();
+    build(root, &["build"]);
+    let page = site_page(root);
+    assert!(page.contains("Arbeitslose (Beispielwerte)"), "{page}");
+    assert!(
+        page.contains("Arbeitslose im Jahresdurchschnitt (Beispielwerte)"),
+        "{page}"
+    );
+    let pdf = pdf_text(&pdf_of(root));
+    assert!(pdf.contains("(Beispielwerte)"), "{pdf}");
+    let output = amip(root, &["check", "--final"]);
+    let report = describe(&output);
+    assert!(
+        report.contains("Der Beispielwert „arbeitsmarkt.alo“ wird 3-mal verwendet: content/01-lage/01-zahlen.md:3, Tabelle „alo“, Abbildung „alo“"),
+        "{report}"
+    );
+    assert!(report.contains("data/quellen.yaml:6"), "{report}");
+}
+
+#[test]
+fn final_lists_each_example_value_once_with_its_uses_and_counts_at_the_end() {
+    let dir = project(
+        "draft",
+        "Ziel: {{ ziele.integrationen | zahl }}.\n\nNoch einmal: {{ ziele.integrationen | zahl }}, {{ ziele.integrationen | zahl }}.\n\nQuote: {{ ziele.quote | prozent }}; offen: {{ ziele.offen }}.\n\n{{ tabelle(id=\"ziele\") }}",
+    );
+    let root = dir.path();
+    write(
+        root,
+        "data/ziele.yaml",
+        "beispielwerte: true\nintegrationen: 312\nquote: 21.7\noffen: ~\n",
+    );
+    write(
+        root,
+        "data/tabellen.yaml",
+        "ziele:\n  titel: Ziele\n  kopf: Ziel\n  zeilen:\n    - { titel: Ziele, daten: ziele }\n  spalten:\n    - { titel: Integrationen, feld: integrationen }\n    - { titel: Quote, feld: quote }\n",
+    );
+    let output = amip(root, &["check", "--final"]);
+    let report = describe(&output);
+    assert!(!output.status.success(), "{report}");
+    assert_eq!(
+        report
+            .matches("Der Beispielwert „ziele.integrationen“")
+            .count(),
+        1,
+        "{report}"
+    );
+    assert!(
+        report.contains("„ziele.integrationen“ wird 3-mal verwendet: content/01-lage/01-zahlen.md:3, content/01-lage/01-zahlen.md:5, Tabelle „ziele“"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "„ziele.quote“ wird 2-mal verwendet: content/01-lage/01-zahlen.md:7, Tabelle „ziele“"
+        ),
+        "{report}"
+    );
+    // The counts come last, after every finding they count.
+    let summary = report
+        .find("Endfassung: 1 offener Wert, 3 Beispielwerte (6 Verwendungen).")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        report.rfind("Der Beispielwert").unwrap() < summary,
+        "{report}"
+    );
+    assert!(
+        report.rfind("noch nicht abgestimmt").unwrap() < summary,
+        "{report}"
+    );
+}
