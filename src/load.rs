@@ -88,6 +88,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             imported: set.imported,
             unused_files,
             sites: set.sites,
+            load_warnings: findings.0,
         }),
         _ => Err(findings),
     }
@@ -418,15 +419,11 @@ impl DataSource for YamlFiles {
             let set = key_path.join(".");
             match value.get("beispielwerte") {
                 Some(Value::Bool(true)) => {
-                    if let Value::Object(map) = &value {
-                        into.example_sets.extend(
-                            map.keys()
-                                .filter(|key| {
-                                    !matches!(key.as_str(), "beispielwerte" | "quelldatei")
-                                })
-                                .map(|key| format!("{set}.{key}")),
-                        );
-                    }
+                    into.example_sets.extend(
+                        own_keys(&value)
+                            .into_iter()
+                            .map(|key| format!("{set}.{key}")),
+                    );
                 }
                 Some(Value::Array(keys)) => {
                     let keys = example_keys(&rel, (text, sites), &value, keys, findings);
@@ -441,6 +438,30 @@ impl DataSource for YamlFiles {
             }
         }
     }
+}
+
+/// The keys of the values a data file holds: its own keys, and those its `quelldatei:`
+/// declaration imports (the file's `beispielwerte: true` covers both).
+fn own_keys(value: &Value) -> Vec<&str> {
+    let Value::Object(map) = value else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|key| !matches!(*key, "beispielwerte" | "quelldatei"))
+        .collect();
+    let declared = match map.get("quelldatei") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for decl in declared {
+        if let Some(Value::Object(werte)) = decl.get("werte") {
+            keys.extend(werte.keys().map(String::as_str));
+        }
+    }
+    keys
 }
 
 /// Largest integer a data value may have: beyond 2^53, amip (like every program that

@@ -40,6 +40,9 @@ pub struct Project {
     pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
+    /// Warnings of loading (e.g. a year left out of an imported series), reported with the
+    /// build's findings.
+    pub load_warnings: Vec<crate::diagnostic::Finding>,
     /// Where each value of each YAML file was written, as the YAML parser reported it when the
     /// file was read: file → key path → place, byte range and raw text.
     pub sites: IndexMap<String, crate::position::Sites>,

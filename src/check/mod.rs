@@ -482,6 +482,7 @@ mod tests {
             data_files: Default::default(),
             imported: Default::default(),
             unused_files: Vec::new(),
+            load_warnings: Vec::new(),
             sites: Default::default(),
         }
     }

@@ -321,3 +321,118 @@ fn final_lists_each_example_value_once_with_its_uses_and_counts_at_the_end() {
         "{report}"
     );
 }
+
+/// A long monthly series as the BA publishes it: the year only on the January row, a
+/// „Jahresdurchschnitt“ row after December; 2026 runs from January to September.
+fn long_series_csv() -> String {
+    const MONTHS: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let mut csv = String::from("Jahr;Monat;Arbeitslose\r\n");
+    for (year, base, months) in [(2024, 1200, 12), (2025, 1100, 12), (2026, 1000, 9)] {
+        for (index, month) in MONTHS.iter().take(months).enumerate() {
+            let year_cell = if index == 0 {
+                year.to_string()
+            } else {
+                String::new()
+            };
+            csv.push_str(&format!("{year_cell};{month};{}\r\n", base + 10 * index));
+        }
+        if months == 12 {
+            csv.push_str(&format!(";Jahresdurchschnitt;{}\r\n", base + 55));
+        }
+    }
+    csv
+}
+
+fn long_series_project(policy: &str) -> tempfile::TempDir {
+    let dir = project("final", "{{ abbildung(id=\"alo\") }}");
+    let root = dir.path();
+    write(root, "data/quellen/zeitreihe.csv", &long_series_csv());
+    write(
+        root,
+        "data/quellen.yaml",
+        &format!(
+            "alo:\n  datei: quellen/zeitreihe.csv\n  quelle: Statistik der BA\n  werte:\n    arbeitslose.jd:\n      zeitreihe: {{ jahr: A, monat: B }}\n      monat: Jahresdurchschnitt\n      spalte: Arbeitslose\n{policy}"
+        ),
+    );
+    write(
+        root,
+        "data/abbildungen.yaml",
+        "alo:\n  art: linie\n  titel: Arbeitslose\n  alt: Linie der Arbeitslosen\n  reihen:\n    - { name: Arbeitslose, werte: arbeitslose.jd }\n",
+    );
+    dir
+}
+
+#[test]
+fn an_incomplete_last_year_is_left_out_with_a_warning_or_shown_with_a_note() {
+    require_typst();
+    // Default: 2026 is left out, and the warning names it.
+    let dir = long_series_project("");
+    let root = dir.path();
+    let warnings = build(root, &["build"]);
+    assert!(
+        warnings.contains("„arbeitslose.jd“: data/quellen/zeitreihe.csv hat für 2026 keine Zeile „Jahresdurchschnitt“, nur Januar bis September; 2026 fehlt deshalb in der Reihe."),
+        "{warnings}"
+    );
+    assert!(warnings.contains("unvollstaendig: zeigen"), "{warnings}");
+    assert!(warnings.contains("data/quellen.yaml:5"), "{warnings}");
+    let page = site_page(root);
+    assert!(
+        page.contains("<th scope=\"row\">2025</th><td class=\"zahl\">1.155</td>"),
+        "{page}"
+    );
+    assert!(!page.contains("<th scope=\"row\">2026</th>"), "{page}");
+
+    // `weglassen`: the same series, no warning.
+    let dir = long_series_project("      unvollstaendig: weglassen\n");
+    let root = dir.path();
+    let warnings = build(root, &["build", "--html"]);
+    assert!(!warnings.contains("2026"), "{warnings}");
+    assert!(!site_page(root).contains("<th scope=\"row\">2026</th>"));
+
+    // `zeigen`: 2026 with the average of January to September and a note in site and PDF.
+    let dir = long_series_project("      unvollstaendig: zeigen\n");
+    let root = dir.path();
+    let warnings = build(root, &["build"]);
+    assert!(!warnings.contains("2026"), "{warnings}");
+    let page = site_page(root);
+    assert!(
+        page.contains("<th scope=\"row\">2026</th><td class=\"zahl\">1.040</td>"),
+        "{page}"
+    );
+    let note = "2026: Durchschnitt Januar bis September (Jahr unvollständig)";
+    assert!(
+        page.contains(&format!("Statistik der BA; {note}")),
+        "{page}"
+    );
+    let pdf = pdf_text(&pdf_of(root));
+    assert!(pdf.contains("Durchschnitt Januar bis September"), "{pdf}");
+    assert!(pdf.contains("1.040"), "{pdf}");
+
+    // `zeigen` where no average is taken is refused.
+    let dir = long_series_project("      unvollstaendig: zeigen\n");
+    let root = dir.path();
+    let yaml = fs::read_to_string(root.join("data/quellen.yaml"))
+        .unwrap()
+        .replace("monat: Jahresdurchschnitt", "monat: Dezember");
+    write(root, "data/quellen.yaml", &yaml);
+    let output = amip(root, &["check"]);
+    let report = describe(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(
+        report.contains("unvollstaendig: zeigen gilt nur für einen Durchschnitt"),
+        "{report}"
+    );
+}
