@@ -163,7 +163,7 @@ impl Diagnostic for Finding {
     }
 }
 
-/// Renders findings for the terminal, one report each, with source excerpts.
+/// Renders findings for the terminal, one report each, with source excerpts; notes last.
 pub fn render(findings: &[Finding], color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -172,7 +172,12 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
-    for finding in findings.iter().map(shown) {
+    // Notes sum up the findings before them: they come last.
+    let ordered = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Note)
+        .chain(findings.iter().filter(|f| f.severity == Severity::Note));
+    for finding in ordered.map(shown) {
         let finding = &finding;
         // miette names file, line and column above the excerpt; without one, name the file.
         if finding.source_code.is_none() {

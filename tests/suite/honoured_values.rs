@@ -94,6 +94,20 @@ fn an_anonymised_sign_read_into_a_chart_stays_a_sign_in_site_and_pdf() {
         .nth(1)
         .expect("a data table in the PDF");
     assert!(data_table.contains('*'), "{pdf}");
+
+    // `amip diff` against the version before: Nord's figure became anonymised.
+    let old = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(root, old.path());
+    write(
+        root,
+        "data/quellen/bezirke.csv",
+        &BEZIRKE_CSV.replace("Nord;1.234;56", "Nord;1.234;*"),
+    );
+    let output = amip(root, &["diff", old.path().to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(report.contains("56 → * (anonymisiert)"), "{report}");
+    assert!(!report.contains("Abstimmung"), "{report}");
 }
 
 #[test]
@@ -433,6 +447,36 @@ fn an_incomplete_last_year_is_left_out_with_a_warning_or_shown_with_a_note() {
     assert!(!output.status.success(), "{report}");
     assert!(
         report.contains("unvollstaendig: zeigen gilt nur für einen Durchschnitt"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_counts_of_final_come_after_findings_of_later_checks() {
+    // A declared table no chapter places is a warning found after the final checks.
+    let dir = project("draft", "Ziel: {{ ziele.integrationen | zahl }}.");
+    let root = dir.path();
+    write(
+        root,
+        "data/ziele.yaml",
+        "beispielwerte: true\nintegrationen: 312\n",
+    );
+    write(
+        root,
+        "data/tabellen.yaml",
+        "ungenutzt:\n  titel: Ziele\n  kopf: Ziel\n  zeilen:\n    - { titel: Ziele, daten: ziele }\n  spalten:\n    - { titel: Integrationen, feld: integrationen }\n",
+    );
+    let output = amip(root, &["check", "--final"]);
+    let report = String::from_utf8_lossy(&output.stderr).into_owned();
+    let summary = report
+        .find("Endfassung: 0 offene Werte, 1 Beispielwert (2 Verwendungen).")
+        .unwrap_or_else(|| panic!("{report}"));
+    let unplaced = report
+        .find("„ungenutzt“")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(unplaced < summary, "{report}");
+    assert!(
+        report.contains("2 Fehler und 1 Warnung gefunden."),
         "{report}"
     );
 }
