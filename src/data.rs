@@ -540,6 +540,67 @@ mod tests {
     }
 
     #[test]
+    fn signs_in_record_fields_stay_signs_through_sorting() {
+        let data = json!({"b": {"nord": {"u25": 56}, "sued": {"u25": "*"}, "ost": {"u25": 80}}});
+        let chart = resolve_chart(
+            "b",
+            &decl("art: balken\ntitel: B\nsortierung: absteigend\nreihen:\n  - {name: U25, werte: b, feld: u25}\n"),
+            &data,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(chart.categories, vec!["ost", "nord", "sued"]);
+        let series = &chart.series[0];
+        assert_eq!(series.point(0), Point::Number(80.0));
+        assert_eq!(series.point(2), Point::Sign(Special::Anonymised));
+        assert_eq!(series.point(2).cell(chart.format), "*");
+        assert_eq!(series.point(2).in_text(chart.format), "* (anonymisiert)");
+    }
+
+    #[test]
+    fn a_later_series_leaves_gaps_whichever_comes_first() {
+        let data = json!({"g": {"alle": {"2020": 1, "2021": 2, "2022": 3}, "spaet": {"2022": 9}}});
+        for reihen in [
+            "[{name: A, werte: g.alle}, {name: S, werte: g.spaet}]",
+            "[{name: S, werte: g.spaet}, {name: A, werte: g.alle}]",
+        ] {
+            let chart = resolve_chart(
+                "g",
+                &decl(&format!("art: linie\ntitel: G\nreihen: {reihen}\n")),
+                &data,
+                &[],
+            )
+            .unwrap();
+            assert_eq!(chart.categories, vec!["2020", "2021", "2022"]);
+            let late = chart.series.iter().find(|s| s.name == "S").unwrap();
+            assert_eq!(late.values, vec![None, None, Some(9.0)]);
+            assert_eq!(late.point(0), Point::Gap);
+            assert_eq!(late.point(0).cell(chart.format), "");
+        }
+        // Categories neither contains are still refused.
+        let data = json!({"g": {"a": {"2020": 1}, "b": {"2021": 2}}});
+        let err = resolve_chart(
+            "g",
+            &decl("art: linie\ntitel: G\nreihen: [{name: A, werte: g.a}, {name: B, werte: g.b}]\n"),
+            &data,
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("hat andere Kategorien"), "{err}");
+    }
+
+    #[test]
+    fn marked_keys_are_found_around_and_within_a_path() {
+        let marked: std::collections::BTreeSet<&str> =
+            ["a.b", "a.bc", "c.d.e", "x"].into_iter().collect();
+        assert_eq!(marked_overlapping(&marked, "a.b.2019"), vec!["a.b"]);
+        assert_eq!(marked_overlapping(&marked, "a"), vec!["a.b", "a.bc"]);
+        assert_eq!(marked_overlapping(&marked, "c.d"), vec!["c.d.e"]);
+        assert!(marked_overlapping(&marked, "a.bd").is_empty());
+        assert_eq!(marked_overlapping(&marked, "x.y"), vec!["x"]);
+    }
+
+    #[test]
     fn chart_categories_select_and_label_keys() {
         let data = json!({"p": {"a": {"u25": 1, "ue55": 3, "x": 9}, "b": {"u25": 2, "ue55": 4}}});
         let chart = resolve_chart(
