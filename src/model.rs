@@ -18,7 +18,10 @@ pub struct Project {
     pub programme: Programme,
     /// All data files as one tree keyed by file path (`budget`, `statistik.elb`), plus `programm`.
     pub data: serde_json::Value,
-    /// Names of data sets (top-level context keys) marked `beispielwerte: true`.
+    /// Key paths of the values marked as example values: each key of a file marked
+    /// `beispielwerte: true` (and of its `quelldatei:`), the keys a `beispielwerte: [...]` list
+    /// names, each key a source marked `beispielwerte: true` imports. Never a whole data set,
+    /// so a value imported beside them is not marked by their file.
     pub example_sets: Vec<String>,
     /// Chapters in file-name order.
     pub chapters: Vec<Chapter>,
