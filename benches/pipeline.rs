@@ -61,7 +61,7 @@ fn large_chart(kind: ChartKind, count: u32) -> Chart {
             values: (0..count)
                 .map(|i| Some(f64::from((i * 7919) % 1000) - 200.0))
                 .collect(),
-            marks: Vec::new(),
+            points: Vec::new(),
         }],
     }
 }

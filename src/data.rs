@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::model::{
-    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Series, SeriesDecl, SortOrder,
+    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Point, Series, SeriesDecl, SortOrder,
 };
 use crate::sources::special::Special;
 
@@ -98,25 +98,6 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// Per category, the special value standing in the series at `value` (empty when none), in
-/// the order the series' values are taken.
-fn series_marks(decl: &ChartDecl, value: &Value) -> Vec<Option<Special>> {
-    let marks: Vec<Option<Special>> = match (value, &decl.kategorien) {
-        (Value::Object(map), Some(CategoriesDecl::Keys(keys))) => keys
-            .keys()
-            .map(|key| map.get(key).and_then(special))
-            .collect(),
-        (Value::Object(map), _) => map.values().map(special).collect(),
-        (Value::Array(list), _) => list.iter().map(special).collect(),
-        _ => Vec::new(),
-    };
-    if marks.iter().all(Option::is_none) {
-        Vec::new()
-    } else {
-        marks
-    }
-}
-
 /// Whether a value stands where no figure is: not yet agreed (`~`, `in_abstimmung`), or one of
 /// the statistics' special values (`X`, `*`, `–`, `.`, see [`special`]). Either is never 0.
 pub fn is_pending(value: &Value) -> bool {
@@ -132,18 +113,37 @@ pub fn special(value: &Value) -> Option<Special> {
     Special::of(value)
 }
 
-/// A number, or `None` when pending; anything else is an error naming `path`.
-pub fn number(value: &Value, path: &str) -> Result<Option<f64>, DataError> {
-    if is_pending(value) {
-        return Ok(None);
+/// Whether a value is not agreed yet (`~`, `in_abstimmung`); a sign of the statistics is not
+/// open but a published fact.
+pub fn is_open(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim() == PENDING_WORD,
+        _ => false,
+    }
+}
+
+/// What stands where a figure is expected: a number, a sign or an open value; anything else
+/// is an error naming `path`.
+pub fn point(value: &Value, path: &str) -> Result<Point, DataError> {
+    if let Some(sign) = special(value) {
+        return Ok(Point::Sign(sign));
+    }
+    if is_open(value) {
+        return Ok(Point::Open);
     }
     match value.as_f64() {
-        Some(n) if n.is_finite() => Ok(Some(n)),
+        Some(n) if n.is_finite() => Ok(Point::Number(n)),
         _ => Err(DataError::NotANumber {
             path: path.to_string(),
             found: describe(value),
         }),
     }
+}
+
+/// A number, or `None` when pending; anything else is an error naming `path`.
+pub fn number(value: &Value, path: &str) -> Result<Option<f64>, DataError> {
+    point(value, path).map(Point::number)
 }
 
 /// The number at `path`, `None` when pending.
@@ -157,6 +157,35 @@ pub fn is_example(example_sets: &[String], path: &str) -> bool {
     example_sets.iter().any(|set| overlaps(set, path))
 }
 
+/// The marked keys that `path` uses: the key itself or one around it (a key path within the
+/// marked one), and every marked key within it (a chart of `elb.jdw` uses `elb.jdw.2018`).
+/// Found by ordered lookups, not by comparing every pair.
+pub fn marked_overlapping<'a>(
+    marked: &std::collections::BTreeSet<&'a str>,
+    path: &str,
+) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut end = 0;
+    for segment in path.split('.') {
+        end += segment.len();
+        if let Some(key) = path.get(..end).and_then(|prefix| marked.get(prefix)) {
+            found.push(*key);
+        }
+        end += 1;
+    }
+    // Keys within `path`: "path." up to "path/" ('/' follows '.').
+    let (from, to) = (format!("{path}."), format!("{path}/"));
+    found.extend(
+        marked
+            .range::<str, _>((
+                std::ops::Bound::Included(from.as_str()),
+                std::ops::Bound::Excluded(to.as_str()),
+            ))
+            .copied(),
+    );
+    found
+}
+
 /// Whether one key path lies within the other (or both are the same).
 pub fn overlaps(a: &str, b: &str) -> bool {
     let within = |inner: &str, outer: &str| {
@@ -166,6 +195,32 @@ pub fn overlaps(a: &str, b: &str) -> bool {
                 .is_some_and(|rest| rest.starts_with('.'))
     };
     within(a, b) || within(b, a)
+}
+
+/// The data paths of a chart's values (with `feld:`, the field of each entry).
+pub fn chart_paths(decl: &ChartDecl, data: &Value) -> Vec<String> {
+    let mut paths = Vec::new();
+    for series in &decl.reihen {
+        let entries: Vec<String> = match (&decl.kategorien, lookup(data, &series.werte)) {
+            (Some(CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => keys
+                .keys()
+                .map(|key| format!("{}.{key}", series.werte))
+                .collect(),
+            (_, Ok(Value::Object(map))) => map
+                .keys()
+                .map(|key| format!("{}.{key}", series.werte))
+                .collect(),
+            (_, Ok(Value::Array(list))) => (0..list.len())
+                .map(|i| format!("{}.{i}", series.werte))
+                .collect(),
+            _ => vec![series.werte.clone()],
+        };
+        match &series.feld {
+            Some(field) => paths.extend(entries.iter().map(|entry| format!("{entry}.{field}"))),
+            None => paths.extend(entries),
+        }
+    }
+    paths
 }
 
 /// Appends "(Beispielwerte)" to a caption when any of its data is example data.
@@ -203,43 +258,46 @@ pub fn resolve_chart(
         )));
     }
     let mut categories: Option<Vec<String>> = None;
-    let mut series = Vec::new();
+    let mut series: Vec<(String, Vec<Point>)> = Vec::new();
     for (index, decl_series) in decl.reihen.iter().enumerate() {
-        let (labels, values) = series_values(id, index, decl, decl_series, data)?;
-        let marks = series_marks(decl, lookup(data, &decl_series.werte)?);
+        let (labels, mut points) = series_values(id, index, decl, decl_series, data)?;
         match &categories {
             None => categories = Some(labels),
-            Some(existing) if *existing != labels => {
-                return Err(DataError::Shape(format!(
-                    "Abbildung „{id}“: Reihe {} („{}“) hat andere Kategorien ({}) als die erste Reihe ({})",
-                    index + 1,
-                    decl_series.name,
-                    labels.join(", "),
-                    existing.join(", ")
-                )));
+            Some(existing) if *existing == labels => {}
+            Some(existing) => {
+                // A series that starts later (or ends earlier) leaves gaps; the longer series
+                // gives the categories.
+                if let Some(aligned) = aligned(&labels, &points, existing) {
+                    points = aligned;
+                } else if existing.iter().all(|c| labels.contains(c)) {
+                    for (_, earlier) in &mut series {
+                        *earlier = aligned(existing, earlier, &labels).unwrap_or_default();
+                    }
+                    categories = Some(labels);
+                } else {
+                    return Err(DataError::Shape(format!(
+                        "Abbildung „{id}“: Reihe {} („{}“) hat andere Kategorien ({}) als die erste Reihe ({})",
+                        index + 1,
+                        decl_series.name,
+                        labels.join(", "),
+                        existing.join(", ")
+                    )));
+                }
             }
-            Some(_) => {}
         }
-        series.push(Series {
-            name: decl_series.name.clone(),
-            values,
-            marks,
-        });
+        series.push((decl_series.name.clone(), points));
     }
     let mut categories = categories.unwrap_or_default();
-    if decl.sortierung.is_some() {
-        // Sorting reorders the values; the signs of special values then show as pending.
-        for s in &mut series {
-            s.marks.clear();
-        }
-    }
     if let Some(order) = decl.sortierung {
         sort_categories(&mut categories, &mut series, order, decl.art);
     }
-    let example = decl
-        .reihen
+    let mut series: Vec<Series> = series
+        .into_iter()
+        .map(|(name, points)| Series::of_points(name, points))
+        .collect();
+    let example = chart_paths(decl, data)
         .iter()
-        .any(|s| is_example(example_sets, &s.werte));
+        .any(|path| is_example(example_sets, path));
     let quotes = crate::text::german_quotes;
     for s in &mut series {
         s.name = quotes(&s.name);
@@ -259,23 +317,48 @@ pub fn resolve_chart(
     })
 }
 
-/// Reorders categories (and every series with them) by the first series' value, or for
-/// stacked bars by the total; pending values go last. The sort is stable.
+/// The points of a series with categories `labels`, placed on `categories` with gaps where
+/// the series has no entry; `None` when a label is not among `categories` or the order differs.
+fn aligned(labels: &[String], points: &[Point], categories: &[String]) -> Option<Vec<Point>> {
+    let index: std::collections::HashMap<&str, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.as_str(), at))
+        .collect();
+    let mut out = vec![Point::Gap; categories.len()];
+    let mut last = None;
+    for (label, point) in labels.iter().zip(points) {
+        let at = *index.get(label.as_str())?;
+        if last.is_some_and(|before| at <= before) {
+            return None;
+        }
+        last = Some(at);
+        *out.get_mut(at)? = *point;
+    }
+    Some(out)
+}
+
+/// Reorders categories (and every series with them, signs included) by the first series'
+/// value, or for stacked bars by the total; values without a figure go last. The sort is
+/// stable.
 fn sort_categories(
     categories: &mut Vec<String>,
-    series: &mut [Series],
+    series: &mut [(String, Vec<Point>)],
     order: SortOrder,
     kind: ChartKind,
 ) {
+    let figure = |points: &Vec<Point>, category: usize| -> Option<f64> {
+        points.get(category).copied().and_then(Point::number)
+    };
     let key = |category: usize| -> Option<f64> {
         match kind {
             ChartKind::Gestapelt => series
                 .iter()
-                .map(|s| s.values.get(category).copied().flatten())
+                .map(|(_, points)| figure(points, category))
                 .sum::<Option<f64>>(),
             ChartKind::Linie | ChartKind::Balken | ChartKind::Ring => series
                 .first()
-                .and_then(|s| s.values.get(category).copied().flatten()),
+                .and_then(|(_, points)| figure(points, category)),
         }
     };
     let mut order_of: Vec<(usize, Option<f64>)> =
@@ -293,10 +376,10 @@ fn sort_categories(
         .iter()
         .filter_map(|(c, _)| categories.get(*c).cloned())
         .collect();
-    for s in series.iter_mut() {
-        s.values = order_of
+    for (_, points) in series.iter_mut() {
+        *points = order_of
             .iter()
-            .map(|(c, _)| s.values.get(*c).copied().flatten())
+            .map(|(c, _)| points.get(*c).copied().unwrap_or(Point::Open))
             .collect();
     }
 }
@@ -308,19 +391,19 @@ fn series_values(
     decl: &ChartDecl,
     decl_series: &SeriesDecl,
     data: &Value,
-) -> Result<(Vec<String>, Vec<Option<f64>>), DataError> {
+) -> Result<(Vec<String>, Vec<Point>), DataError> {
     let path = &decl_series.werte;
     let value = lookup(data, path)?;
     let feld = decl_series.feld.as_deref();
     // The value of one entry: the entry itself, or its field `feld` for records.
-    let entry = |item: &Value, item_path: String| -> Result<Option<f64>, DataError> {
+    let entry = |item: &Value, item_path: String| -> Result<Point, DataError> {
         match feld {
-            None => number(item, &item_path),
+            None => point(item, &item_path),
             Some(field) => {
                 let field_path = format!("{item_path}.{field}");
                 match item {
                     Value::Object(record) => match record.get(field) {
-                        Some(inner) => number(inner, &field_path),
+                        Some(inner) => point(inner, &field_path),
                         None => Err(DataError::Missing {
                             path: field_path,
                             hint: format!(": der Eintrag „{item_path}“ hat kein Feld „{field}“"),
@@ -454,6 +537,67 @@ mod tests {
         assert_eq!(chart.categories, vec!["2018", "2019"]);
         assert_eq!(chart.series[0].values, vec![Some(6000.0), Some(5485.0)]);
         assert_eq!(chart.caption, "ELB (Beispielwerte)");
+    }
+
+    #[test]
+    fn signs_in_record_fields_stay_signs_through_sorting() {
+        let data = json!({"b": {"nord": {"u25": 56}, "sued": {"u25": "*"}, "ost": {"u25": 80}}});
+        let chart = resolve_chart(
+            "b",
+            &decl("art: balken\ntitel: B\nsortierung: absteigend\nreihen:\n  - {name: U25, werte: b, feld: u25}\n"),
+            &data,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(chart.categories, vec!["ost", "nord", "sued"]);
+        let series = &chart.series[0];
+        assert_eq!(series.point(0), Point::Number(80.0));
+        assert_eq!(series.point(2), Point::Sign(Special::Anonymised));
+        assert_eq!(series.point(2).cell(chart.format), "*");
+        assert_eq!(series.point(2).in_text(chart.format), "* (anonymisiert)");
+    }
+
+    #[test]
+    fn a_later_series_leaves_gaps_whichever_comes_first() {
+        let data = json!({"g": {"alle": {"2020": 1, "2021": 2, "2022": 3}, "spaet": {"2022": 9}}});
+        for reihen in [
+            "[{name: A, werte: g.alle}, {name: S, werte: g.spaet}]",
+            "[{name: S, werte: g.spaet}, {name: A, werte: g.alle}]",
+        ] {
+            let chart = resolve_chart(
+                "g",
+                &decl(&format!("art: linie\ntitel: G\nreihen: {reihen}\n")),
+                &data,
+                &[],
+            )
+            .unwrap();
+            assert_eq!(chart.categories, vec!["2020", "2021", "2022"]);
+            let late = chart.series.iter().find(|s| s.name == "S").unwrap();
+            assert_eq!(late.values, vec![None, None, Some(9.0)]);
+            assert_eq!(late.point(0), Point::Gap);
+            assert_eq!(late.point(0).cell(chart.format), "");
+        }
+        // Categories neither contains are still refused.
+        let data = json!({"g": {"a": {"2020": 1}, "b": {"2021": 2}}});
+        let err = resolve_chart(
+            "g",
+            &decl("art: linie\ntitel: G\nreihen: [{name: A, werte: g.a}, {name: B, werte: g.b}]\n"),
+            &data,
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("hat andere Kategorien"), "{err}");
+    }
+
+    #[test]
+    fn marked_keys_are_found_around_and_within_a_path() {
+        let marked: std::collections::BTreeSet<&str> =
+            ["a.b", "a.bc", "c.d.e", "x"].into_iter().collect();
+        assert_eq!(marked_overlapping(&marked, "a.b.2019"), vec!["a.b"]);
+        assert_eq!(marked_overlapping(&marked, "a"), vec!["a.b", "a.bc"]);
+        assert_eq!(marked_overlapping(&marked, "c.d"), vec!["c.d.e"]);
+        assert!(marked_overlapping(&marked, "a.bd").is_empty());
+        assert_eq!(marked_overlapping(&marked, "x.y"), vec!["x"]);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub enum Severity {
     Error,
     /// Reported, does not block.
     Warning,
+    /// A summary after the findings it counts (e.g. of `--final`); neither blocks nor warns.
+    Note,
 }
 
 /// One problem in the project's sources, with its place.
@@ -55,6 +57,12 @@ impl Finding {
     /// Turns the finding into a warning.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    /// Turns the finding into a note (a summary, not itself a problem).
+    pub(crate) fn note(mut self) -> Self {
+        self.severity = Severity::Note;
         self
     }
 
@@ -132,6 +140,7 @@ impl Diagnostic for Finding {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
 
@@ -154,7 +163,7 @@ impl Diagnostic for Finding {
     }
 }
 
-/// Renders findings for the terminal, one report each, with source excerpts.
+/// Renders findings for the terminal, one report each, with source excerpts; notes last.
 pub fn render(findings: &[Finding], color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -163,7 +172,12 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
-    for finding in findings.iter().map(shown) {
+    // Notes sum up the findings before them: they come last.
+    let ordered = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Note)
+        .chain(findings.iter().filter(|f| f.severity == Severity::Note));
+    for finding in ordered.map(shown) {
         let finding = &finding;
         // miette names file, line and column above the excerpt; without one, name the file.
         if finding.source_code.is_none() {

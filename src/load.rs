@@ -88,6 +88,7 @@ pub fn load(root: &Path) -> Result<Project, Findings> {
             imported: set.imported,
             unused_files,
             sites: set.sites,
+            load_warnings: findings.0,
         }),
         _ => Err(findings),
     }
@@ -412,10 +413,18 @@ impl DataSource for YamlFiles {
                 .split('/')
                 .map(str::to_string)
                 .collect();
-            // `beispielwerte: true` marks the whole file, a list marks single keys within it.
+            // `beispielwerte: true` marks every value the file holds, a list single keys within
+            // it. Marks are key paths of values, never the file's data set: a value imported
+            // into the same data set from elsewhere is not marked by this file.
             let set = key_path.join(".");
             match value.get("beispielwerte") {
-                Some(Value::Bool(true)) => into.example_sets.push(set.clone()),
+                Some(Value::Bool(true)) => {
+                    into.example_sets.extend(
+                        own_keys(&value)
+                            .into_iter()
+                            .map(|key| format!("{set}.{key}")),
+                    );
+                }
                 Some(Value::Array(keys)) => {
                     let keys = example_keys(&rel, (text, sites), &value, keys, findings);
                     into.example_sets
@@ -429,6 +438,30 @@ impl DataSource for YamlFiles {
             }
         }
     }
+}
+
+/// The keys of the values a data file holds: its own keys, and those its `quelldatei:`
+/// declaration imports (the file's `beispielwerte: true` covers both).
+fn own_keys(value: &Value) -> Vec<&str> {
+    let Value::Object(map) = value else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|key| !matches!(*key, "beispielwerte" | "quelldatei"))
+        .collect();
+    let declared = match map.get("quelldatei") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for decl in declared {
+        if let Some(Value::Object(werte)) = decl.get("werte") {
+            keys.extend(werte.keys().map(String::as_str));
+        }
+    }
+    keys
 }
 
 /// Largest integer a data value may have: beyond 2^53, amip (like every program that

@@ -18,7 +18,10 @@ pub struct Project {
     pub programme: Programme,
     /// All data files as one tree keyed by file path (`budget`, `statistik.elb`), plus `programm`.
     pub data: serde_json::Value,
-    /// Names of data sets (top-level context keys) marked `beispielwerte: true`.
+    /// Key paths of the values marked as example values: each key of a file marked
+    /// `beispielwerte: true` (and of its `quelldatei:`), the keys a `beispielwerte: [...]` list
+    /// names, each key a source marked `beispielwerte: true` imports. Never a whole data set,
+    /// so a value imported beside them is not marked by their file.
     pub example_sets: Vec<String>,
     /// Chapters in file-name order.
     pub chapters: Vec<Chapter>,
@@ -40,6 +43,9 @@ pub struct Project {
     pub imported: crate::sources::Imported,
     /// Files below `content/` that are neither chapters nor images (named in a warning).
     pub unused_files: Vec<String>,
+    /// Warnings of loading (e.g. a year left out of an imported series), reported with the
+    /// build's findings.
+    pub load_warnings: Vec<crate::diagnostic::Finding>,
     /// Where each value of each YAML file was written, as the YAML parser reported it when the
     /// file was read: file → key path → place, byte range and raw text.
     pub sites: IndexMap<String, crate::position::Sites>,
@@ -626,9 +632,87 @@ pub struct Series {
     pub name: String,
     /// One value per category.
     pub values: Vec<Option<f64>>,
-    /// Per category, the statistics' special value (`X`, `*`, `–`, `.`) standing where a value
-    /// is `None`; empty when there is none.
-    pub marks: Vec<Option<crate::sources::special::Special>>,
+    /// Per category what stands there: a number, a sign, an open value or a gap. Built with
+    /// `values` from the same points (`data::resolve_chart`); empty when `values` says it all.
+    /// Read through [`Series::point`].
+    pub points: Vec<Point>,
+}
+
+/// One value where a figure stands: a number, a sign of the statistics (a published fact), or
+/// a value not agreed yet. The one representation every consumer (tables, charts, their data
+/// tables, legends, `diff`) reads, so a sign never turns into "derzeit in Abstimmung".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Point {
+    /// A figure.
+    Number(f64),
+    /// `X`, `*`, `–` or `.`.
+    Sign(crate::sources::special::Special),
+    /// Not agreed yet (`~`, `in_abstimmung`), or missing.
+    Open,
+    /// Not in the series at all: a series that starts later leaves its earlier years out.
+    Gap,
+}
+
+impl Point {
+    /// The figure, if it is one.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Point::Number(n) => Some(n),
+            Point::Sign(_) | Point::Open | Point::Gap => None,
+        }
+    }
+
+    /// The sign, if it is one.
+    pub fn sign(self) -> Option<crate::sources::special::Special> {
+        match self {
+            Point::Sign(sign) => Some(sign),
+            Point::Number(_) | Point::Open | Point::Gap => None,
+        }
+    }
+
+    /// As a table cell shows it: the formatted number, the sign, or "derzeit in Abstimmung".
+    pub fn cell(self, format: ValueFormat) -> String {
+        match self {
+            Point::Number(n) => format.number(n).unwrap_or_else(|_| n.to_string()),
+            Point::Sign(sign) => sign.sign().to_string(),
+            Point::Open => crate::format::PENDING.to_string(),
+            Point::Gap => String::new(),
+        }
+    }
+
+    /// As running text shows it: the formatted number, the sign with its meaning, or
+    /// "derzeit in Abstimmung".
+    pub fn in_text(self, format: ValueFormat) -> String {
+        match self {
+            Point::Sign(sign) => sign.in_text(),
+            Point::Number(_) | Point::Open | Point::Gap => self.cell(format),
+        }
+    }
+}
+
+impl Series {
+    /// A series of these points.
+    pub fn of_points(name: String, points: Vec<Point>) -> Self {
+        let plain = points
+            .iter()
+            .all(|p| matches!(p, Point::Number(_) | Point::Open));
+        Self {
+            name,
+            values: points.iter().map(|p| p.number()).collect(),
+            points: if plain { Vec::new() } else { points },
+        }
+    }
+
+    /// The point of category `index` (open where the series has none).
+    pub fn point(&self, index: usize) -> Point {
+        if let Some(point) = self.points.get(index) {
+            return *point;
+        }
+        match self.values.get(index).copied().flatten() {
+            Some(n) => Point::Number(n),
+            None => Point::Open,
+        }
+    }
 }
 
 /// A table ready to write: all cells formatted.

@@ -82,7 +82,7 @@ pub fn prepare_cached(
     timings: &mut Timings,
     svg_cache: &mut charts::SvgCache,
 ) -> Result<Prepared, Findings> {
-    let mut findings = Findings::default();
+    let mut findings = Findings(project.load_warnings.clone());
     // Two independent branches run side by side: tables and charts, and the chapters'
     // expansion and Markdown. Within each, independent items run on all cores. Results and
     // findings are collected in declaration order afterwards, as a sequential build would.

@@ -20,13 +20,11 @@ pub(crate) fn resolve_table(
     let mut rows = Vec::new();
     let mut header = Vec::new();
     let mut numeric = Vec::new();
-    let mut paths = Vec::new();
     match &decl.zeilen {
         RowsDecl::Explicit(row_decls) => {
             header.push(decl.kopf.clone().unwrap_or_default());
             numeric.push(false);
             for row in row_decls {
-                paths.push(row.daten.clone());
                 let map = data::lookup(data, &row.daten)?;
                 let mut cells = vec![row.titel.clone()];
                 for column in &decl.spalten {
@@ -40,7 +38,6 @@ pub(crate) fn resolve_table(
             }
         }
         RowsDecl::Path(path) => {
-            paths.push(path.clone());
             let list = data::lookup(data, path)?;
             let items = list.as_array().ok_or_else(|| DataError::NotASeries {
                 path: path.clone(),
@@ -67,12 +64,9 @@ pub(crate) fn resolve_table(
                 && is_numeric_column(column, &rows, header.len() - 1),
         );
     }
-    for column in &decl.spalten {
-        if let Some(share) = &column.anteil {
-            paths.push(share.basis.clone());
-        }
-    }
-    let example = paths.iter().any(|p| data::is_example(example_sets, p));
+    let example = table_paths(decl, data)
+        .iter()
+        .any(|(path, _)| data::is_example(example_sets, path));
     let quotes = crate::text::german_quotes;
     for row in &mut rows {
         for cell in &mut row.cells {
@@ -268,6 +262,51 @@ fn field_cell(
     })
 }
 
+/// The data paths a table shows: (path, format of its column) for plain fields, and the
+/// paths computed columns read (format `None`).
+pub fn table_paths(
+    decl: &crate::model::TableDecl,
+    data: &Value,
+) -> Vec<(String, Option<crate::model::ValueFormat>)> {
+    let rows: Vec<String> = match &decl.zeilen {
+        RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
+        RowsDecl::Path(path) => match data::lookup(data, path) {
+            Ok(Value::Array(items)) => (0..items.len())
+                .map(|i| join(path, &i.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        },
+    };
+    let mut paths = Vec::new();
+    for row in &rows {
+        for column in &decl.spalten {
+            if let Some(field) = &column.feld {
+                paths.push((join(row, field), column.format));
+            }
+            if let Some(share) = &column.anteil {
+                paths.push((join(row, &share.feld), None));
+                paths.push((share.basis.clone(), None));
+            }
+            for pair in [&column.differenz, &column.veraenderung]
+                .into_iter()
+                .flatten()
+            {
+                paths.push((join(row, &pair.von), None));
+                paths.push((join(row, &pair.zu), None));
+            }
+        }
+    }
+    paths
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 /// The data behind a chart as a table, so nothing is conveyed by graphics alone.
 pub fn chart_data_table(chart: &Chart) -> Table {
     let mut header = vec![chart
@@ -284,14 +323,7 @@ pub fn chart_data_table(chart: &Chart) -> Table {
         .map(|(index, category)| {
             let mut cells = vec![category.clone()];
             for series in &chart.series {
-                let text = match series.values.get(index).copied().flatten() {
-                    Some(value) => chart.format.number(value).unwrap_or_default(),
-                    None => match series.marks.get(index).copied().flatten() {
-                        Some(mark) => mark.sign().to_string(),
-                        None => PENDING.to_string(),
-                    },
-                };
-                cells.push(text);
+                cells.push(series.point(index).cell(chart.format));
             }
             TableRow {
                 cells,

@@ -151,17 +151,15 @@ fn side_labels(data: &Data, candidates: &[RingLabel]) -> Res<Vec<RingLabel>> {
 fn legend(chart: &Chart, data: &Data, values: &[Option<f64>], total: f64) -> Res<Legend> {
     let count = data.categories.len();
     let mut items: Vec<(String, SeriesStyle)> = Vec::with_capacity(count);
-    let marks = chart
-        .series
-        .first()
-        .map(|s| s.marks.as_slice())
-        .unwrap_or_default();
     for (index, (name, value)) in data.categories.iter().zip(values).enumerate() {
         let text = match value {
-            None => match marks.get(index).copied().flatten() {
-                Some(mark) => format!("{name}: {}", mark.in_text()),
-                None => format!("{name}: {}", format::PENDING),
-            },
+            None => {
+                let point = chart
+                    .series
+                    .first()
+                    .map_or(crate::model::Point::Open, |s| s.point(index));
+                format!("{name}: {}", point.in_text(chart.format))
+            }
             Some(value) => {
                 let shown = chart.format.number(*value)?;
                 match format::share(*value, total) {

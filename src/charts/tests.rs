@@ -27,7 +27,7 @@ fn chart(kind: ChartKind, categories: &[&str], series: &[(&str, &[Option<f64>])]
             .map(|(name, values)| Series {
                 name: name.to_string(),
                 values: values.to_vec(),
-                marks: Vec::new(),
+                points: Vec::new(),
             })
             .collect(),
     }
@@ -174,7 +174,7 @@ fn percent_and_euro_axes_are_german() {
     percent.series = vec![Series {
         name: "Quote".into(),
         values: vec![Some(12.5), Some(7.25), Some(3.0)],
-        marks: Vec::new(),
+        points: Vec::new(),
     }];
     let all = texts(&check_document(&render_svg(&percent).unwrap())).join("\n");
     assert!(all.contains("12,5\u{a0}%"), "{all}");
@@ -184,7 +184,7 @@ fn percent_and_euro_axes_are_german() {
     euro.series = vec![Series {
         name: "Budget".into(),
         values: vec![Some(7_053_067.0), Some(8_581_009.0), Some(9_069_867.0)],
-        marks: Vec::new(),
+        points: Vec::new(),
     }];
     let all = texts(&check_document(&render_svg(&euro).unwrap())).join("\n");
     assert!(all.contains("Mio.\u{a0}EUR"), "{all}");

@@ -145,63 +145,6 @@ fn unplaced(project: &Project, prepared: &Prepared, findings: &mut Findings) {
     }
 }
 
-/// The data paths a table shows: (path, format of its column) for plain fields, and the
-/// paths computed columns read (format `None`).
-pub fn table_paths(
-    decl: &crate::model::TableDecl,
-    data: &Value,
-) -> Vec<(String, Option<crate::model::ValueFormat>)> {
-    let rows: Vec<String> = match &decl.zeilen {
-        crate::model::RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
-        crate::model::RowsDecl::Path(path) => match data::lookup(data, path) {
-            Ok(Value::Array(items)) => (0..items.len())
-                .map(|i| join(path, &i.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        },
-    };
-    let mut paths = Vec::new();
-    for row in &rows {
-        for column in &decl.spalten {
-            if let Some(field) = &column.feld {
-                paths.push((join(row, field), column.format));
-            }
-            if let Some(share) = &column.anteil {
-                paths.push((join(row, &share.feld), None));
-                paths.push((share.basis.clone(), None));
-            }
-            for pair in [&column.differenz, &column.veraenderung]
-                .into_iter()
-                .flatten()
-            {
-                paths.push((join(row, &pair.von), None));
-                paths.push((join(row, &pair.zu), None));
-            }
-        }
-    }
-    paths
-}
-
-/// The data paths of a chart's values.
-pub fn chart_paths(decl: &crate::model::ChartDecl, data: &Value) -> Vec<String> {
-    let mut paths = Vec::new();
-    for series in &decl.reihen {
-        match (&decl.kategorien, data::lookup(data, &series.werte)) {
-            (Some(crate::model::CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => {
-                paths.extend(keys.keys().map(|key| join(&series.werte, key)));
-            }
-            (_, Ok(Value::Object(map))) => {
-                paths.extend(map.keys().map(|key| join(&series.werte, key)));
-            }
-            (_, Ok(Value::Array(list))) => {
-                paths.extend((0..list.len()).map(|i| join(&series.werte, &i.to_string())));
-            }
-            _ => paths.push(series.werte.clone()),
-        }
-    }
-    paths
-}
-
 /// German number traps in tables and charts: `2.760` shown rounded is an error, a fraction
 /// such as 0.558 in a `prozent` column a warning, both at the data line.
 fn number_traps(project: &Project, findings: &mut Findings) {
@@ -241,14 +184,14 @@ fn number_traps(project: &Project, findings: &mut Findings) {
         }
     };
     for (id, decl) in &project.tables {
-        for (path, format) in table_paths(decl, &project.data) {
+        for (path, format) in crate::tables::table_paths(decl, &project.data) {
             if format.is_some() || traps.at(&path).is_some() {
                 check(&path, format, format!("in der Tabelle „{id}“"), Some(id));
             }
         }
     }
     for (id, decl) in &project.charts {
-        for path in chart_paths(decl, &project.data) {
+        for path in data::chart_paths(decl, &project.data) {
             check(
                 &path,
                 Some(decl.format),
@@ -259,104 +202,83 @@ fn number_traps(project: &Project, findings: &mut Findings) {
     }
 }
 
-/// Every place that uses a value marked as example value: chapters (file:line), tables and
-/// charts; the programme for publication must not contain any.
-fn example_uses(project: &Project, findings: &mut Findings) {
-    for set in &project.example_sets {
-        let (data_file, data_place) = match project.file_of(set) {
-            Some((file, inner)) => {
-                let key = if inner.is_empty() {
-                    "beispielwerte"
-                } else {
-                    inner
-                };
-                let line = project
-                    .sites
-                    .get(file)
-                    .and_then(|sites| sites.get(key))
-                    .map(|site| site.key_line);
-                (
-                    file.to_string(),
-                    line.map_or(file.to_string(), |line| format!("{file}:{line}")),
-                )
-            }
-            None => (String::new(), String::new()),
-        };
-        let message = |used: &str| {
-            format!("Der Beispielwert „{set}“ ({data_place}) wird {used} verwendet; die Endfassung darf keine Beispielwerte enthalten.")
-        };
-        let help =
-            "Tragen Sie die echten Werte ein und entfernen Sie den Eintrag unter beispielwerte:.";
-        for chapter in &project.chapters {
-            for (offset, path) in crate::expand::template_paths(&chapter.body) {
-                if data::overlaps(set, &path) {
-                    let line = chapter.body_line_offset
-                        + chapter
-                            .body
-                            .get(..offset)
-                            .unwrap_or_default()
-                            .matches('\n')
-                            .count()
-                        + 1;
-                    let mut finding =
-                        Finding::error(message(&format!("in {}:{line}", chapter.file)))
-                            .in_file(&chapter.file)
-                            .with_help(help);
-                    finding.line = Some(line);
-                    findings.push(finding);
-                }
-            }
+/// Every place that uses a value marked as example value, one finding per marked key with the
+/// list of its uses (chapters with file:line, tables, charts), at the key's own line: in its
+/// YAML file, or for an imported key at its declaration (`data/quellen.yaml`, `quelldatei:`).
+/// Returns (marked keys used, uses).
+fn example_uses(project: &Project, findings: &mut Findings) -> (usize, usize) {
+    let marked: std::collections::BTreeSet<&str> =
+        project.example_sets.iter().map(String::as_str).collect();
+    // Marked key → its uses, each named once, in the order found.
+    let mut uses: std::collections::BTreeMap<&str, indexmap::IndexSet<String>> =
+        std::collections::BTreeMap::new();
+    let mut record = |path: &str, used: &dyn Fn() -> String| {
+        for key in data::marked_overlapping(&marked, path) {
+            uses.entry(key).or_default().insert(used());
         }
-        let mut declared = Vec::new();
-        for (id, decl) in &project.tables {
-            if table_paths(decl, &project.data)
-                .iter()
-                .any(|(p, _)| data::overlaps(set, p))
-            {
-                declared.push(format!("in der Tabelle „{id}“"));
-            }
-        }
-        for (id, decl) in &project.charts {
-            if decl.reihen.iter().any(|s| data::overlaps(set, &s.werte)) {
-                declared.push(format!("in der Abbildung „{id}“"));
-            }
-        }
-        for used in declared {
-            let finding = project.finding_at_path(message(&used), set).with_help(help);
-            let finding = if data_file.is_empty() {
-                finding
-            } else {
-                finding.in_file(&data_file)
-            };
-            findings.push(finding);
+    };
+    for chapter in &project.chapters {
+        for (offset, path) in crate::expand::template_paths(&chapter.body) {
+            let line = chapter.body_line_offset
+                + chapter
+                    .body
+                    .get(..offset)
+                    .unwrap_or_default()
+                    .matches('\n')
+                    .count()
+                + 1;
+            record(&path, &|| format!("{}:{line}", chapter.file));
         }
     }
+    for (id, decl) in &project.tables {
+        for (path, _) in crate::tables::table_paths(decl, &project.data) {
+            record(&path, &|| format!("Tabelle „{id}“"));
+        }
+    }
+    for (id, decl) in &project.charts {
+        for path in data::chart_paths(decl, &project.data) {
+            record(&path, &|| format!("Abbildung „{id}“"));
+        }
+    }
+    let mut count = 0;
+    for (key, places) in &uses {
+        count += places.len();
+        let listed: Vec<&str> = places.iter().map(String::as_str).collect();
+        let imported = project.imported.declared.get(*key).map(|(file, _)| file);
+        let help = match imported {
+            Some(file) => format!("Die Werte stammen aus einer Quelle mit beispielwerte: true in {file}; nehmen Sie die echte Datei und entfernen Sie dort beispielwerte: true."),
+            None => "Tragen Sie die echten Werte ein und entfernen Sie die Kennzeichnung beispielwerte: in der Datei.".to_string(),
+        };
+        findings.push(
+            project
+                .finding_at_path(
+                    format!(
+                        "Der Beispielwert „{key}“ wird {} verwendet: {}; die Endfassung darf keine Beispielwerte enthalten.",
+                        times(places.len()),
+                        listed.join(", ")
+                    ),
+                    key,
+                )
+                .with_help(help),
+        );
+    }
+    (uses.len(), count)
 }
 
-/// Where the values that are still pending are: (key path, finding at its line).
+/// "1-mal", "3-mal".
+fn times(count: usize) -> String {
+    format!("{count}-mal")
+}
+
+/// Where the values that are still open are: (key path, finding at its line). Signs of the
+/// statistics (`X`, `*`, `–`, `.`) are published facts, not open values.
 pub fn pending_values(project: &Project) -> Vec<(String, Finding)> {
     let mut paths = Vec::new();
     collect_pending(&project.data, "", &mut paths);
     paths
         .into_iter()
         .map(|path| {
-            let mark = data::lookup(&project.data, &path)
-                .ok()
-                .and_then(data::special);
-            let message = match (mark, project.imported.of(&path)) {
-                (Some(mark), Some(origin)) => format!(
-                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}) aus {}.",
-                    mark.sign(),
-                    mark.meaning(),
-                    origin.describe()
-                ),
-                (Some(mark), None) => format!(
-                    "„{path}“ ist keine Zahl, sondern der Sonderwert „{}“ ({}).",
-                    mark.sign(),
-                    mark.meaning()
-                ),
-                (None, _) => format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung)."),
-            };
+            let message = format!("„{path}“ ist noch nicht abgestimmt (derzeit in Abstimmung).");
             let finding = project.finding_at_path(message, &path);
             (path, finding)
         })
@@ -375,7 +297,7 @@ fn collect_pending(value: &Value, path: &str, out: &mut Vec<String>) {
                 collect_pending(item, &join(path, &index.to_string()), out);
             }
         }
-        other if data::is_pending(other) && !path.is_empty() => out.push(path.to_string()),
+        other if data::is_open(other) && !path.is_empty() => out.push(path.to_string()),
         _ => {}
     }
 }
@@ -402,17 +324,25 @@ fn final_version(project: &Project, findings: &mut Findings) {
                 ),
         );
     }
-    for (path, finding) in pending_values(project) {
-        let special = data::lookup(&project.data, &path)
-            .ok()
-            .and_then(data::special);
-        findings.push(finding.with_help(if special.is_some() {
-            "Ein Sonderwert erscheint im Programm als Zeichen statt einer Zahl. Nehmen Sie eine Quelldatei mit dem Wert, oder lassen Sie die Stelle aus dem Text."
-        } else {
-            "Tragen Sie den abgestimmten Wert ein."
-        }));
+    let open = pending_values(project);
+    let open_count = open.len();
+    for (_, finding) in open {
+        findings.push(finding.with_help("Tragen Sie den abgestimmten Wert ein."));
     }
-    example_uses(project, findings);
+    let (examples, uses) = example_uses(project, findings);
+    if open_count + examples > 0 {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        findings.push(
+            Finding::error(format!(
+                "Endfassung: {}, {} ({}).",
+                plural(open_count, "offener Wert", "offene Werte"),
+                plural(examples, "Beispielwert", "Beispielwerte"),
+                plural(uses, "Verwendung", "Verwendungen")
+            ))
+            .note(),
+        );
+    }
 }
 
 /// Table and chart ids name anchors and files (`tab-budget`, `abbildungen/elb.svg`): only
@@ -552,6 +482,7 @@ mod tests {
             data_files: Default::default(),
             imported: Default::default(),
             unused_files: Vec::new(),
+            load_warnings: Vec::new(),
             sites: Default::default(),
         }
     }
@@ -667,9 +598,14 @@ mod tests {
             },
         );
         let messages: Vec<&str> = findings.0.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages.len(), 4, "{messages:?}");
         assert!(messages[0].contains("draft"));
         assert!(messages[1].contains("ziele.lokal.0.wert"));
         assert!(messages[2].contains("ziele.lokal.1.wert"));
+        assert_eq!(
+            messages[3],
+            "Endfassung: 2 offene Werte, 0 Beispielwerte (0 Verwendungen)."
+        );
+        assert_eq!(findings.0[3].severity, crate::diagnostic::Severity::Note);
     }
 }

@@ -30,7 +30,11 @@ pub(crate) fn print_findings(findings: &Findings) {
         .iter()
         .filter(|f| f.severity == amip::diagnostic::Severity::Error)
         .count();
-    let warnings = findings.0.len() - errors;
+    let warnings = findings
+        .0
+        .iter()
+        .filter(|f| f.severity == amip::diagnostic::Severity::Warning)
+        .count();
     amip::errln!(
         "{errors} Fehler und {warnings} {} gefunden.",
         if warnings == 1 {

@@ -4,7 +4,6 @@
 
 use indexmap::IndexMap;
 
-use crate::format::PENDING;
 use crate::model::{Chart, ChartKind, Table, ValueFormat};
 
 /// Table or chart.
@@ -272,11 +271,9 @@ fn format_name(format: ValueFormat) -> &'static str {
     }
 }
 
-fn chart_value(chart: &Chart, value: Option<f64>) -> String {
-    match value {
-        Some(v) => chart.format.number(v).unwrap_or_else(|_| v.to_string()),
-        None => PENDING.to_string(),
-    }
+/// A chart value as the report shows it: a sign with its meaning, as in the document's text.
+fn chart_value(chart: &Chart, point: crate::model::Point) -> String {
+    point.in_text(chart.format)
 }
 
 fn chart_details(old: &Chart, new: &Chart) -> Vec<String> {
@@ -349,8 +346,8 @@ fn series_and_category_changes(old: &Chart, new: &Chart, out: &mut Vec<String>) 
                 .series
                 .iter()
                 .map(|s| {
-                    let value = index.and_then(|i| s.values.get(i).copied().flatten());
-                    format!("{}: {}", s.name, chart_value(new, value))
+                    let point = index.map_or(crate::model::Point::Open, |i| s.point(i));
+                    format!("{}: {}", s.name, chart_value(new, point))
                 })
                 .collect();
             out.push(format!(
@@ -371,7 +368,7 @@ fn series_and_category_changes(old: &Chart, new: &Chart, out: &mut Vec<String>) 
 fn value_changes(old: &Chart, new: &Chart, out: &mut Vec<String>) {
     let values = |chart: &Chart, series: &crate::model::Series| -> Vec<String> {
         (0..chart.categories.len())
-            .map(|i| chart_value(chart, series.values.get(i).copied().flatten()))
+            .map(|i| chart_value(chart, series.point(i)))
             .collect()
     };
     for new_series in &new.series {
@@ -452,7 +449,7 @@ mod tests {
             series: vec![Series {
                 name: "ELB".into(),
                 values: values.iter().map(|v| Some(*v)).collect(),
-                marks: Vec::new(),
+                points: Vec::new(),
             }],
         };
         let old = chart(&["2018", "2019"], &[6012.0, 5485.0]);

@@ -21,8 +21,9 @@ const PRINT_SUFFIX: &str = " | __amip_ausgabe";
 /// The message of [`PRINT_FILTER`] for an undefined value; never shown to authors.
 const UNDEFINED_MARK: &str = "\u{2}amip-undefiniert\u{2}";
 
-/// Registers [`PRINT_FILTER`]: none shows as pending, an undefined value is refused (and the
-/// print then rendered without the filter), anything else passes unchanged.
+/// Registers [`PRINT_FILTER`]: none shows as pending, a sign with its meaning, an undefined
+/// value is refused (and the print then rendered without the filter), anything else passes
+/// unchanged.
 pub(super) fn register_print_filter(tera: &mut Tera) {
     tera.register_filter(PRINT_FILTER, |value: &Value, _: Kwargs, _: &State| {
         if value.is_undefined() {
@@ -30,6 +31,13 @@ pub(super) fn register_print_filter(tera: &mut Tera) {
         }
         if is_pending_value(value) {
             return Ok(Value::from(format!("… ({PENDING})")));
+        }
+        // A sign of the statistics prints with its meaning, as the number filters show it. Only
+        // the signs as the data holds them (`X`, `*`, `–`, `.`): a text such as "x" is text.
+        if let Some(sign) = value.as_str().and_then(|text| {
+            crate::sources::special::Special::parse(text).filter(|sign| sign.sign() == text)
+        }) {
+            return Ok(Value::from(sign.in_text()));
         }
         Ok(value.clone())
     });

@@ -79,6 +79,16 @@ pub struct LongDecl {
     pub monat: Option<Text>,
 }
 
+/// `unvollstaendig:` of a long series: a year without the row `monat:` names.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Incomplete {
+    /// Leave the year out, without a warning.
+    Weglassen,
+    /// Show the average of the months the file holds, with a note in the source line.
+    Zeigen,
+}
+
 /// What to take for one data key.
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +117,10 @@ pub struct ValueDecl {
     /// With `zeitreihe`: only this month (or row label such as "Jahresdurchschnitt") per year.
     #[serde(default)]
     pub monat: Option<String>,
+    /// With `zeitreihe` and `monat`: what becomes of a year without that row (the last year,
+    /// still running). Default: left out, with a warning naming the year.
+    #[serde(default)]
+    pub unvollstaendig: Option<Incomplete>,
     /// Decimals the sheet shows; the stored number is rounded to them.
     #[serde(default)]
     pub stellen: Option<u8>,

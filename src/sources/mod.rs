@@ -89,6 +89,9 @@ pub struct Imported {
     /// Data key path of each imported value (`elb.jdw`) → the declaring YAML file and the key
     /// path of its entry there (`quelldatei.werte.jdw`), where findings about it point.
     pub declared: IndexMap<String, (String, String)>,
+    /// Leaf key path → a note for the source line of every table and chart showing it
+    /// ("2026: Durchschnitt Januar bis September (Jahr unvollständig)").
+    pub notes: IndexMap<String, String>,
 }
 
 impl Imported {
@@ -121,6 +124,26 @@ impl Imported {
         if quelle.is_none() && !self.values.is_empty() {
             let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
             *quelle = self.single_source(data, &paths).and_then(SourceInfo::line);
+        }
+        if self.notes.is_empty() {
+            return;
+        }
+        let mut leaves = Vec::new();
+        for path in paths {
+            if let Some(value) = lookup(data, path) {
+                collect_leaves(value, path, &mut leaves);
+            }
+        }
+        let notes: indexmap::IndexSet<&str> = leaves
+            .iter()
+            .filter_map(|leaf| self.notes.get(leaf).map(String::as_str))
+            .collect();
+        if !notes.is_empty() {
+            let notes = notes.into_iter().collect::<Vec<_>>().join("; ");
+            *quelle = Some(match quelle.take() {
+                Some(line) => format!("{line}; {notes}"),
+                None => notes,
+            });
         }
     }
 }
@@ -284,6 +307,7 @@ impl DataSource for Spreadsheets {
         into.imported.values.extend(imported.values);
         into.imported.sources.extend(imported.sources);
         into.imported.declared.extend(imported.declared);
+        into.imported.notes.extend(imported.notes);
     }
 }
 
@@ -335,6 +359,46 @@ fn finding(into: &DataSet, job: &Job, key: Option<&str>, err: &ImportError) -> F
     }
 }
 
+/// Warns about each year of a long series left out for lack of its `monat:` row, unless the
+/// author chose `unvollstaendig: weglassen` (or `zeigen`, which keeps it with a note).
+fn incomplete_years(
+    into: &DataSet,
+    job: &Job,
+    key: &str,
+    target: &str,
+    file: &str,
+    years: &[select::IncompleteYear],
+    findings: &mut Findings,
+) {
+    let chosen = job
+        .decl
+        .werte
+        .get(key)
+        .is_some_and(|value| value.unvollstaendig.is_some());
+    for year in years.iter().filter(|year| year.shown.is_none() && !chosen) {
+        let month = job
+            .decl
+            .werte
+            .get(key)
+            .and_then(|value| value.monat.clone())
+            .unwrap_or_default();
+        let message = ImportError::Declaration(format!(
+            "„{target}“: {file} hat für {} keine Zeile „{month}“, nur {}; {} fehlt deshalb in der Reihe.",
+            year.year,
+            year.months_shown(),
+            year.year
+        ));
+        findings.push(
+            finding(into, job, Some(key), &message)
+                .warning()
+                .with_help(format!(
+                    "Schreiben Sie unvollstaendig: zeigen (der Durchschnitt der vorhandenen Monate, mit Hinweis in der Quellenangabe) oder unvollstaendig: weglassen ({} ohne diese Warnung auslassen).",
+                    year.year
+                )),
+        );
+    }
+}
+
 fn run(
     root: &Reader,
     job: &Job,
@@ -365,7 +429,18 @@ fn run(
             format!("{}.{key}", job.prefix)
         };
         match take(&mut book, &file, &job.decl, value_decl) {
-            Ok((sheet, (value, cells))) => {
+            Ok((sheet, (value, cells), incomplete)) => {
+                incomplete_years(into, job, key, &target, &file, &incomplete, findings);
+                for year in incomplete.iter().filter(|year| year.shown.is_some()) {
+                    imported.notes.insert(
+                        format!("{target}.{}", year.year),
+                        format!(
+                            "{}: Durchschnitt {} (Jahr unvollständig)",
+                            year.year,
+                            year.months_shown()
+                        ),
+                    );
+                }
                 if let Err(message) = insert(&mut into.data, &target, value, &into.data_files) {
                     findings.push(finding(
                         into,
@@ -409,7 +484,7 @@ fn take(
     file: &str,
     decl: &SourceDecl,
     value: &decl::ValueDecl,
-) -> Result<(Option<String>, select::Taken), ImportError> {
+) -> Result<(Option<String>, select::Taken, Vec<select::IncompleteYear>), ImportError> {
     let sheet_name = value.blatt.as_deref().or(decl.blatt.as_deref());
     let (grid, sheet) = book.sheet(sheet_name)?;
     let at = match &sheet {
@@ -438,7 +513,8 @@ fn take(
         label_cols,
         decimal_comma,
     };
-    Ok((sheet, selector.take(value)?))
+    let (taken, incomplete) = selector.take(value)?;
+    Ok((sheet, taken, incomplete))
 }
 
 /// Puts an imported value at `path`; a key the YAML already holds is an error (a number is

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::decl::{Labels, LongDecl, Pick, Text, ValueDecl};
+use super::decl::{Incomplete, Labels, LongDecl, Pick, Text, ValueDecl};
 use super::error::ImportError;
 use super::grid::{
     cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of,
@@ -235,8 +235,26 @@ impl Selector<'_> {
         ))
     }
 
-    /// Takes what `decl` asks for.
-    pub fn take(&self, decl: &ValueDecl) -> Result<Taken, ImportError> {
+    /// Takes what `decl` asks for, with the years of a long series that lack the row `monat:`
+    /// names (shown or left out as `unvollstaendig:` says).
+    pub fn take(&self, decl: &ValueDecl) -> Result<(Taken, Vec<IncompleteYear>), ImportError> {
+        if let Some(long) = &decl.zeitreihe {
+            let column = decl.spalte.as_ref().ok_or_else(|| {
+                ImportError::Declaration("zeitreihe: braucht spalte: (die Spalte der Werte)".into())
+            })?;
+            return self.long_series(
+                long,
+                column,
+                decl.monat.as_deref(),
+                decl.stellen,
+                decl.unvollstaendig,
+            );
+        }
+        Ok((self.take_plain(decl)?, Vec::new()))
+    }
+
+    /// Takes a cell, a row, a column or a table.
+    fn take_plain(&self, decl: &ValueDecl) -> Result<Taken, ImportError> {
         let digits = decl.stellen;
         if let Some(cell) = &decl.zelle {
             let (row, col) = parse_cell_ref(cell).ok_or_else(|| {
@@ -245,12 +263,6 @@ impl Selector<'_> {
                 ))
             })?;
             return self.leaf(row, col, digits);
-        }
-        if let Some(long) = &decl.zeitreihe {
-            let column = decl.spalte.as_ref().ok_or_else(|| {
-                ImportError::Declaration("zeitreihe: braucht spalte: (die Spalte der Werte)".into())
-            })?;
-            return self.long_series(long, column, decl.monat.as_deref(), digits);
         }
         match (&decl.zeile, &decl.spalte, &decl.zeilen, &decl.spalten) {
             (Some(row), Some(col), None, None) => {
@@ -416,12 +428,15 @@ impl Selector<'_> {
         column: &Labels,
         month: Option<&str>,
         digits: Option<u8>,
-    ) -> Result<Taken, ImportError> {
+        policy: Option<Incomplete>,
+    ) -> Result<(Taken, Vec<IncompleteYear>), ImportError> {
         let rows = self.grid.rows.len();
         let year_col = self.column_of(&long.jahr, 0, rows)?;
         let month_col = self.column_of(&long.monat, 1, rows)?;
         let wanted = month.map(normalize);
         let mut years: IndexMap<String, Map<String, Value>> = IndexMap::new();
+        // With `monat:`, the month rows of each year, to find the years without that row.
+        let mut monthly: IndexMap<String, Vec<(String, usize)>> = IndexMap::new();
         let mut cells = Vec::new();
         let mut current: Option<String> = None;
         for row in 0..rows {
@@ -448,6 +463,12 @@ impl Selector<'_> {
                 None => continue,
             };
             if let Some(wanted) = &wanted {
+                if month_of(&key).is_some() {
+                    monthly
+                        .entry(year.clone())
+                        .or_default()
+                        .push((key.clone(), row));
+                }
                 let same_month =
                     matches!((month_of(wanted), month_of(&key)), (Some(a), Some(b)) if a == b);
                 if normalize(&key) != *wanted && !same_month {
@@ -464,7 +485,7 @@ impl Selector<'_> {
             }
             entry.insert(key, value);
         }
-        if years.is_empty() {
+        if years.is_empty() && monthly.is_empty() {
             return Err(ImportError::LabelMissing {
                 at: self.at.clone(),
                 label: format!(
@@ -476,22 +497,137 @@ impl Selector<'_> {
                 closest: String::new(),
             });
         }
-        let map: Map<String, Value> = years
-            .into_iter()
-            .map(|(year, months)| {
-                let value = if wanted.is_some() {
-                    months
-                        .into_iter()
-                        .next()
-                        .map(|(_, v)| v)
-                        .unwrap_or(Value::Null)
-                } else {
-                    Value::Object(months)
-                };
-                (year, value)
-            })
-            .collect();
-        Ok((Value::Object(map), cells))
+        let mut map = year_values(years, wanted.is_some());
+        let series = Series {
+            column,
+            month,
+            digits,
+        };
+        let incomplete = self.incomplete_years(&series, monthly, policy, &mut map, &mut cells)?;
+        Ok(((Value::Object(map), cells), incomplete))
+    }
+
+    /// The years with month rows but without the row `monat:` names: left out, or shown as
+    /// the average of their months (`unvollstaendig: zeigen`, only where `monat:` is no month).
+    fn incomplete_years(
+        &self,
+        series: &Series<'_>,
+        monthly: IndexMap<String, Vec<(String, usize)>>,
+        policy: Option<Incomplete>,
+        map: &mut Map<String, Value>,
+        cells: &mut Vec<(String, String)>,
+    ) -> Result<Vec<IncompleteYear>, ImportError> {
+        let averages = series.month.is_some_and(|m| month_of(m).is_none());
+        let mut incomplete = Vec::new();
+        for (year, months) in monthly {
+            if map.contains_key(&year) {
+                continue;
+            }
+            let shown = match policy {
+                Some(Incomplete::Zeigen) if averages => {
+                    self.average(&months, series, cells, &year)?
+                }
+                Some(Incomplete::Zeigen) => {
+                    return Err(ImportError::Declaration(format!(
+                        "unvollstaendig: zeigen gilt nur für einen Durchschnitt (z. B. monat: Jahresdurchschnitt), nicht für monat: {}; {year} hat diesen Monat nicht",
+                        series.month.unwrap_or_default()
+                    )))
+                }
+                Some(Incomplete::Weglassen) | None => None,
+            };
+            if let Some(average) = shown {
+                map.insert(year.clone(), super::value::number_value(average));
+                map.sort_keys();
+            }
+            incomplete.push(IncompleteYear {
+                year,
+                months: months.into_iter().map(|(m, _)| m).collect(),
+                shown,
+            });
+        }
+        Ok(incomplete)
+    }
+
+    /// The average of a year's month rows, rounded to `digits` (else to the months' own
+    /// decimals, at most two); `None` when a month holds a sign instead of a number.
+    fn average(
+        &self,
+        months: &[(String, usize)],
+        series: &Series<'_>,
+        cells: &mut Vec<(String, String)>,
+        year: &str,
+    ) -> Result<Option<f64>, ImportError> {
+        let (column, digits) = (series.column, series.digits);
+        let mut sum = 0.0;
+        let mut decimals = 0u8;
+        let mut names = Vec::new();
+        for (_, row) in months {
+            let col = self.find_col(column, *row)?;
+            let Figure::Number(n) = self.figure(*row, col, digits)? else {
+                return Ok(None);
+            };
+            if n.fract() != 0.0 {
+                decimals = decimals.max(if (n * 10.0).fract() == 0.0 { 1 } else { 2 });
+            }
+            sum += n;
+            names.push(self.grid.cell_name(*row, col));
+        }
+        let (Some(first), Some(last)) = (names.first(), names.last()) else {
+            return Ok(None);
+        };
+        cells.push((year.to_string(), format!("{first} bis {last}")));
+        #[allow(clippy::cast_precision_loss)]
+        let average = sum / months.len() as f64;
+        Ok(Some(denoise(average, Some(digits.unwrap_or(decimals)))))
+    }
+}
+
+/// The series' map: per year the one value of the row `monat:` names (`one`), or the map of
+/// its months.
+fn year_values(years: IndexMap<String, Map<String, Value>>, one: bool) -> Map<String, Value> {
+    years
+        .into_iter()
+        .map(|(year, months)| {
+            let value = if one {
+                months
+                    .into_iter()
+                    .next()
+                    .map(|(_, v)| v)
+                    .unwrap_or(Value::Null)
+            } else {
+                Value::Object(months)
+            };
+            (year, value)
+        })
+        .collect()
+}
+
+/// What a long series reads: the column of values, the row `monat:` names, the decimals.
+struct Series<'a> {
+    column: &'a Labels,
+    month: Option<&'a str>,
+    digits: Option<u8>,
+}
+
+/// A year of a long series without the row `monat:` names: the year still running.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncompleteYear {
+    /// The year.
+    pub year: String,
+    /// The months the file holds for it, in order.
+    pub months: Vec<String>,
+    /// The average of those months when shown (`unvollstaendig: zeigen`); `None` when left out.
+    pub shown: Option<f64>,
+}
+
+impl IncompleteYear {
+    /// "Januar bis September", "Januar".
+    pub fn months_shown(&self) -> String {
+        match (self.months.first(), self.months.last()) {
+            (Some(first), Some(last)) if first != last => format!("{first} bis {last}"),
+            (Some(first), _) => first.clone(),
+            _ => String::new(),
+        }
     }
 }
 

@@ -262,11 +262,11 @@ fn example_values_with_nested_paths_mark_tables_and_block_final() {
         &["--final"],
         1,
         &[
-            "Der Beispielwert „elb.jdw.2018“ (data/elb.yaml:",
-            "wird in content/01-grundsicherung.md:2 verwendet",
-            "wird in der Abbildung „elb“ verwendet",
-            "Der Beispielwert „elb.integrationsprognose.marktnah“",
-            "in der Tabelle",
+            // One entry per example key, at its line in data/elb.yaml, with its uses.
+            "Der Beispielwert „elb.jdw.2018“ wird 2-mal verwendet: content/01-grundsicherung.md:2, Abbildung „elb“;",
+            "─[data/elb.yaml:",
+            "Der Beispielwert „elb.integrationsprognose.marktnah“ wird 2-mal verwendet: Tabelle „integrationsprognose“, Abbildung „integrationsprognose“;",
+            "Beispielwerte (",
         ],
     );
     assert_no_english(&text);
