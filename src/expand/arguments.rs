@@ -114,6 +114,7 @@ mod tests {
             ("render.rs", include_str!("render.rs")),
             ("messages.rs", include_str!("messages.rs")),
             ("doubled.rs", include_str!("doubled.rs")),
+            ("titles.rs", include_str!("titles.rs")),
         ];
         for (file, text) in sources {
             for direct in [".register_filter(", ".register_function("] {

@@ -23,10 +23,12 @@ mod messages;
 mod render;
 #[cfg(test)]
 mod tests;
+mod titles;
 
 use arguments::Registry;
 use messages::{full_source, runaway_finding, template_finding, type_name};
 use render::{render_chapter, wrap_prints, Edits};
+pub use titles::expand_titles;
 
 /// A chapter after expansion: plain Markdown.
 #[derive(Debug, Clone)]

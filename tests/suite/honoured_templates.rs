@@ -170,3 +170,105 @@ fn heading_anchors_as_the_readme_shows_them_in_site_and_pdf() {
     assert!(text.contains("Dieser Satz bleibt stehen."), "{text}");
     assert!(!text.contains("{#") && !text.contains("Notiz"), "{text}");
 }
+
+/// The small fixture with a table and a chart whose texts are templates, both placed in the
+/// chapter and referred to.
+fn titled_project(table_title: &str, series_name: &str) -> tempfile::TempDir {
+    let project = fixture_copy("klein");
+    fs::write(
+        project.path().join("data/tabellen.yaml"),
+        format!(
+            "budget:\n  titel: \"{table_title}\"\n  quelle: \"Eigene Berechnung, Stand {{{{ programm.jahr - 1 }}}}\"\n  kopf: Position\n  zeilen:\n    - {{ titel: \"Für {{{{ zahlen.gruppe }}}}\", daten: zahlen.budget }}\n  spalten:\n    - {{ titel: \"{{{{ programm.jahr - 1 }}}}\", feld: vorjahr }}\n    - {{ titel: \"{{{{ programm.jahr }}}}\", feld: planjahr }}\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        project.path().join("data/abbildungen.yaml"),
+        format!(
+            "verlauf:\n  art: balken\n  titel: \"Integrationen {{{{ programm.jahr }}}}\"\n  quelle: \"Statistik {{{{ programm.jahr - 1 }}}}\"\n  alt: \"Balken für {{{{ programm.jahr }}}}\"\n  reihen:\n    - {{ name: \"{series_name}\", werte: zahlen.reihe }}\n"
+        ),
+    )
+    .unwrap();
+    let zahlen = project.path().join("data/zahlen.yaml");
+    fs::write(
+        &zahlen,
+        fs::read_to_string(&zahlen).unwrap()
+            + "budget: { vorjahr: 100, planjahr: 120 }\nreihe: { a: 1, b: 2 }\ngruppe: \"Kund*innen <b>\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "\nWie {{ verweis(tabelle=\"budget\") }} und {{ verweis(abbildung=\"verlauf\") }} zeigen:\n\n{{ tabelle(id=\"budget\") }}\n\n{{ abbildung(id=\"verlauf\") }}\n",
+    );
+    project
+}
+
+#[test]
+fn titles_of_tables_and_charts_follow_the_data_in_site_and_pdf() {
+    require_typst();
+    let project = titled_project(
+        "Gesamtbudget {{ programm.jahr - 1 }} und {{ programm.jahr }}",
+        "Ziel {{ programm.jahr }}",
+    );
+    let output = amip(project.path(), &["build"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let out = project.path().join("output");
+    let html = fs::read_to_string(out.join("html/programm.html")).unwrap();
+    for expected in [
+        "<caption><span class=\"nr\">Tabelle 1:</span> Gesamtbudget 2025 und 2026 (Beispielwerte)</caption>",
+        "<th scope=\"col\" class=\"zahl\">2025</th><th scope=\"col\" class=\"zahl\">2026</th>",
+        // A value from the data stays text in a title.
+        ">Für Kund*innen &lt;b&gt;</th>",
+        "<p class=\"quelle\">Quelle: Eigene Berechnung, Stand 2025</p>",
+        "<figcaption><span class=\"nr\">Abbildung 1:</span> Integrationen 2026 (Beispielwerte)</figcaption>",
+        "<desc id=\"abb-verlauf-beschreibung\">Balken für 2026</desc>",
+        ">Ziel 2026</th>",
+        "<p class=\"quelle\">Quelle: Statistik 2025</p>",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert!(!html.contains("{{") && !html.contains("}}"), "{html}");
+    let pdf = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Tabelle 1: Gesamtbudget 2025 und 2026 (Beispielwerte)",
+        "Position 2025 2026",
+        "Für Kund*innen <b>",
+        "Quelle: Eigene Berechnung, Stand 2025",
+        "Ziel 2026",
+        "Quelle: Statistik 2025",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(!text.contains("{{") && !text.contains("}}"), "{text}");
+}
+
+#[test]
+fn a_mistake_in_a_title_is_reported_at_its_yaml_line() {
+    let project = titled_project(
+        "Gesamtbudget {{ programm.jahre - 1 }} und {{ programm.jahr }}",
+        "Ziel {{ programm.jahr | zahl(stelen=1) }}",
+    );
+    let (ok, text) = check(project.path());
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("Vorlagenfehler in data/tabellen.yaml, Tabelle „budget“, titel: Gerechnet werden kann nur mit Zahlen, hier steht ein Wert, den es in den Daten nicht gibt."),
+        "{text}"
+    );
+    assert!(
+        text.contains("data/tabellen.yaml:2:27"),
+        "at programm.jahre: {text}"
+    );
+    assert!(
+        text.contains("Vorlagenfehler in data/abbildungen.yaml, Abbildung „verlauf“, reihen.0.name: zahl: das Argument „stelen“ gibt es nicht (erlaubt: stellen)"),
+        "{text}"
+    );
+    assert!(text.contains("data/abbildungen.yaml:7:"), "{text}");
+}
