@@ -184,10 +184,19 @@ fn title_finding(
     if let Some(help) = help {
         finding = finding.with_help(help);
     }
-    let site = project.sites.get(file).and_then(|sites| sites.get(path));
+    // A source line taken over from an import (`quelle:`, `stand:`) has no place of its own
+    // in the file: the table or chart is named instead.
+    let sites = project.sites.get(file);
+    let (site, own) = match sites.and_then(|sites| sites.get(path)) {
+        Some(site) => (Some(site), true),
+        None => (sites.and_then(|sites| sites.get(id)), false),
+    };
     let (Some(site), Some(source)) = (site, project.sources.get(file)) else {
         return finding;
     };
+    if !own {
+        return finding.at(source, site.key_line, site.key_column);
+    }
     // The failing part's column, when the title stands in the file as written (without
     // escapes and the template's own edits, which the wrapped prints add after it).
     let quote = usize::from(site.raw.starts_with(['"', '\'']));
