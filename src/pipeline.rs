@@ -45,14 +45,16 @@ pub fn document(
     timings: &mut Timings,
     svg_cache: &mut charts::SvgCache,
 ) -> Result<Document, Findings> {
-    let project = load::load(root)?;
+    let mut project = load::load(root)?;
+    // Titles of tables and charts follow the data as chapters do; their mistakes are reported
+    // with every other finding.
+    let titles = expand::expand_titles(&mut project);
     timings.lap("Laden");
-    let (prepared, warnings) = match checks {
-        Checks::Off => {
-            let prepared = prepare_cached(&project, timings, svg_cache)?;
+    let result = match checks {
+        Checks::Off => prepare_cached(&project, timings, svg_cache).map(|prepared| {
             let warnings = prepared.warnings.clone();
             (prepared, warnings)
-        }
+        }),
         Checks::Draft | Checks::Final => prepare_checked(
             &project,
             CheckOptions {
@@ -60,8 +62,9 @@ pub fn document(
             },
             timings,
             svg_cache,
-        )?,
+        ),
     };
+    let (prepared, warnings) = with_title_findings(titles, result)?;
     timings.lap("Prüfungen");
     Ok(Document {
         pdf_name: format!("{}.pdf", project.programme.slug()),
@@ -69,6 +72,24 @@ pub fn document(
         prepared,
         warnings,
     })
+}
+
+/// The prepared document with the findings of the titles' expansion added: an error among
+/// them fails the run, with every other finding.
+fn with_title_findings(
+    mut titles: Findings,
+    result: Result<(Prepared, Findings), Findings>,
+) -> Result<(Prepared, Findings), Findings> {
+    match result {
+        Ok((prepared, warnings)) if !titles.has_errors() => {
+            titles.extend(warnings);
+            Ok((prepared, titles))
+        }
+        Ok((_, more)) | Err(more) => {
+            titles.extend(more);
+            Err(titles)
+        }
+    }
 }
 
 /// Runs expansion, Markdown, tables and charts on a loaded project.

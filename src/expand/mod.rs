@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Error as TeraError, Kwargs, State, Tera, Value};
+use tera::{Context, Error as TeraError, Kwargs, Tera, Value};
 
 use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
@@ -17,13 +17,18 @@ use crate::model::Project;
 use crate::numbers::Traps;
 use crate::placeholder::{self, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, SECTION_KEYWORD};
 
+mod arguments;
+mod doubled;
 mod messages;
 mod render;
 #[cfg(test)]
 mod tests;
+mod titles;
 
+use arguments::Registry;
 use messages::{full_source, runaway_finding, template_finding, type_name};
 use render::{render_chapter, wrap_prints, Edits};
+pub use titles::expand_titles;
 
 /// A chapter after expansion: plain Markdown.
 #[derive(Debug, Clone)]
@@ -53,32 +58,52 @@ fn chapter_tera_with(project: &Project) -> (Tera, Arc<Traps>) {
 
     let tables: Arc<Vec<String>> = Arc::new(project.tables.keys().cloned().collect());
     let charts: Arc<Vec<String>> = Arc::new(project.charts.keys().cloned().collect());
+    let stems: Arc<Vec<String>> =
+        Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
+    register_placing_functions(&mut Registry::new(&mut tera), tables, charts, stems);
+    (tera, traps)
+}
+
+/// `tabelle`, `abbildung`, `verweis` and `bild`: the functions that leave placeholders.
+fn register_placing_functions(
+    registry: &mut Registry<'_>,
+    tables: Arc<Vec<String>>,
+    charts: Arc<Vec<String>>,
+    stems: Arc<Vec<String>>,
+) {
     {
         let tables = Arc::clone(&tables);
-        tera.register_function("tabelle", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Table, &tables, &kwargs).map(|s| Value::safe_string(&s))
+        registry.function("tabelle", &["id"], move |kwargs| {
+            placeholder(Placed::Table, &tables, kwargs).map(|s| Value::safe_string(&s))
         });
     }
     {
         let charts = Arc::clone(&charts);
-        tera.register_function("abbildung", move |kwargs: Kwargs, _: &State| {
-            placeholder(Placed::Figure, &charts, &kwargs).map(|s| Value::safe_string(&s))
+        registry.function("abbildung", &["id"], move |kwargs| {
+            placeholder(Placed::Figure, &charts, kwargs).map(|s| Value::safe_string(&s))
         });
     }
-    let stems: Arc<Vec<String>> =
-        Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
-    tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        let markdown = match section_reference(&stems, &kwargs)? {
+    registry.function("verweis", REFERENCE_KINDS, move |kwargs| {
+        arguments::at_most_one("verweis", REFERENCE_KINDS, kwargs)?;
+        let markdown = match section_reference(&stems, kwargs)? {
             Some(markdown) => markdown,
-            None => reference(&tables, &charts, &kwargs)?,
+            None => reference(&tables, &charts, kwargs)?,
         };
         Ok::<Value, TeraError>(Value::safe_string(&markdown))
     });
-    tera.register_function("bild", |kwargs: Kwargs, _: &State| {
-        image_placeholder(&kwargs).map(|s| Value::safe_string(&s))
+    registry.function("bild", &["datei", "alt", "breite"], |kwargs| {
+        image_placeholder(kwargs).map(|s| Value::safe_string(&s))
     });
-    (tera, traps)
 }
+
+/// What `verweis` can refer to, one per call.
+const REFERENCE_KINDS: &[&str] = &[
+    "id",
+    "tabelle",
+    "abbildung",
+    CHAPTER_KEYWORD,
+    SECTION_KEYWORD,
+];
 
 /// Registers the German formatting filters and the share/change functions.
 pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
@@ -88,13 +113,14 @@ pub fn register_format_filters(tera: &mut Tera, style: PercentStyle) {
 /// [`register_format_filters`] with the data's number traps: a German `2.760` shown rounded
 /// or a number written as text is reported at its data line.
 pub fn register_format_filters_with(tera: &mut Tera, style: PercentStyle, traps: Arc<Traps>) {
-    register_number_filters(tera, style, traps);
-    register_text_filters(tera);
-    register_arithmetic_functions(tera);
+    let mut registry = Registry::new(tera);
+    register_number_filters(&mut registry, style, traps);
+    register_text_filters(&mut registry);
+    register_arithmetic_functions(&mut registry);
 }
 
 /// `zahl`, `euro`, `mio_euro`, `prozent` and `veraenderung`: numbers in German formats.
-fn register_number_filters(tera: &mut Tera, style: PercentStyle, traps: Arc<Traps>) {
+fn register_number_filters(registry: &mut Registry<'_>, style: PercentStyle, traps: Arc<Traps>) {
     // Plain number filters: (name, default decimals, decimals that round a `2.760`, format).
     type Plain = fn(f64, u8) -> Result<String, format::NotANumber>;
     let plain: [(&str, u8, Option<u8>, Plain); 3] = [
@@ -105,8 +131,8 @@ fn register_number_filters(tera: &mut Tera, style: PercentStyle, traps: Arc<Trap
     ];
     for (name, default, rounding, show) in plain {
         let traps = Arc::clone(&traps);
-        tera.register_filter(name, move |value: &Value, kwargs: Kwargs, _: &State| {
-            let digits = digits(&kwargs, default)?;
+        registry.filter(name, &["stellen"], move |value, kwargs| {
+            let digits = digits(kwargs, default)?;
             with_number(value, &traps, rounding.unwrap_or(digits), |n| {
                 show(n, digits).map_err(not_a_number)
             })
@@ -114,54 +140,45 @@ fn register_number_filters(tera: &mut Tera, style: PercentStyle, traps: Arc<Trap
     }
     {
         let traps = Arc::clone(&traps);
-        tera.register_filter(
-            "prozent",
-            move |value: &Value, kwargs: Kwargs, _: &State| {
-                let style = match kwargs.get::<bool>("wort")? {
-                    Some(true) => PercentStyle::Word,
-                    Some(false) => PercentStyle::Sign,
-                    None => style,
-                };
-                let digits = digits(&kwargs, 1)?;
-                with_number(value, &traps, digits, |n| {
-                    let shown = format::percent(n, digits, style).map_err(not_a_number)?;
-                    if let Some(written) = traps.fraction(n) {
-                        traps.note_percent(written, shown.clone());
-                    }
-                    Ok(shown)
-                })
-            },
-        );
+        registry.filter("prozent", &["stellen", "wort"], move |value, kwargs| {
+            let style = match kwargs.get::<bool>("wort")? {
+                Some(true) => PercentStyle::Word,
+                Some(false) => PercentStyle::Sign,
+                None => style,
+            };
+            let digits = digits(kwargs, 1)?;
+            with_number(value, &traps, digits, |n| {
+                let shown = format::percent(n, digits, style).map_err(not_a_number)?;
+                if let Some(written) = traps.fraction(n) {
+                    traps.note_percent(written, shown.clone());
+                }
+                Ok(shown)
+            })
+        });
     }
-    {
-        let traps = Arc::clone(&traps);
-        tera.register_filter(
-            "veraenderung",
-            move |value: &Value, kwargs: Kwargs, _: &State| {
-                let unit = match kwargs.get::<&str>("einheit")? {
-                    None | Some("zahl") => ChangeUnit::Number,
-                    Some("prozent") => ChangeUnit::Percent,
-                    Some("prozentpunkte") => ChangeUnit::Points,
-                    Some(other) => {
-                        return Err(TeraError::message(format!(
-                            "veraenderung: unbekannte einheit „{other}“ (erlaubt: zahl, prozent, prozentpunkte)"
-                        )))
-                    }
-                };
-                let default_digits = if unit == ChangeUnit::Number { 0 } else { 1 };
-                let digits = digits(&kwargs, default_digits)?;
-                with_number(value, &traps, digits, |n| {
-                    format::change(n, digits, unit, style).map_err(not_a_number)
-                })
-            },
-        );
-    }
+    registry.filter("veraenderung", &["einheit", "stellen"], move |value, kwargs| {
+        let unit = match kwargs.get::<&str>("einheit")? {
+            None | Some("zahl") => ChangeUnit::Number,
+            Some("prozent") => ChangeUnit::Percent,
+            Some("prozentpunkte") => ChangeUnit::Points,
+            Some(other) => {
+                return Err(TeraError::message(format!(
+                    "veraenderung: unbekannte einheit „{other}“ (erlaubt: zahl, prozent, prozentpunkte)"
+                )))
+            }
+        };
+        let default_digits = if unit == ChangeUnit::Number { 0 } else { 1 };
+        let digits = digits(kwargs, default_digits)?;
+        with_number(value, &traps, digits, |n| {
+            format::change(n, digits, unit, style).map_err(not_a_number)
+        })
+    });
 }
 
 /// `betrag` and `datum`: filters whose result is not a formatted number.
-fn register_text_filters(tera: &mut Tera) {
+fn register_text_filters(registry: &mut Registry<'_>) {
     // The absolute amount, for "ein Rückgang um 42,8 %"; a pending value stays pending.
-    tera.register_filter("betrag", |value: &Value, _: Kwargs, _: &State| {
+    registry.filter("betrag", &[], |value, _| {
         if is_pending_value(value) {
             return Ok(Value::none());
         }
@@ -177,7 +194,7 @@ fn register_text_filters(tera: &mut Tera) {
             ))),
         }
     });
-    tera.register_filter("datum", |value: &Value, kwargs: Kwargs, _: &State| {
+    registry.filter("datum", &["lang"], |value, kwargs| {
         if value.is_none() {
             return Ok(format!("… ({PENDING})"));
         }
@@ -201,13 +218,13 @@ fn register_text_filters(tera: &mut Tera) {
 
 /// `anteil`, `differenz` and `veraenderung_prozent`: arithmetic that keeps pending values
 /// pending and special values of the statistics special.
-fn register_arithmetic_functions(tera: &mut Tera) {
-    tera.register_function("anteil", |kwargs: Kwargs, _: &State| {
-        if let Some(mark) = special_argument(&kwargs, ["teil", "ganzes"]) {
+fn register_arithmetic_functions(registry: &mut Registry<'_>) {
+    registry.function("anteil", &["teil", "ganzes"], |kwargs| {
+        if let Some(mark) = special_argument(kwargs, ["teil", "ganzes"]) {
             return Ok(mark);
         }
-        let part = required_number(&kwargs, "anteil", "teil")?;
-        let whole = required_number(&kwargs, "anteil", "ganzes")?;
+        let part = required_number(kwargs, "anteil", "teil")?;
+        let whole = required_number(kwargs, "anteil", "ganzes")?;
         match (part, whole) {
             (Some(part), Some(whole)) => {
                 format::share(part, whole).map(Value::from).ok_or_else(|| {
@@ -217,23 +234,23 @@ fn register_arithmetic_functions(tera: &mut Tera) {
             _ => Ok(Value::none()),
         }
     });
-    tera.register_function("differenz", |kwargs: Kwargs, _: &State| {
-        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+    registry.function("differenz", &["von", "auf"], |kwargs| {
+        if let Some(mark) = special_argument(kwargs, ["von", "auf"]) {
             return Ok(mark);
         }
-        let from = required_number(&kwargs, "differenz", "von")?;
-        let to = required_number(&kwargs, "differenz", "auf")?;
+        let from = required_number(kwargs, "differenz", "von")?;
+        let to = required_number(kwargs, "differenz", "auf")?;
         Ok::<Value, TeraError>(match (from, to) {
             (Some(from), Some(to)) => Value::from(to - from),
             _ => Value::none(),
         })
     });
-    tera.register_function("veraenderung_prozent", |kwargs: Kwargs, _: &State| {
-        if let Some(mark) = special_argument(&kwargs, ["von", "auf"]) {
+    registry.function("veraenderung_prozent", &["von", "auf"], |kwargs| {
+        if let Some(mark) = special_argument(kwargs, ["von", "auf"]) {
             return Ok(mark);
         }
-        let from = required_number(&kwargs, "veraenderung_prozent", "von")?;
-        let to = required_number(&kwargs, "veraenderung_prozent", "auf")?;
+        let from = required_number(kwargs, "veraenderung_prozent", "von")?;
+        let to = required_number(kwargs, "veraenderung_prozent", "auf")?;
         match (from, to) {
             (Some(from), Some(to)) => format::change_percent(from, to)
                 .map(Value::from)
@@ -613,6 +630,7 @@ fn add_chapters(tera: &mut Tera, project: &Project, wrapped: &[(String, Edits)])
     }
     for chapter in &project.chapters {
         findings.extend(placement_findings(chapter));
+        findings.extend(doubled::doubled_label_findings(project, chapter));
     }
     findings
 }
@@ -799,11 +817,60 @@ fn next_opening(body: &str, mut at: usize) -> Option<(usize, &'static str)> {
         match body.get(start + 1..start + 2) {
             Some("{") => return Some((start, "}}")),
             Some("%") => return Some((start, "%}")),
-            Some("#") => return Some((start, "#}")),
+            Some("#") => match heading_attribute_end(body, start) {
+                // `## Titel {#anker}` is Markdown, not the start of a comment.
+                Some(end) => at = end,
+                None => return Some((start, "#}")),
+            },
             _ => at = start + 1,
         }
     }
     None
+}
+
+/// Where the heading attribute `{#anker}` starting at `start` ends, when it is one: the last
+/// thing on an ATX heading line (`## Titel {#anker}`), with no `{` inside and not ending in
+/// `#` (`{# Notiz #}` stays a comment).
+fn heading_attribute_end(body: &str, start: usize) -> Option<usize> {
+    let line_start = body.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body
+        .get(start..)?
+        .find('\n')
+        .map_or(body.len(), |i| start + i);
+    let line = body.get(line_start..line_end)?;
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let marks = line.get(indent..)?;
+    let hashes = marks.len() - marks.trim_start_matches('#').len();
+    let after_marks = marks.get(hashes..)?;
+    if indent > 3 || !(1..=6).contains(&hashes) || !after_marks.starts_with([' ', '\t']) {
+        return None;
+    }
+    let close = start + body.get(start..line_end)?.find('}')?;
+    let inner = body.get(start + 2..close)?;
+    let rest = body.get(close + 1..line_end)?;
+    (!inner.trim().is_empty()
+        && !inner.contains('{')
+        && !inner.ends_with('#')
+        && rest.trim().is_empty())
+    .then_some(close + 1)
+}
+
+/// Byte ranges of every heading attribute `{#anker}` of `body` (see
+/// [`heading_attribute_end`]), in order.
+pub(super) fn heading_attributes(body: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = body.get(at..).and_then(|rest| rest.find("{#")) {
+        let start = at + offset;
+        match heading_attribute_end(body, start) {
+            Some(end) => {
+                found.push((start, end));
+                at = end;
+            }
+            None => at = start + 2,
+        }
+    }
+    found
 }
 
 /// Byte ranges of every `{{ … }}` and `{% … %}` tag of `body`, in order.

@@ -7,9 +7,10 @@
 //! pending. A path that does not exist reaches that filter as undefined; its wrapping is then
 //! undone, so that tera reports the missing name exactly where it stands.
 
-use tera::{Context, Error as TeraError, ErrorKind, Kwargs, State, Tera, Value};
+use tera::{Context, Error as TeraError, ErrorKind, Tera, Value};
 
-use super::{is_pending_value, tags};
+use super::arguments::Registry;
+use super::{heading_attributes, is_pending_value, tags};
 use crate::format::PENDING;
 
 /// The filter every plain print goes through (a name no author writes).
@@ -25,7 +26,7 @@ const UNDEFINED_MARK: &str = "\u{2}amip-undefiniert\u{2}";
 /// value is refused (and the print then rendered without the filter), anything else passes
 /// unchanged.
 pub(super) fn register_print_filter(tera: &mut Tera) {
-    tera.register_filter(PRINT_FILTER, |value: &Value, _: Kwargs, _: &State| {
+    Registry::new(tera).filter(PRINT_FILTER, &[], |value, _| {
         if value.is_undefined() {
             return Err(TeraError::message(UNDEFINED_MARK));
         }
@@ -102,7 +103,18 @@ pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
     let mut inserts: Vec<(usize, String)> = Vec::new();
     // What stands between `{% raw %}` and `{% endraw %}` is text, not a print.
     let mut raw = false;
+    // Heading anchors `{#anker}` reach tera as raw text, so that it does not read a comment.
+    let mut anchors = heading_attributes(body).into_iter().peekable();
+    let protect = |inserts: &mut Vec<(usize, String)>, (start, end): (usize, usize)| {
+        inserts.push((start, "{% raw %}".to_string()));
+        inserts.push((end, "{% endraw %}".to_string()));
+    };
     for (start, end) in tags(body) {
+        while let Some(anchor) = anchors.next_if(|&(at, _)| at < start) {
+            if !raw {
+                protect(&mut inserts, anchor);
+            }
+        }
         let tag = body.get(start..end).unwrap_or_default();
         if let Some(inner) = tag.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) {
             match inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) {
@@ -129,6 +141,9 @@ pub(super) fn wrap_prints(body: &str) -> (String, Edits) {
             start + 2 + lead + expression.len(),
             PRINT_SUFFIX.to_string(),
         ));
+    }
+    if !raw {
+        anchors.for_each(|anchor| protect(&mut inserts, anchor));
     }
     let mut wrapped = String::with_capacity(body.len() + inserts.len() * 24);
     let mut edits = Edits::default();

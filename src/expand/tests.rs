@@ -2,6 +2,7 @@
 
 use super::messages::{match_pattern, translate};
 use super::*;
+use tera::State;
 
 fn render(
     style: PercentStyle,
@@ -233,4 +234,95 @@ fn every_set_and_every_loop_step_is_guarded() {
         crate::sandbox::render_bounded(&tera, crate::sandbox::Source::Template("k.md"), &context)
             .unwrap();
     assert_eq!(text, "12{% set v = 1 %}xY");
+}
+
+/// Every filter and function of chapters refuses an argument it does not know, by name and
+/// with the ones it allows; the list comes from the registry, so a new one is tested too.
+#[test]
+fn every_filter_and_function_refuses_unknown_arguments() {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    let mut registry = Registry::new(&mut tera);
+    register_number_filters(
+        &mut registry,
+        PercentStyle::Sign,
+        Arc::new(Traps::default()),
+    );
+    register_text_filters(&mut registry);
+    register_arithmetic_functions(&mut registry);
+    let ids = Arc::new(vec!["x".to_string()]);
+    register_placing_functions(&mut registry, Arc::clone(&ids), Arc::clone(&ids), ids);
+    let registered = std::mem::take(&mut registry.registered);
+    render::register_print_filter(&mut tera);
+    assert!(registered.len() >= 14, "{registered:?}");
+    for (name, is_filter) in registered {
+        let template = if is_filter {
+            format!("{{{{ 2.5 | {name}(stelen=1) }}}}")
+        } else {
+            format!("{{{{ {name}(stelen=1) }}}}")
+        };
+        tera.add_raw_template("t.md", &template).unwrap();
+        let err = tera.render("t.md", &Context::new()).unwrap_err();
+        let (text, _) = translate(&super::render::error_text(&err));
+        assert!(
+            text.contains("das Argument „stelen“ gibt es nicht"),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn unknown_arguments_name_the_allowed_ones() {
+    let data = serde_json::json!({"q": 23.5});
+    for (template, allowed) in [
+        (
+            "{{ 2.5 | veraenderung(einhet=\"prozent\") }}",
+            "„einhet“ gibt es nicht (erlaubt: einheit, stellen)",
+        ),
+        (
+            "{{ q | zahl(stelen=1) }}",
+            "„stelen“ gibt es nicht (erlaubt: stellen)",
+        ),
+        (
+            "{{ q | prozent(stelen=2) }}",
+            "„stelen“ gibt es nicht (erlaubt: stellen, wort)",
+        ),
+    ] {
+        let err = render(PercentStyle::Sign, template, data.clone()).unwrap_err();
+        let text = super::render::error_text(&err);
+        assert!(text.contains(allowed), "{template}: {text}");
+    }
+}
+
+/// `## Titel {#anker}` is a heading anchor, not an unclosed comment; `{# … #}` stays one, on a
+/// heading line too, and a later comment does not swallow the text after the anchor.
+#[test]
+fn heading_anchors_are_not_comments() {
+    let body = "## Eingliederungsbudget nach Instrumenten {#egl}\n\nText {{ a }}.\n\n{# Notiz #}\n## B {# kein Anker #}\n";
+    assert_eq!(unclosed_tag(body), None);
+    assert_eq!(heading_attributes(body), vec![(42, 48)]);
+    let (wrapped, _) = render::wrap_prints(body);
+    assert!(
+        wrapped.starts_with("## Eingliederungsbudget nach Instrumenten {% raw %}{#egl}{% endraw %}\n\nText {{ a | __amip_ausgabe }}."),
+        "{wrapped}"
+    );
+    assert_eq!(unclosed_tag("Text {#egl}\n"), Some((5, "#}")));
+    assert_eq!(
+        heading_attributes("    ## eingerückt {#x}\n#kein {#y}\n"),
+        vec![]
+    );
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    render::register_print_filter(&mut tera);
+    tera.add_raw_template("t.md", &wrapped).unwrap();
+    let out = tera
+        .render(
+            "t.md",
+            &Context::from_serialize(&serde_json::json!({"a": 1})).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        out,
+        "## Eingliederungsbudget nach Instrumenten {#egl}\n\nText 1.\n\n\n## B \n"
+    );
 }
