@@ -339,6 +339,38 @@ impl Chapter {
         text.push_str(&self.body);
         text
     }
+
+    /// The name an author refers to the chapter by, the path they see below `content/`
+    /// without `.md`: `04-zielgruppen/03-gefluechtete`.
+    pub fn name(&self) -> &str {
+        let path = self.file.strip_prefix("content/").unwrap_or(&self.file);
+        path.strip_suffix(".md").unwrap_or(path)
+    }
+}
+
+/// A chapter as `verweis(kapitel=…)` and `unterzeichnung.kapitel` know it: (name, page stem).
+pub type ChapterName = (String, String);
+
+/// The page stem of the chapter `wanted` names. Accepted: the path below `content/` as the
+/// author sees it (with or without `content/` and `.md`), the page name
+/// (`04-zielgruppen-03-gefluechtete`), and a bare file name when only one chapter has it.
+pub fn chapter_stem<'a>(chapters: &'a [ChapterName], wanted: &str) -> Option<&'a str> {
+    let wanted = wanted.trim().trim_start_matches("./");
+    let wanted = wanted.strip_prefix("content/").unwrap_or(wanted);
+    let wanted = wanted.strip_suffix(".md").unwrap_or(wanted);
+    if let Some((_, stem)) = chapters
+        .iter()
+        .find(|(name, stem)| name == wanted || stem == wanted)
+    {
+        return Some(stem);
+    }
+    let mut by_file = chapters
+        .iter()
+        .filter(|(name, _)| name.rsplit('/').next() == Some(wanted));
+    match (by_file.next(), by_file.next()) {
+        (Some((_, stem)), None) => Some(stem),
+        _ => None,
+    }
 }
 
 /// The kinds of chart amip draws.

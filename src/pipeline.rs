@@ -111,7 +111,7 @@ pub fn prepare_cached(
     };
     publication_findings(project, &mut findings);
     let parsed = parsed.map(|(mut docs, numbering)| {
-        markdown::publication::attach_signature(&mut docs, &project.programme);
+        markdown::publication::attach_signature(&mut docs, &project.chapters, &project.programme);
         (docs, numbering)
     });
     findings.extend(warnings);

@@ -13,7 +13,7 @@ use tera::{Context, Error as TeraError, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
-use crate::model::Project;
+use crate::model::{chapter_stem, ChapterName, Project};
 use crate::numbers::Traps;
 use crate::placeholder::{self, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, SECTION_KEYWORD};
 
@@ -65,10 +65,15 @@ fn chapter_tera_with(project: &Project) -> (Tera, Arc<Traps>) {
             placeholder(Placed::Figure, &charts, &kwargs).map(|s| Value::safe_string(&s))
         });
     }
-    let stems: Arc<Vec<String>> =
-        Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
+    let names: Arc<Vec<ChapterName>> = Arc::new(
+        project
+            .chapters
+            .iter()
+            .map(|c| (c.name().to_string(), c.stem.clone()))
+            .collect(),
+    );
     tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        let markdown = match section_reference(&stems, &kwargs)? {
+        let markdown = match section_reference(&names, &kwargs)? {
             Some(markdown) => markdown,
             None => reference(&tables, &charts, &kwargs)?,
         };
@@ -428,20 +433,19 @@ fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<St
 
 /// `verweis(kapitel="04-ressourcen")` and `verweis(abschnitt="anker")`: a reference link the
 /// Markdown stage resolves to "Kapitel 4" / "Abschnitt 4.2"; `None` for the other forms.
-fn section_reference(stems: &[String], kwargs: &Kwargs) -> Result<Option<String>, TeraError> {
+fn section_reference(
+    chapters: &[ChapterName],
+    kwargs: &Kwargs,
+) -> Result<Option<String>, TeraError> {
     if let Some(chapter) = kwargs.get::<&str>(CHAPTER_KEYWORD)? {
-        let wanted = chapter
-            .trim()
-            .trim_start_matches("content/")
-            .trim_end_matches(".md");
-        let wanted = wanted.rsplit('/').next().unwrap_or(wanted);
-        if !stems.iter().any(|stem| stem == wanted) {
+        let Some(stem) = chapter_stem(chapters, chapter) else {
+            let names: Vec<String> = chapters.iter().map(|(name, _)| name.clone()).collect();
             return Err(TeraError::message(format!(
-                "verweis(kapitel=\"{chapter}\"): ein Kapitel „{chapter}“ gibt es nicht; nennen Sie den Dateinamen ohne .md (vorhanden: {})",
-                known(stems)
+                "verweis(kapitel=\"{chapter}\"): ein Kapitel „{chapter}“ gibt es nicht; nennen Sie den Pfad unter content/ ohne .md (vorhanden: {})",
+                known(&names)
             )));
-        }
-        return Ok(Some(reference_link(CHAPTER_KEYWORD, wanted)?));
+        };
+        return Ok(Some(reference_link(CHAPTER_KEYWORD, stem)?));
     }
     if let Some(section) = kwargs.get::<&str>(SECTION_KEYWORD)? {
         let anchor = section.trim().trim_start_matches('#');

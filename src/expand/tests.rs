@@ -73,9 +73,12 @@ fn unclosed_tags_are_found() {
 fn render_calls(template: &str) -> Result<String, TeraError> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    let stems = vec!["04-ressourcen".to_string(), "05-schwerpunkte".to_string()];
+    let chapters: Vec<ChapterName> = ["04-ressourcen", "05-schwerpunkte"]
+        .iter()
+        .map(|name| (name.to_string(), name.to_string()))
+        .collect();
     tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        section_reference(&stems, &kwargs).map(Option::unwrap_or_default)
+        section_reference(&chapters, &kwargs).map(Option::unwrap_or_default)
     });
     tera.register_function("bild", |kwargs: Kwargs, _: &State| {
         image_placeholder(&kwargs)

@@ -21,6 +21,7 @@ mod document;
 mod door;
 mod example;
 mod fixtures;
+mod honoured_messages;
 mod hostile;
 mod import;
 mod importers;

@@ -1,0 +1,75 @@
+//! Issue 20, "what an author writes is honoured or refused": German messages at the right
+//! line, warnings named once, CSV separators, the thousands trap, `diff` exit codes,
+//! PDF link and numbering, references to chapters in subfolders.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{amip, describe, fixture_copy};
+
+fn write(project: &Path, rel: &str, text: &str) {
+    let path = project.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// stdout and stderr, with the lines miette wraps at 80 columns joined again.
+fn all_output(output: &std::process::Output) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut joined = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("│ ").filter(|_| !joined.is_empty()) {
+            joined.pop();
+            if !joined.ends_with('-') {
+                joined.push(' ');
+            }
+            joined.push_str(rest);
+        } else {
+            joined.push_str(line);
+        }
+        joined.push('\n');
+    }
+    joined
+}
+
+/// Item 19: a chapter in a subfolder is named by the path the author sees.
+#[test]
+fn chapter_in_subfolder_is_referred_to_by_its_path() {
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    write(
+        dir,
+        "content/04-zielgruppen/03-gefluechtete.md",
+        "# Geflüchtete\n\nText.\n",
+    );
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\nSiehe {{ verweis(kapitel=\"04-zielgruppen/03-gefluechtete\") }}.\n",
+    );
+    let output = amip(dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let page = fs::read_to_string(dir.join("output/html/programm.html")).unwrap();
+    assert!(
+        page.contains("href=\"04-zielgruppen-03-gefluechtete.html\""),
+        "{page}"
+    );
+
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\nSiehe {{ verweis(kapitel=\"04-zielgruppen/03-fluechtlinge\") }}.\n",
+    );
+    let output = amip(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let text = all_output(&output);
+    assert!(
+        text.contains("verweis(kapitel=\"04-zielgruppen/03-fluechtlinge\"): ein Kapitel „04-zielgruppen/03-fluechtlinge“ gibt es nicht; nennen Sie den Pfad unter content/ ohne .md (vorhanden: 04-zielgruppen/03-gefluechtete, programm)"),
+        "{text}"
+    );
+}
