@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{amip, describe, fixture_copy};
+use crate::common::{amip, describe, example_copy, fixture_copy};
 
 fn write(project: &Path, rel: &str, text: &str) {
     let path = project.join(rel);
@@ -72,4 +72,63 @@ fn chapter_in_subfolder_is_referred_to_by_its_path() {
         text.contains("verweis(kapitel=\"04-zielgruppen/03-fluechtlinge\"): ein Kapitel „04-zielgruppen/03-fluechtlinge“ gibt es nicht; nennen Sie den Pfad unter content/ ohne .md (vorhanden: 04-zielgruppen/03-gefluechtete, programm)"),
         "{text}"
     );
+}
+
+/// Item 15: `amip diff` ends with 2 for every kind of failure in a version, a failed
+/// arithmetic check as much as a chart error, and says so in `--help`.
+#[test]
+fn diff_exits_two_for_every_kind_of_failure() {
+    let old = example_copy();
+    let old_path = old.path().to_str().unwrap();
+
+    let arithmetic = example_copy();
+    let budget = arithmetic.path().join("data/budget.yaml");
+    let text = fs::read_to_string(&budget).unwrap();
+    fs::write(
+        &budget,
+        text.replace("planjahr: 8581009", "planjahr: 8000000"),
+    )
+    .unwrap();
+    let output = amip(arithmetic.path(), &["diff", old_path]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    let text = all_output(&output);
+    assert!(
+        text.contains("Die neue Fassung (Arbeitsordner) enthält Fehler:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Rechenprobe: „budget.gesamt.planjahr“ ist 15.634.076"),
+        "{text}"
+    );
+
+    let chart = example_copy();
+    let charts = chart.path().join("data/abbildungen.yaml");
+    let text = fs::read_to_string(&charts).unwrap();
+    fs::write(
+        &charts,
+        text.replacen("werte: elb.jdw", "werte: elb.gibt_es_nicht", 1),
+    )
+    .unwrap();
+    let output = amip(chart.path(), &["diff", old_path]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+
+    // The same failure in the old version: the same code.
+    let output = amip(old.path(), &["diff", arithmetic.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        all_output(&output).contains("Die alte Fassung"),
+        "{}",
+        describe(&output)
+    );
+
+    let help = amip(old.path(), &["diff", "--help"]);
+    assert_eq!(help.status.code(), Some(0), "{}", describe(&help));
+    let help = all_output(&help);
+    for line in [
+        "  0  beide Fassungen sind gleich",
+        "  1  die Fassungen unterscheiden sich",
+        "  2  kein Vergleich möglich: eine Fassung fehlt, ist kein amip-Projekt oder enthält einen",
+    ] {
+        assert!(help.contains(line), "{help}");
+    }
 }
