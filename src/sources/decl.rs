@@ -139,10 +139,10 @@ pub struct SourceDecl {
     /// CSV: `utf-8`, `windows-1252` (also `latin-1`) or `automatisch` (default).
     #[serde(default)]
     pub kodierung: Option<String>,
-    /// CSV: `;` (default: detected from the header line) or `,`.
+    /// CSV: `;`, `,` or `tab` (default: detected from the table's rows).
     #[serde(default)]
     pub trennzeichen: Option<String>,
-    /// CSV: `,` (default, German) or `.`.
+    /// `,` (default, German: 1.234,5) or `.` (1,234.5), for numbers stored as text.
     #[serde(default)]
     pub dezimalzeichen: Option<String>,
     /// Only rows whose column (by header) holds the value, e.g. `Träger-Nr.: "03504"`.

@@ -132,3 +132,33 @@ fn diff_exits_two_for_every_kind_of_failure() {
         assert!(help.contains(line), "{help}");
     }
 }
+
+/// Item 11: a CSV file whose title line holds commas is still read with `;`, the separator
+/// of its rows.
+#[test]
+fn csv_with_a_title_line_with_commas_is_read_by_its_rows() {
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    write(
+        dir,
+        "data/quellen/arbeitslose-bezirke.csv",
+        "Arbeitslose nach Stadtbezirken, Dortmund, September 2026\n\nStadtbezirk;Arbeitslose;Quote\nInnenstadt-West;2.345;9,8\nInnenstadt-Nord;6.789;17,1\nEving;2.101;11,2\n",
+    );
+    write(
+        dir,
+        "data/quellen.yaml",
+        "bezirke:\n  datei: quellen/arbeitslose-bezirke.csv\n  werte:\n    bezirke.nord: { zeile: Innenstadt-Nord, spalte: Arbeitslose }\n    bezirke.nord_quote: { zeile: Innenstadt-Nord, spalte: Quote }\n",
+    );
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\nIn der Innenstadt-Nord sind {{ bezirke.nord | zahl }} Menschen arbeitslos ({{ bezirke.nord_quote | prozent }}).\n",
+    );
+    let output = amip(dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let page = fs::read_to_string(dir.join("output/html/programm.html")).unwrap();
+    assert!(
+        page.contains("In der Innenstadt-Nord sind 6.789 Menschen arbeitslos (17,1\u{a0}Prozent)."),
+        "{page}"
+    );
+}
