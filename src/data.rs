@@ -8,9 +8,73 @@
 use serde_json::Value;
 
 use crate::model::{
-    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Series, SeriesDecl, SortOrder,
+    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, RowsDecl, Series, SeriesDecl,
+    SortOrder, TableDecl, ValueFormat,
 };
 use crate::sources::special::Special;
+
+/// The data paths a table shows: (path, format of its column) for plain fields, and the
+/// paths computed columns read (format `None`).
+pub fn table_paths(decl: &TableDecl, data: &Value) -> Vec<(String, Option<ValueFormat>)> {
+    let rows: Vec<String> = match &decl.zeilen {
+        RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
+        RowsDecl::Path(path) => match lookup(data, path) {
+            Ok(Value::Array(items)) => (0..items.len())
+                .map(|i| join(path, &i.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        },
+    };
+    let mut paths = Vec::new();
+    for row in &rows {
+        for column in &decl.spalten {
+            if let Some(field) = &column.feld {
+                paths.push((join(row, field), column.format));
+            }
+            if let Some(share) = &column.anteil {
+                paths.push((join(row, &share.feld), None));
+                paths.push((share.basis.clone(), None));
+            }
+            for pair in [&column.differenz, &column.veraenderung]
+                .into_iter()
+                .flatten()
+            {
+                paths.push((join(row, &pair.von), None));
+                paths.push((join(row, &pair.zu), None));
+            }
+        }
+    }
+    paths
+}
+
+/// The data paths of a chart's values.
+pub fn chart_paths(decl: &ChartDecl, data: &Value) -> Vec<String> {
+    let mut paths = Vec::new();
+    for series in &decl.reihen {
+        match (&decl.kategorien, lookup(data, &series.werte)) {
+            (Some(CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => {
+                paths.extend(keys.keys().map(|key| join(&series.werte, key)));
+            }
+            (_, Ok(Value::Object(map))) => {
+                paths.extend(map.keys().map(|key| join(&series.werte, key)));
+            }
+            (_, Ok(Value::Array(list))) => {
+                paths.extend((0..list.len()).map(|i| join(&series.werte, &i.to_string())));
+            }
+            _ => paths.push(series.werte.clone()),
+        }
+    }
+    paths
+}
+
+/// `path.key`, or `key` at the root.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
 
 /// The word authors may write instead of a number that is not agreed yet.
 pub const PENDING_WORD: &str = "in_abstimmung";

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::data;
+use crate::data::{self, chart_paths, table_paths};
 use crate::diagnostic::{Finding, Findings};
 use crate::document::Prepared;
 use crate::markdown::Node;
@@ -143,63 +143,6 @@ fn unplaced(project: &Project, prepared: &Prepared, findings: &mut Findings) {
             );
         }
     }
-}
-
-/// The data paths a table shows: (path, format of its column) for plain fields, and the
-/// paths computed columns read (format `None`).
-pub fn table_paths(
-    decl: &crate::model::TableDecl,
-    data: &Value,
-) -> Vec<(String, Option<crate::model::ValueFormat>)> {
-    let rows: Vec<String> = match &decl.zeilen {
-        crate::model::RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
-        crate::model::RowsDecl::Path(path) => match data::lookup(data, path) {
-            Ok(Value::Array(items)) => (0..items.len())
-                .map(|i| join(path, &i.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        },
-    };
-    let mut paths = Vec::new();
-    for row in &rows {
-        for column in &decl.spalten {
-            if let Some(field) = &column.feld {
-                paths.push((join(row, field), column.format));
-            }
-            if let Some(share) = &column.anteil {
-                paths.push((join(row, &share.feld), None));
-                paths.push((share.basis.clone(), None));
-            }
-            for pair in [&column.differenz, &column.veraenderung]
-                .into_iter()
-                .flatten()
-            {
-                paths.push((join(row, &pair.von), None));
-                paths.push((join(row, &pair.zu), None));
-            }
-        }
-    }
-    paths
-}
-
-/// The data paths of a chart's values.
-pub fn chart_paths(decl: &crate::model::ChartDecl, data: &Value) -> Vec<String> {
-    let mut paths = Vec::new();
-    for series in &decl.reihen {
-        match (&decl.kategorien, data::lookup(data, &series.werte)) {
-            (Some(crate::model::CategoriesDecl::Keys(keys)), Ok(Value::Object(_))) => {
-                paths.extend(keys.keys().map(|key| join(&series.werte, key)));
-            }
-            (_, Ok(Value::Object(map))) => {
-                paths.extend(map.keys().map(|key| join(&series.werte, key)));
-            }
-            (_, Ok(Value::Array(list))) => {
-                paths.extend((0..list.len()).map(|i| join(&series.werte, &i.to_string())));
-            }
-            _ => paths.push(series.werte.clone()),
-        }
-    }
-    paths
 }
 
 /// German number traps in tables and charts: `2.760` shown rounded is an error, a fraction

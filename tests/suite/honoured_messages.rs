@@ -13,6 +13,11 @@ fn write(project: &Path, rel: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
+/// `text` with every run of whitespace as one space, for help texts miette wraps.
+fn squashed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// stdout and stderr, with the lines miette wraps at 80 columns joined again.
 fn all_output(output: &std::process::Output) -> String {
     let text = format!(
@@ -161,4 +166,53 @@ fn csv_with_a_title_line_with_commas_is_read_by_its_rows() {
         page.contains("In der Innenstadt-Nord sind 6.789 Menschen arbeitslos (17,1\u{a0}Prozent)."),
         "{page}"
     );
+}
+
+/// Item 12: `planjahr: 618.125` (full-time equivalents) in a `dezimal1` column is the decimal
+/// it reads as; the same value only ever shown rounded to an integer is still refused, with
+/// advice for both readings.
+#[test]
+fn three_decimals_are_a_trap_only_where_every_use_rounds_them() {
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    write(
+        dir,
+        "data/personal.yaml",
+        "stellen:\n  - { bereich: Leistung, vorjahr: 600.5, planjahr: 618.125 }\n",
+    );
+    let table = |format: &str| {
+        format!("personal:\n  titel: \"Personal (Vollzeitäquivalente)\"\n  quelle: \"Personalplanung\"\n  zeilen: personal.stellen\n  spalten:\n    - {{ titel: \"Bereich\", feld: bereich, format: text }}\n    - {{ titel: \"Vorjahr\", feld: vorjahr, format: dezimal1 }}\n    - {{ titel: \"Planjahr\", feld: planjahr, format: {format} }}\n")
+    };
+    write(dir, "data/tabellen.yaml", &table("dezimal1"));
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\n{{ tabelle(id=\"personal\") }}\n\nRund {{ personal.stellen[0].planjahr | zahl }} Stellen.\n",
+    );
+    let output = amip(dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let page = fs::read_to_string(dir.join("output/html/programm.html")).unwrap();
+    assert!(page.contains("618,1"), "{page}");
+    assert!(page.contains("Rund 618 Stellen."), "{page}");
+
+    // Every use rounds it to an integer: the thousands trap, with advice for both readings.
+    write(dir, "data/tabellen.yaml", &table("ganz"));
+    let output = amip(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let text = all_output(&output);
+    for expected in [
+        "„personal.stellen.0.planjahr: 618.125“ wird als Dezimalzahl 618,125 gelesen und erscheint",
+        "Ist die ganze Zahl 618.125 gemeint, schreiben Sie 618125 (ohne Tausenderpunkt); ist die Dezimalzahl 618,125 gemeint, zeigen Sie ihre Nachkommastellen (in Tabellen und Abbildungen format: dezimal1 oder dezimal2, im Text zahl(stellen=3)).",
+    ] {
+        assert!(squashed(&text).contains(expected), "{expected}\n{text}");
+    }
+
+    // A chapter that shows the decimals is the author's choice as much as a column is.
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\n{{ tabelle(id=\"personal\") }}\n\nGenau {{ personal.stellen[0].planjahr | zahl(stellen=3) }} Stellen.\n",
+    );
+    let output = amip(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
 }
