@@ -65,6 +65,7 @@ pub fn document(
     timings.lap("Prüfungen");
     Ok(Document {
         pdf_name: format!("{}.pdf", project.programme.slug()),
+        link_pdf: true,
         project,
         prepared,
         warnings,

@@ -216,3 +216,91 @@ fn three_decimals_are_a_trap_only_where_every_use_rounds_them() {
     let output = amip(dir, &["check"]);
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
 }
+
+/// Item 9: the site links „PDF herunterladen“ only when there is a PDF: not after `amip init`
+/// and `build --html`; an earlier PDF that `build --html` keeps is linked.
+#[test]
+fn the_site_links_the_pdf_only_when_there_is_one() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("neu");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_amip"))
+        .args(["init", dir.to_str().unwrap(), "--jahr", "2027"])
+        .env("AMIP_NO_INSTALL", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    let pages = |dir: &Path| {
+        ["index.html", "gesamt.html"]
+            .map(|page| fs::read_to_string(dir.join("output/html").join(page)).unwrap())
+    };
+    for page in pages(&dir) {
+        assert!(!page.contains("herunterladen"), "{page}");
+        assert!(!page.contains(".pdf"), "{page}");
+    }
+    let output = amip(&dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    for page in pages(&dir) {
+        assert!(!page.contains("PDF herunterladen"), "{page}");
+    }
+
+    // A PDF from an earlier build stays, and is linked.
+    let pdf = "arbeitsmarkt-und-integrationsprogramm-2027.pdf";
+    fs::write(dir.join("output").join(pdf), b"%PDF-1.7\n").unwrap();
+    let output = amip(&dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(dir.join("output/html").join(pdf).is_file());
+    let [index, whole] = pages(&dir);
+    assert!(
+        index.contains(&format!(
+            "<a href=\"{pdf}\" download>Programm als PDF herunterladen</a>"
+        )),
+        "{index}"
+    );
+    assert!(
+        whole.contains(&format!("<a href=\"{pdf}\" download>PDF herunterladen</a>")),
+        "{whole}"
+    );
+}
+
+/// Item 9: tables are numbered in the order the PDF shows them. A short table that floats to
+/// the next page no longer comes after a long one declared below it.
+#[test]
+fn pdf_shows_tables_in_the_order_of_their_numbers() {
+    crate::common::require_typst();
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    let rows = |n: usize, name: &str| {
+        (1..=n)
+            .map(|i| format!("  - {{ name: \"{name} {i}\", wert: {i} }}\n"))
+            .collect::<String>()
+    };
+    write(
+        dir,
+        "data/listen.yaml",
+        &format!("kurz:\n{}lang:\n{}", rows(15, "Kurz"), rows(40, "Lang")),
+    );
+    let table = |id: &str, title: &str| {
+        format!("{id}:\n  titel: \"{title}\"\n  quelle: \"Eigene Zählung\"\n  zeilen: listen.{id}\n  spalten:\n    - {{ titel: \"Name\", feld: name, format: text }}\n    - {{ titel: \"Wert\", feld: wert, format: ganz }}\n")
+    };
+    write(
+        dir,
+        "data/tabellen.yaml",
+        &format!(
+            "{}{}",
+            table("kurz", "Kurze Liste"),
+            table("lang", "Lange Liste")
+        ),
+    );
+    let filler = "Das Jobcenter fördert die Integration in Arbeit mit vielen Maßnahmen und Angeboten für alle Menschen. ".repeat(32);
+    write(
+        dir,
+        "content/programm.md",
+        &format!("# Unser Programm\n\nVorweg.\n\n## Listen\n\n{filler}\n\n{filler}\n\nSiehe {{{{ verweis(id=\"kurz\") }}}} und {{{{ verweis(id=\"lang\") }}}}.\n\n{{{{ tabelle(id=\"kurz\") }}}}\n\n{{{{ tabelle(id=\"lang\") }}}}\n"),
+    );
+    let output = amip(dir, &["build"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let text = crate::common::pdf_text(&dir.join("output/arbeitsmarktprogramm-2026.pdf"));
+    let first = text.find("Tabelle 1: Kurze Liste").expect(&text);
+    let second = text.find("Tabelle 2: Lange Liste").expect(&text);
+    assert!(first < second, "{text}");
+}
