@@ -304,3 +304,176 @@ fn pdf_shows_tables_in_the_order_of_their_numbers() {
     let second = text.find("Tabelle 2: Lange Liste").expect(&text);
     assert!(first < second, "{text}");
 }
+
+/// Words of serde's, saphyr's and tera's English that must never reach an author.
+const ENGLISH: [&str; 22] = [
+    "variant", "untagged", "expected", "invalid", "unknown", "missing", "field", "string",
+    "integer", "sequence", "map", "boolean", "scalar", "found", "did", "match", "enum", "struct",
+    "float", "newtype", "tuple", "error",
+];
+
+/// The English words in `text`, compared word by word.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|word| ENGLISH.contains(&word.as_str()))
+        .collect()
+}
+
+/// Each key of a YAML line with the byte range of its value (empty when the value follows
+/// on the next lines): block keys, list items and the entries of flow maps.
+fn keys_of_line(line: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    let mut key_may_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => {
+                quote = Some(b);
+                key_may_start = false;
+            }
+            b'#' if i == 0 || bytes[i - 1] == b' ' => break,
+            b' ' | b'-' if key_may_start => {}
+            b'{' | b',' => key_may_start = true,
+            _ if key_may_start && (b.is_ascii_alphabetic() || b == b'_' || b >= 0x80) => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                let key = start..i;
+                if line[i..].starts_with(": ") || i == bytes.len() - 1 && bytes[i] == b':' {
+                    let mut value_start = i + 1;
+                    while value_start < bytes.len() && bytes[value_start] == b' ' {
+                        value_start += 1;
+                    }
+                    let mut end = value_start;
+                    let mut q: Option<u8> = None;
+                    let mut depth = 0i32;
+                    while end < bytes.len() {
+                        let c = bytes[end];
+                        match (q, c) {
+                            (Some(open), _) if c == open => q = None,
+                            (Some(_), _) => {}
+                            (None, b'"' | b'\'') => q = Some(c),
+                            (None, b'[' | b'{') => depth += 1,
+                            (None, b']' | b'}') if depth > 0 => depth -= 1,
+                            (None, b',' | b'}') => break,
+                            (None, b'#') if bytes[end - 1] == b' ' => break,
+                            _ => {}
+                        }
+                        end += 1;
+                    }
+                    let value = value_start..line[..end].trim_end().len().max(value_start);
+                    found.push((key, value.clone()));
+                    i = value.end;
+                }
+                key_may_start = false;
+                continue;
+            }
+            _ => key_may_start = false,
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Item 16: every error path of the configuration files (an unknown key, a value of the
+/// wrong type, an unknown value, at every key of every level, and a typo inside an inline
+/// `quelldatei:`) is reported in German at the line of the key.
+#[test]
+fn every_configuration_error_is_german_and_at_its_line() {
+    let project = example_copy();
+    let dir = project.path();
+    let mut svgs = amip::charts::SvgCache::default();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for file in [
+        "data/programm.yaml",
+        "data/tabellen.yaml",
+        "data/abbildungen.yaml",
+        "data/quellen.yaml",
+        "data/pruefungen.yaml",
+        "data/elb.yaml",
+    ] {
+        let original = fs::read_to_string(dir.join(file)).unwrap();
+        let lines: Vec<&str> = original.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            for (key, value) in keys_of_line(line) {
+                let mut mutations = vec![format!("{}x{}", &line[..key.end], &line[key.end..])];
+                let scalar = !value.is_empty()
+                    && !line[value.clone()].starts_with(['{', '[', '&', '*', '|', '>']);
+                if scalar {
+                    for replacement in ["[1, 2]", "unbekannt", "-1"] {
+                        mutations.push(format!(
+                            "{}{replacement}{}",
+                            &line[..value.start],
+                            &line[value.end..]
+                        ));
+                    }
+                }
+                for mutated in mutations {
+                    let mut text: Vec<&str> = lines.clone();
+                    text[index] = &mutated;
+                    fs::write(dir.join(file), text.join("\n") + "\n").unwrap();
+                    cases += 1;
+                    let findings = match amip::pipeline::document(
+                        dir,
+                        amip::pipeline::Checks::Draft,
+                        &mut amip::pipeline::Timings::start(),
+                        &mut svgs,
+                    ) {
+                        Ok(document) => document.warnings,
+                        Err(findings) => findings,
+                    };
+                    let case = format!("{file}:{}: {mutated}", index + 1);
+                    for finding in &findings.0 {
+                        let text = format!(
+                            "{} {}",
+                            finding.message,
+                            finding.help.as_deref().unwrap_or_default()
+                        );
+                        let english = english_words(&text);
+                        if !english.is_empty() {
+                            failures.push(format!("{case}\n    englisch {english:?}: {text}"));
+                        }
+                    }
+                    let in_file: Vec<&amip::diagnostic::Finding> = findings
+                        .0
+                        .iter()
+                        .filter(|f| {
+                            f.severity == amip::diagnostic::Severity::Error
+                                && f.file.as_deref() == Some(file)
+                        })
+                        .collect();
+                    if !in_file.is_empty() && !in_file.iter().any(|f| f.line == Some(index + 1)) {
+                        let places: Vec<String> = in_file
+                            .iter()
+                            .map(|f| format!("Zeile {:?}: {}", f.line, f.message))
+                            .collect();
+                        failures.push(format!("{case}\n    falsche Zeile: {places:?}"));
+                    }
+                }
+            }
+        }
+        fs::write(dir.join(file), &original).unwrap();
+    }
+    assert!(cases > 300, "nur {cases} Fälle");
+    assert!(
+        failures.is_empty(),
+        "{} von {cases} Fällen:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
