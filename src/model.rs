@@ -443,8 +443,7 @@ pub struct SeriesDecl {
 }
 
 /// Category labels of a chart.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CategoriesDecl {
     /// Labels for list-valued series, in order.
     Labels(Vec<String>),
@@ -530,8 +529,7 @@ pub struct RowDecl {
 }
 
 /// Where a table's rows come from.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum RowsDecl {
     /// A key path to a list of maps; each map is a row.
     Path(String),
@@ -710,5 +708,46 @@ mod tests {
         let finding = project.finding_at_path("x".into(), "ziele.integrationen");
         assert_eq!(finding.file.as_deref(), Some("data/ziele.yaml"));
         assert_eq!((finding.line, finding.column), (Some(5), Some(1)));
+    }
+}
+
+// Forms read by what the author wrote (see `crate::shape`): a typo inside a row or a
+// category is reported as itself, at its line.
+
+impl<'de> crate::shape::Shaped<'de> for RowsDecl {
+    const EXPECTING: &'static str =
+        "ein Datenpfad zu einer Liste (zeilen: ziele.lokal) oder eine Liste von Zeilen (- { titel: …, daten: … })";
+
+    fn from_seq<D: serde::Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<RowDecl>::deserialize(seq).map(RowsDecl::Explicit)
+    }
+
+    fn from_text<E: serde::de::Error>(text: &str) -> Result<Self, E> {
+        Ok(RowsDecl::Path(text.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for RowsDecl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::shape::deserialize(deserializer)
+    }
+}
+
+impl<'de> crate::shape::Shaped<'de> for CategoriesDecl {
+    const EXPECTING: &'static str =
+        "eine Liste von Beschriftungen oder eine Zuordnung Schlüssel: Beschriftung";
+
+    fn from_seq<D: serde::Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(seq).map(CategoriesDecl::Labels)
+    }
+
+    fn from_map<D: serde::Deserializer<'de>>(map: D) -> Result<Self, D::Error> {
+        IndexMap::<String, String>::deserialize(map).map(CategoriesDecl::Keys)
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoriesDecl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::shape::deserialize(deserializer)
     }
 }
