@@ -76,6 +76,50 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// The key of declaration `id` in `file` whose value leads to the failing data path of `err`
+/// (a row's `daten:`, a column's `feld:`, a series' `werte:`, a category), so that the finding
+/// stands at that line rather than at the declaration's first; `id` itself when none does.
+pub fn culprit(project: &crate::model::Project, file: &str, id: &str, err: &DataError) -> String {
+    let path = match err {
+        DataError::Missing { path, .. }
+        | DataError::NotANumber { path, .. }
+        | DataError::NotASeries { path, .. } => path.as_str(),
+        DataError::Shape(_) => return id.to_string(),
+    };
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let prefix = format!("{id}.");
+    let rank = |inner: &str, site: &crate::position::Site| {
+        let (raw, _) = site.unquoted();
+        let named_prefix = !raw.is_empty() && path.starts_with(&format!("{raw}."));
+        if raw == path || named_prefix && lookup(&project.data, raw).is_err() {
+            3
+        } else if raw == last || inner.rsplit('.').next() == Some(last) {
+            2
+        } else if named_prefix {
+            1
+        } else {
+            0
+        }
+    };
+    project
+        .sites
+        .get(file)
+        .into_iter()
+        .flatten()
+        .filter(|(inner, _)| inner.starts_with(&prefix))
+        .map(|(inner, site)| (rank(inner, site), inner))
+        .filter(|(rank, _)| *rank > 0)
+        // The best rank, the first of equals.
+        .fold(
+            None,
+            |best: Option<(u8, &String)>, (rank, inner)| match best {
+                Some((best_rank, _)) if best_rank >= rank => best,
+                _ => Some((rank, inner)),
+            },
+        )
+        .map_or_else(|| id.to_string(), |(_, inner)| inner.clone())
+}
+
 /// The word authors may write instead of a number that is not agreed yet.
 pub const PENDING_WORD: &str = "in_abstimmung";
 

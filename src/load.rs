@@ -157,12 +157,28 @@ fn check_programme(programme: &Programme, set: &DataSet, findings: &mut Findings
     if let Some(date) = &programme.datum {
         if crate::format::parse_date(date).is_none() {
             findings.push(
-                Finding::error(format!(
-                    "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
-                ))
-                .in_file(PROGRAMME_FILE),
+                project_finding_at(
+                    set,
+                    "datum",
+                    Finding::error(format!(
+                        "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
+                    ))
+                    .in_file(PROGRAMME_FILE),
+                ),
             );
         }
+    }
+}
+
+/// `finding` at the key `key` of `programm.yaml`, when its place is known.
+fn project_finding_at(set: &DataSet, key: &str, finding: Finding) -> Finding {
+    let site = set
+        .sites
+        .get(PROGRAMME_FILE)
+        .and_then(|sites| sites.get(key));
+    match (site, set.sources.get(PROGRAMME_FILE)) {
+        (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+        _ => finding,
     }
 }
 

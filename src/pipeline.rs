@@ -198,7 +198,7 @@ fn collect_tables(
                     .unwrap_or_else(|| {
                         project.finding_at_path_in(
                             load::TABLES_FILE,
-                            id,
+                            &crate::data::culprit(project, load::TABLES_FILE, id, &err),
                             format!("Tabelle „{id}“: {err}"),
                         )
                     }),
@@ -243,7 +243,7 @@ fn collect_charts(
                 .unwrap_or_else(|| {
                     project.finding_at_path_in(
                         load::CHARTS_FILE,
-                        id,
+                        &crate::data::culprit(project, load::CHARTS_FILE, id, &err),
                         format!("Abbildung „{id}“: {err}"),
                     )
                 }),

@@ -399,6 +399,8 @@ fn every_configuration_error_is_german_and_at_its_line() {
     let mut svgs = amip::charts::SvgCache::default();
     let mut failures = Vec::new();
     let mut cases = 0;
+    let mut seen: std::collections::HashMap<(&str, String, String), usize> =
+        std::collections::HashMap::new();
     for file in [
         "data/programm.yaml",
         "data/tabellen.yaml",
@@ -411,11 +413,25 @@ fn every_configuration_error_is_german_and_at_its_line() {
         let lines: Vec<&str> = original.lines().collect();
         for (index, line) in lines.iter().enumerate() {
             for (key, value) in keys_of_line(line) {
-                let mut mutations = vec![format!("{}x{}", &line[..key.end], &line[key.end..])];
+                // Each key name once or twice per file and kind of mutation: the many rows
+                // and charts of the same form take the same paths.
+                let name = line[key.clone()].to_string();
+                let mut fresh = |kind: &str| {
+                    let count = seen
+                        .entry((file, name.clone(), kind.to_string()))
+                        .or_insert(0);
+                    *count += 1;
+                    *count <= 2
+                };
+                let mut mutations = Vec::new();
+                if fresh("key") {
+                    mutations.push(format!("{}x{}", &line[..key.end], &line[key.end..]));
+                }
                 let scalar = !value.is_empty()
                     && !line[value.clone()].starts_with(['{', '[', '&', '*', '|', '>']);
-                if scalar {
-                    for replacement in ["[1, 2]", "unbekannt", "-1"] {
+                let numeric = line[value.clone()].parse::<f64>().is_ok();
+                for replacement in ["[1, 2]", "unbekannt", "-1"] {
+                    if scalar && (replacement != "-1" || numeric) && fresh(replacement) {
                         mutations.push(format!(
                             "{}{replacement}{}",
                             &line[..value.start],
@@ -469,7 +485,7 @@ fn every_configuration_error_is_german_and_at_its_line() {
         }
         fs::write(dir.join(file), &original).unwrap();
     }
-    assert!(cases > 300, "nur {cases} Fälle");
+    assert!(cases > 200, "nur {cases} Fälle");
     assert!(
         failures.is_empty(),
         "{} von {cases} Fällen:\n{}",
