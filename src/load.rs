@@ -332,6 +332,31 @@ fn translate_yaml_message(message: &str) -> String {
 /// „invalid type: sequence, expected a string“ → „hier steht eine Liste, erwartet wird ein
 /// Text“.
 fn german_type_message(text: &str) -> Option<String> {
+    // „unknown field `mont`, expected one of blatt, …“: the name in German quotes.
+    let named = |prefix: &str| {
+        let rest = text.strip_prefix(prefix)?.strip_prefix('`')?;
+        let (name, tail) = rest.split_once('`')?;
+        Some((name.to_string(), tail.to_string()))
+    };
+    for (prefix, german) in [
+        ("unknown field ", "unbekannter Schlüssel"),
+        ("unknown variant ", "unbekannter Wert"),
+    ] {
+        if let Some((name, tail)) = named(prefix) {
+            let allowed = tail
+                .strip_prefix(", expected one of ")
+                .or_else(|| tail.strip_prefix(", expected "))
+                .map(|list| format!("; erlaubt sind {}", list.replace('`', "")))
+                .unwrap_or_default();
+            return Some(format!("{german} „{name}“{allowed}"));
+        }
+    }
+    if let Some((name, _)) = named("missing field ") {
+        return Some(format!("es fehlt der Schlüssel „{name}“"));
+    }
+    if let Some((name, _)) = named("duplicate mapping key ") {
+        return Some(format!("der Schlüssel „{name}“ steht zweimal da"));
+    }
     if let Some(rest) = text
         .strip_prefix("invalid type: ")
         .or_else(|| text.strip_prefix("invalid value: "))

@@ -689,28 +689,6 @@ pub struct TableRow {
     pub total: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    /// The example project (the repository itself) takes `elb.jdw` from a spreadsheet declared
-    /// in `data/elb.yaml`: a finding about it points at that declaration's entry.
-    #[test]
-    fn a_finding_about_an_imported_value_points_at_its_declaration() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let project = crate::load::load(root).unwrap();
-        assert!(project.imported.of("elb.jdw.2019").is_some());
-        let finding = project.finding_at_path("x".into(), "elb.jdw");
-        assert_eq!(finding.file.as_deref(), Some("data/elb.yaml"));
-        let (line, column) = (finding.line.unwrap(), finding.column.unwrap());
-        let text = &project.sources["data/elb.yaml"];
-        let at = text.lines().nth(line - 1).unwrap();
-        assert_eq!(at.get(column - 1..), Some("jdw:"), "{at}");
-        // A typed value is found at its own key, in its own file.
-        let finding = project.finding_at_path("x".into(), "ziele.integrationen");
-        assert_eq!(finding.file.as_deref(), Some("data/ziele.yaml"));
-        assert_eq!((finding.line, finding.column), (Some(5), Some(1)));
-    }
-}
-
 // Forms read by what the author wrote (see `crate::shape`): a typo inside a row or a
 // category is reported as itself, at its line.
 
@@ -749,5 +727,27 @@ impl<'de> crate::shape::Shaped<'de> for CategoriesDecl {
 impl<'de> Deserialize<'de> for CategoriesDecl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::shape::deserialize(deserializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The example project (the repository itself) takes `elb.jdw` from a spreadsheet declared
+    /// in `data/elb.yaml`: a finding about it points at that declaration's entry.
+    #[test]
+    fn a_finding_about_an_imported_value_points_at_its_declaration() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = crate::load::load(root).unwrap();
+        assert!(project.imported.of("elb.jdw.2019").is_some());
+        let finding = project.finding_at_path("x".into(), "elb.jdw");
+        assert_eq!(finding.file.as_deref(), Some("data/elb.yaml"));
+        let (line, column) = (finding.line.unwrap(), finding.column.unwrap());
+        let text = &project.sources["data/elb.yaml"];
+        let at = text.lines().nth(line - 1).unwrap();
+        assert_eq!(at.get(column - 1..), Some("jdw:"), "{at}");
+        // A typed value is found at its own key, in its own file.
+        let finding = project.finding_at_path("x".into(), "ziele.integrationen");
+        assert_eq!(finding.file.as_deref(), Some("data/ziele.yaml"));
+        assert_eq!((finding.line, finding.column), (Some(5), Some(1)));
     }
 }

@@ -493,3 +493,114 @@ fn every_configuration_error_is_german_and_at_its_line() {
         failures.join("\n")
     );
 }
+
+/// Replaces `from` by `to` once in `rel` of `project`.
+fn edit(project: &Path, rel: &str, from: &str, to: &str) {
+    let path = project.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel}: {from}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// `amip check` on `project` fails, and its output names every `(place, message)`.
+fn refused_with(project: &Path, expected: &[(&str, &str)]) {
+    let output = amip(project, &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let text = all_output(&output);
+    for (place, message) in expected {
+        assert!(text.contains(&format!("[{place}]")), "{place}\n{text}");
+        assert!(squashed(&text).contains(message), "{message}\n{text}");
+    }
+    assert!(english_words(&text).is_empty(), "{text}");
+}
+
+/// Item 16: the quoted typos, each in German at its own line with what is allowed.
+#[test]
+fn typos_in_declarations_are_named_in_german_at_their_line() {
+    // Inside an inline `quelldatei:` block.
+    let project = example_copy();
+    let dir = project.path();
+    edit(
+        dir,
+        "data/elb.yaml",
+        "monat: Jahresdurchschnitt",
+        "mont: Jahresdurchschnitt",
+    );
+    refused_with(dir, &[(
+        "data/elb.yaml:23:9",
+        "Fehler in data/elb.yaml: unbekannter Schlüssel „mont“; erlaubt sind blatt, zelle, zeile, spalte, zeilen, spalten, zeitreihe, monat, stellen, beschriftung",
+    )]);
+    let project = example_copy();
+    let dir = project.path();
+    edit(
+        dir,
+        "data/elb.yaml",
+        "    beispielwerte: true",
+        "    beispielwerte: ja",
+    );
+    refused_with(dir, &[(
+        "data/elb.yaml:18:20",
+        "Fehler in data/elb.yaml: beispielwerte: hier wird true oder false erwartet (ja, nein, an oder aus kennt YAML nicht)",
+    )]);
+
+    // In tabellen.yaml: a level below 0, at its row; a wrong format with the allowed ones.
+    let project = example_copy();
+    let dir = project.path();
+    let row = "daten: elb.integrationsprognose.fehlende_werte, ebene: 1";
+    edit(
+        dir,
+        "data/tabellen.yaml",
+        row,
+        &row.replace("ebene: 1", "ebene: -1"),
+    );
+    refused_with(
+        dir,
+        &[(
+            "data/tabellen.yaml:16:98",
+            "Fehler in data/tabellen.yaml: ebene: hier wird eine ganze Zahl von 0 bis 255 erwartet",
+        )],
+    );
+    let project = example_copy();
+    let dir = project.path();
+    edit(
+        dir,
+        "data/tabellen.yaml",
+        "feld: gesamt, format: ganz",
+        "feld: gesamt, format: [ganz]",
+    );
+    refused_with(dir, &[(
+        "data/tabellen.yaml:18:48",
+        "Fehler in data/tabellen.yaml: format: hier wird eines der erlaubten Wörter erwartet, keine Liste (erlaubt: ganz, dezimal1, dezimal2, prozent, euro, text)",
+    )]);
+
+    // A bad row path: at the row, not at the table.
+    let project = example_copy();
+    let dir = project.path();
+    edit(
+        dir,
+        "data/tabellen.yaml",
+        row,
+        &row.replace("fehlende_werte", "fehlende_wert"),
+    );
+    refused_with(dir, &[(
+        "data/tabellen.yaml:16:43",
+        "Tabelle „integrationsprognose“: Der Datenpfad „elb.integrationsprognose.fehlende_wert“ existiert nicht",
+    )]);
+
+    // A tag tera does not know, in a chapter.
+    let project = example_copy();
+    let dir = project.path();
+    edit(
+        dir,
+        "content/04-ressourcen.md",
+        "## Eingliederungsleistungen",
+        "{% macro x() %}{% endmacro %}\n\n## Eingliederungsleistungen",
+    );
+    refused_with(dir, &[(
+        "content/04-ressourcen.md:15:4",
+        "Vorlagenfehler in content/04-ressourcen.md: Diesen Befehl in {% … %} gibt es nicht.",
+    ), (
+        "content/04-ressourcen.md:15:4",
+        "Makros ({% macro %}) gibt es nicht.",
+    )]);
+}
