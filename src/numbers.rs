@@ -31,8 +31,20 @@ pub struct Traps {
     fractions: HashMap<u64, Written>,
     texts: HashMap<String, Written>,
     by_path: HashMap<String, Written>,
-    /// Fractions given to `prozent` in chapters, reported as warnings after expansion.
-    pub percent_uses: Mutex<Vec<(Written, String)>>,
+    /// Fractions given to `prozent` in chapters, reported as warnings after expansion:
+    /// the value, how it was shown, and the chapter file.
+    pub percent_uses: Mutex<Vec<(Written, String, String)>>,
+}
+
+thread_local! {
+    /// The chapter being expanded on this thread, for warnings raised inside filters (which
+    /// do not learn their template's name).
+    static CHAPTER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Names the chapter the filters on this thread expand from now on.
+pub(crate) fn expanding_chapter(file: &str) {
+    CHAPTER.with(|chapter| file.clone_into(&mut chapter.borrow_mut()));
 }
 
 /// Written like a German thousands number: `2.760`, `1.141.000` (not `0.558`).
@@ -235,7 +247,8 @@ impl Traps {
     /// Remembers a fraction given to `prozent` in a chapter.
     pub fn note_percent(&self, written: &Written, shown: String) {
         if let Ok(mut uses) = self.percent_uses.lock() {
-            uses.push((written.clone(), shown));
+            let chapter = CHAPTER.with(|chapter| chapter.borrow().clone());
+            uses.push((written.clone(), shown, chapter));
         }
     }
 }

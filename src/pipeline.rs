@@ -199,7 +199,7 @@ fn collect_tables(
                         project.finding_at_path_in(
                             load::TABLES_FILE,
                             &crate::data::culprit(project, load::TABLES_FILE, id, &err),
-                            format!("Tabelle „{id}“: {err}"),
+                            prefixed(&format!("Tabelle „{id}“: "), &err.to_string()),
                         )
                     }),
             ),
@@ -244,13 +244,23 @@ fn collect_charts(
                     project.finding_at_path_in(
                         load::CHARTS_FILE,
                         &crate::data::culprit(project, load::CHARTS_FILE, id, &err),
-                        format!("Abbildung „{id}“: {err}"),
+                        prefixed(&format!("Abbildung „{id}“: "), &err.to_string()),
                     )
                 }),
             ),
         }
     }
     resolved
+}
+
+/// `message` after `prefix`, unless it begins with it already (messages of the chart
+/// stage name their chart themselves).
+fn prefixed(prefix: &str, message: &str) -> String {
+    if message.starts_with(prefix) {
+        message.to_string()
+    } else {
+        format!("{prefix}{message}")
+    }
 }
 
 /// Draws every resolved chart as SVG, unchanged ones from the cache.

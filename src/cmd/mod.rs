@@ -32,11 +32,7 @@ pub(crate) fn print_findings(findings: &Findings) {
         .count();
     let warnings = findings.0.len() - errors;
     amip::errln!(
-        "{errors} Fehler und {warnings} {} gefunden.",
-        if warnings == 1 {
-            "Warnung"
-        } else {
-            "Warnungen"
-        }
+        "{errors} Fehler und {} gefunden.",
+        amip::text::counted(warnings, "Warnung", "Warnungen")
     );
 }

@@ -530,7 +530,10 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
         .chapters
         .par_iter()
         .zip(&wrapped)
-        .map(|(chapter, wrapped)| render_chapter(&tera, chapter, wrapped, &context))
+        .map(|(chapter, wrapped)| {
+            crate::numbers::expanding_chapter(&chapter.file);
+            render_chapter(&tera, chapter, wrapped, &context)
+        })
         .collect();
     let mut expanded = Vec::new();
     for ((index, chapter), result) in project.chapters.iter().enumerate().zip(rendered) {
@@ -629,14 +632,16 @@ fn percent_warnings(project: &Project, traps: &Traps) -> Findings {
         .lock()
         .map(|mut uses| std::mem::take(&mut *uses))
         .unwrap_or_default();
-    uses.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    uses.dedup_by(|a, b| a.0.path == b.0.path);
-    for (written, shown) in uses {
+    uses.sort_by(|a, b| (&a.0.path, &a.2).cmp(&(&b.0.path, &b.2)));
+    uses.dedup_by(|a, b| a.0.path == b.0.path && a.2 == b.2);
+    for (written, shown, chapter) in uses {
+        let used = if chapter.is_empty() {
+            "in einem Kapitel".to_string()
+        } else {
+            format!("in {chapter}")
+        };
         findings.push(crate::numbers::percent_finding(
-            project,
-            &written,
-            &shown,
-            "in einem Kapitel",
+            project, &written, &shown, &used,
         ));
     }
     findings

@@ -604,3 +604,66 @@ fn typos_in_declarations_are_named_in_german_at_their_line() {
         "Makros ({% macro %}) gibt es nicht.",
     )]);
 }
+
+/// Item 18: warnings name file:line once; no doubled prefix; the percentage warning names
+/// its chapter; summaries count in the singular where there is one.
+#[test]
+fn warnings_name_their_place_once_and_counts_agree() {
+    let project = fixture_copy("klein");
+    let dir = project.path();
+    write(dir, "data/zahlen.yaml", "integrationen: 312\nquote: 0.217\nreihe: { \"2024\": 1, \"2025\": 2 }\nliste:\n  - { name: A, wert: 1 }\n");
+    write(
+        dir,
+        "data/tabellen.yaml",
+        "liste:\n  titel: \"Liste\"\n  quelle: \"Eigene Zählung\"\n  zeilen: zahlen.liste\n  spalten:\n    - { titel: \"Name\", feld: name, format: text }\n",
+    );
+    write(
+        dir,
+        "data/abbildungen.yaml",
+        "reihe:\n  art: balken\n  titel: \"Reihe\"\n  quelle: \"Eigene Zählung\"\n  alt: \"Zwei Balken.\"\n  reihen:\n    - { name: Werte, werte: zahlen.reihe }\n",
+    );
+    write(
+        dir,
+        "content/programm.md",
+        "# Unser Programm\n\nEine Quote von {{ zahlen.quote | prozent }}, siehe {{ verweis(id=\"reihe\") }}.\n\n{{ abbildung(id=\"reihe\") }}\n\n{{ tabelle(id=\"liste\") }}\n",
+    );
+    let output = amip(dir, &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let text = all_output(&output);
+    // The unreferenced table: at its call, the file named once.
+    assert!(text.contains("[content/programm.md:7:12]"), "{text}");
+    assert!(
+        text.contains("⚠ Die Tabelle „liste“ wird im Text nicht genannt"),
+        "{text}"
+    );
+    assert!(!text.contains("content/programm.md: "), "{text}");
+    // The fraction given to prozent: in its chapter.
+    assert!(
+        text.contains("„zahlen.quote: 0.217“ erscheint in content/programm.md mit prozent als „0,2\u{a0}Prozent“."),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 Fehler und 2 Warnungen gefunden."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Fertig: 3 Seiten, 1 Abbildung, 1 Tabelle in output/html/"),
+        "{text}"
+    );
+
+    // A chart error is named once, not „Abbildung „reihe“: Abbildung „reihe“: …“.
+    write(
+        dir,
+        "data/abbildungen.yaml",
+        "reihe:\n  art: linie\n  ausrichtung: waagerecht\n  titel: \"Reihe\"\n  quelle: \"Eigene Zählung\"\n  alt: \"Eine Linie.\"\n  reihen:\n    - { name: Werte, werte: zahlen.reihe }\n",
+    );
+    let output = amip(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let text = all_output(&output);
+    assert!(
+        text.contains("× Abbildung „reihe“: „ausrichtung: waagerecht“ gilt nur für „art: balken“"),
+        "{text}"
+    );
+    assert!(!text.contains("Abbildung „reihe“: Abbildung"), "{text}");
+    assert!(text.contains("1 Fehler und 1 Warnung gefunden."), "{text}");
+}
