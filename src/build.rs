@@ -143,7 +143,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
     let mut typst_lookup = options
         .pdf
         .then(|| std::thread::spawn(typst_cli::find_installed));
-    let document = pipeline::document(
+    let mut document = pipeline::document(
         root,
         Checks::of_build(options.final_version),
         &mut timings,
@@ -155,6 +155,13 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
         Target::Scratch => Staging::scratch()?,
     };
     let output_dir = staging.output();
+    // Without typst the earlier PDF stays, if there is one; the site links only a PDF that
+    // will be there.
+    if !options.pdf {
+        staging.keep_previous(&document.pdf_name)?;
+        document.link_pdf = staging.kind(&document.pdf_name) == Kind::File;
+    }
+    let document = document;
     let pdf_name = document.pdf_name.as_str();
 
     let (pages, typst_run, typst_pdf) = write_outputs(
@@ -176,10 +183,7 @@ fn run(root: &Path, options: BuildOptions, target: Target) -> Result<Report, Bui
             timings.lap("PDF (typst)");
             true
         }
-        None => {
-            staging.keep_previous(pdf_name)?;
-            false
-        }
+        None => false,
     };
     let has_pdf = staging.kind(pdf_name) == Kind::File;
     if has_pdf && staging.kind(html::FOLDER) == Kind::Folder {

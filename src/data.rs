@@ -8,9 +8,97 @@
 use serde_json::Value;
 
 use crate::model::{
-    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Point, Series, SeriesDecl, SortOrder,
+    CategoriesDecl, Chart, ChartDecl, ChartKind, Orientation, Point, RowsDecl, Series, SeriesDecl,
+    SortOrder, TableDecl, ValueFormat,
 };
 use crate::sources::special::Special;
+
+/// The data paths a table shows: (path, format of its column) for plain fields, and the
+/// paths computed columns read (format `None`).
+pub fn table_paths(decl: &TableDecl, data: &Value) -> Vec<(String, Option<ValueFormat>)> {
+    let rows: Vec<String> = match &decl.zeilen {
+        RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
+        RowsDecl::Path(path) => match lookup(data, path) {
+            Ok(Value::Array(items)) => (0..items.len())
+                .map(|i| join(path, &i.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        },
+    };
+    let mut paths = Vec::new();
+    for row in &rows {
+        for column in &decl.spalten {
+            if let Some(field) = &column.feld {
+                paths.push((join(row, field), column.format));
+            }
+            if let Some(share) = &column.anteil {
+                paths.push((join(row, &share.feld), None));
+                paths.push((share.basis.clone(), None));
+            }
+            for pair in [&column.differenz, &column.veraenderung]
+                .into_iter()
+                .flatten()
+            {
+                paths.push((join(row, &pair.von), None));
+                paths.push((join(row, &pair.zu), None));
+            }
+        }
+    }
+    paths
+}
+
+/// `path.key`, or `key` at the root.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The key of declaration `id` in `file` whose value leads to the failing data path of `err`
+/// (a row's `daten:`, a column's `feld:`, a series' `werte:`, a category), so that the finding
+/// stands at that line rather than at the declaration's first; `id` itself when none does.
+pub fn culprit(project: &crate::model::Project, file: &str, id: &str, err: &DataError) -> String {
+    let path = match err {
+        DataError::Missing { path, .. }
+        | DataError::NotANumber { path, .. }
+        | DataError::NotASeries { path, .. } => path.as_str(),
+        DataError::Shape(_) => return id.to_string(),
+    };
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let prefix = format!("{id}.");
+    let rank = |inner: &str, site: &crate::position::Site| {
+        let (raw, _) = site.unquoted();
+        let named_prefix = !raw.is_empty() && path.starts_with(&format!("{raw}."));
+        if raw == path || named_prefix && lookup(&project.data, raw).is_err() {
+            3
+        } else if raw == last || inner.rsplit('.').next() == Some(last) {
+            2
+        } else if named_prefix {
+            1
+        } else {
+            0
+        }
+    };
+    project
+        .sites
+        .get(file)
+        .into_iter()
+        .flatten()
+        .filter(|(inner, _)| inner.starts_with(&prefix))
+        .map(|(inner, site)| (rank(inner, site), inner))
+        .filter(|(rank, _)| *rank > 0)
+        // The best rank, the first of equals.
+        .fold(
+            None,
+            |best: Option<(u8, &String)>, (rank, inner)| match best {
+                Some((best_rank, _)) if best_rank >= rank => best,
+                _ => Some((rank, inner)),
+            },
+        )
+        .map_or_else(|| id.to_string(), |(_, inner)| inner.clone())
+}
 
 /// The word authors may write instead of a number that is not agreed yet.
 pub const PENDING_WORD: &str = "in_abstimmung";

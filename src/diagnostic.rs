@@ -180,6 +180,14 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     for finding in ordered.map(shown) {
         let finding = &finding;
         // miette names file, line and column above the excerpt; without one, name the file.
+        // The place once: a message that begins with its file loses that beginning.
+        let mut finding = finding.clone();
+        if let Some(file) = &finding.file {
+            if let Some(rest) = finding.message.strip_prefix(&format!("{file}: ")) {
+                finding.message = rest.to_string();
+            }
+        }
+        let finding = &finding;
         if finding.source_code.is_none() {
             if let Some(place) = finding.place() {
                 out.push_str(&format!("{place}: "));

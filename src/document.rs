@@ -33,4 +33,7 @@ pub struct Document {
     pub warnings: Findings,
     /// The PDF's file name, linked from every page.
     pub pdf_name: String,
+    /// Whether the site links the PDF: not when a build writes only the site and no earlier
+    /// PDF is kept (a link to a missing file).
+    pub link_pdf: bool,
 }

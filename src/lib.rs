@@ -38,6 +38,7 @@ pub(crate) mod position;
 pub mod render;
 pub(crate) mod sandbox;
 pub mod serve;
+mod shape;
 pub mod sources;
 pub(crate) mod svg_clean;
 pub mod tables;

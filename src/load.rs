@@ -158,12 +158,28 @@ fn check_programme(programme: &Programme, set: &DataSet, findings: &mut Findings
     if let Some(date) = &programme.datum {
         if crate::format::parse_date(date).is_none() {
             findings.push(
-                Finding::error(format!(
-                    "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
-                ))
-                .in_file(PROGRAMME_FILE),
+                project_finding_at(
+                    set,
+                    "datum",
+                    Finding::error(format!(
+                        "programm.datum: „{date}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2019-12-09)."
+                    ))
+                    .in_file(PROGRAMME_FILE),
+                ),
             );
         }
+    }
+}
+
+/// `finding` at the key `key` of `programm.yaml`, when its place is known.
+fn project_finding_at(set: &DataSet, key: &str, finding: Finding) -> Finding {
+    let site = set
+        .sites
+        .get(PROGRAMME_FILE)
+        .and_then(|sites| sites.get(key));
+    match (site, set.sources.get(PROGRAMME_FILE)) {
+        (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
+        _ => finding,
     }
 }
 
@@ -252,6 +268,9 @@ fn translate_yaml_message(message: &str) -> String {
             text = rest;
         }
     }
+    if let Some(german) = german_type_message(text) {
+        return german;
+    }
     const PHRASES: [(&str, &str); 51] = [
         ("tabs disallowed within this context (block indentation)", "hier steht ein Tabulatorzeichen in der Einrückung; YAML rückt nur mit Leerzeichen ein"),
         ("tabs disallowed in this context", "hier ist ein Tabulatorzeichen nicht erlaubt; YAML rückt nur mit Leerzeichen ein"),
@@ -310,9 +329,148 @@ fn translate_yaml_message(message: &str) -> String {
         .fold(text.to_string(), |acc, (en, de)| acc.replace(en, de))
 }
 
+/// serde's and the YAML reader's complaints about a value of the wrong kind, in German:
+/// „invalid type: sequence, expected a string“ → „hier steht eine Liste, erwartet wird ein
+/// Text“.
+fn german_type_message(text: &str) -> Option<String> {
+    // „unknown field `mont`, expected one of blatt, …“: the name in German quotes.
+    let named = |prefix: &str| {
+        let rest = text.strip_prefix(prefix)?.strip_prefix('`')?;
+        let (name, tail) = rest.split_once('`')?;
+        Some((name.to_string(), tail.to_string()))
+    };
+    for (prefix, german) in [
+        ("unknown field ", "unbekannter Schlüssel"),
+        ("unknown variant ", "unbekannter Wert"),
+    ] {
+        if let Some((name, tail)) = named(prefix) {
+            let allowed = tail
+                .strip_prefix(", expected one of ")
+                .or_else(|| tail.strip_prefix(", expected "))
+                .map(|list| format!("; erlaubt sind {}", list.replace('`', "")))
+                .unwrap_or_default();
+            return Some(format!("{german} „{name}“{allowed}"));
+        }
+    }
+    if let Some((name, _)) = named("missing field ") {
+        return Some(format!("es fehlt der Schlüssel „{name}“"));
+    }
+    if let Some((name, _)) = named("duplicate mapping key ") {
+        return Some(format!("der Schlüssel „{name}“ steht zweimal da"));
+    }
+    if let Some(rest) = text
+        .strip_prefix("invalid type: ")
+        .or_else(|| text.strip_prefix("invalid value: "))
+    {
+        let (found, expected) = rest.split_once(", expected ")?;
+        return Some(format!(
+            "hier steht {}, erwartet wird {}",
+            german_found(found),
+            german_expected(expected)
+        ));
+    }
+    if let Some(rest) = text.strip_prefix("invalid length ") {
+        let (length, expected) = rest.split_once(", expected ")?;
+        return Some(format!(
+            "hier stehen {length} Einträge, erwartet wird {}",
+            german_expected(expected)
+        ));
+    }
+    if text.starts_with("invalid boolean")
+        || matches!(text, "expected bool expected" | "expected missing bool")
+    {
+        return Some(
+            "hier wird true oder false erwartet (ja, nein, an oder aus kennt YAML nicht)"
+                .to_string(),
+        );
+    }
+    if text == "externally tagged enum expected scalar or mapping" {
+        return Some("hier wird eines der erlaubten Wörter erwartet, keine Liste".to_string());
+    }
+    if let Some(wanted) = text.strip_prefix("expected ") {
+        let german = match wanted {
+            "string scalar" | "str expected" | "scalar" | "missing string" | "string" => {
+                "ein einzelner Wert (ein Text oder eine Zahl), keine Liste und keine Zuordnung"
+            }
+            "mapping start" | "empty mapping start" | "map" => "eine Zuordnung (Schlüssel: Wert)",
+            "sequence start" | "seq" => "eine Liste",
+            "an integer" => "eine ganze Zahl",
+            _ => return None,
+        };
+        return Some(format!("hier wird {german} erwartet"));
+    }
+    let ty = text.strip_prefix("invalid ")?;
+    let german = match ty {
+        "u8" => "eine ganze Zahl von 0 bis 255",
+        "u16" | "u32" | "u64" | "u128" | "usize" => "eine ganze Zahl ab 0",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "eine ganze Zahl",
+        "f32" | "f64" | "floating point" => "eine Zahl",
+        _ => return None,
+    };
+    Some(format!("hier wird {german} erwartet"))
+}
+
+/// serde's description of what stands in the file („string \"x\"“, „sequence“), in German.
+fn german_found(found: &str) -> String {
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|rest| rest.trim_matches(|c| c == '"' || c == '`').to_string())
+    };
+    if let Some(text) = quoted("string ") {
+        return format!("der Text „{text}“");
+    }
+    if let Some(number) = quoted("integer ").or_else(|| quoted("floating point ")) {
+        return format!("die Zahl {number}");
+    }
+    if let Some(value) = quoted("boolean ") {
+        return format!("der Wahrheitswert {value}");
+    }
+    match found {
+        "map" => "eine Zuordnung (Schlüssel: Wert)",
+        "sequence" => "eine Liste",
+        "unit value" | "null" | "none" => "kein Wert",
+        _ => "ein Wert anderer Art",
+    }
+    .to_string()
+}
+
+/// serde's description of what may stand there („a string“, „struct RowDecl“), in German;
+/// the German descriptions of `crate::shape` stay as they are.
+fn german_expected(expected: &str) -> String {
+    if expected.starts_with("struct ") || expected.starts_with("a map") || expected == "map" {
+        return "eine Zuordnung (Schlüssel: Wert)".to_string();
+    }
+    match expected {
+        "a sequence" | "sequence" | "seq" => "eine Liste",
+        "a string" | "string" | "a borrowed string" | "a character" | "char" => "ein Text",
+        "a boolean" | "bool" => "true oder false",
+        "u8" => "eine ganze Zahl von 0 bis 255",
+        "u16" | "u32" | "u64" | "usize" => "eine ganze Zahl ab 0",
+        "i8" | "i16" | "i32" | "i64" | "isize" | "an integer" => "eine ganze Zahl",
+        "f32" | "f64" | "a number" => "eine Zahl",
+        other if other.starts_with("ein") => other,
+        _ => "ein Wert anderer Art",
+    }
+    .to_string()
+}
+
 fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
     let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
     let message = translate_yaml_message(message.lines().next().unwrap_or_default());
+    // A complaint about a value names its key: „ebene: hier wird eine ganze Zahl … erwartet“.
+    let key = err
+        .location()
+        .and_then(|location| key_before(text, location.line(), location.column()));
+    let message = match key {
+        Some(key) if message.starts_with("hier ") => match allowed_words(&key) {
+            Some(words) if message.contains("erlaubten Wörter") => {
+                format!("{key}: {message} (erlaubt: {words})")
+            }
+            _ => format!("{key}: {message}"),
+        },
+        _ => message,
+    };
     let mut finding = Finding::error(format!("Fehler in {rel}: {message}")).in_file(rel);
     if message.contains("Tabulator") {
         finding = finding.with_help(
@@ -327,6 +485,50 @@ fn yaml_finding(rel: &str, text: &str, err: &serde_saphyr::Error) -> Finding {
         }
         None => finding,
     }
+}
+
+/// The words a key of a declaration file takes, as its type lists them.
+fn allowed_words(key: &str) -> Option<String> {
+    use crate::model::{ChartKind, Orientation, PercentWriting, SortOrder, Status, ValueFormat};
+    fn words<T: DeserializeOwned>() -> Option<String> {
+        // An unknown word makes serde list the known ones.
+        let err = serde_saphyr::from_str::<T>("\"?\"").err()?;
+        let message = err.render_with_formatter(&serde_saphyr::UserMessageFormatter);
+        let (_, words) = message.lines().next()?.split_once("expected one of ")?;
+        Some(words.trim().to_string())
+    }
+    match key {
+        "status" => words::<Status>(),
+        "prozent" => words::<PercentWriting>(),
+        "art" => words::<ChartKind>(),
+        "format" => words::<ValueFormat>(),
+        "ausrichtung" => words::<Orientation>(),
+        "sortierung" => words::<SortOrder>(),
+        _ => None,
+    }
+}
+
+/// The key whose value stands at 1-based `line` and `column` of `text`: the last `key:`
+/// before the column on that line (block or flow style).
+fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let before: String = line
+        .chars()
+        .take(usize::try_from(column).ok()?.saturating_sub(1))
+        .collect();
+    let (head, _) = before.trim_end().strip_suffix(':').map(|h| (h, ()))?;
+    let key: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let key = key.trim_start_matches('-');
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn read_optional_yaml<T: DeserializeOwned + Default>(

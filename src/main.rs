@@ -32,6 +32,26 @@ Optionen:
 {options}
 ";
 
+/// `amip diff --help` adds what each exit code means, for scripts.
+const DIFF_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Argumente:
+{positionals}
+
+Optionen:
+{options}
+
+Rückgabewert:
+  0  beide Fassungen sind gleich
+  1  die Fassungen unterscheiden sich (die Unterschiede stehen in der Ausgabe)
+  2  kein Vergleich möglich: eine Fassung fehlt, ist kein amip-Projekt oder enthält einen
+     Fehler, den amip check meldet (jeder Fehler gleich, auch eine Rechenprobe, die nicht
+     aufgeht, oder ein fehlerhaftes Diagramm)
+";
+
 const SUB_HELP_TEMPLATE: &str = "\
 {about}
 
@@ -81,8 +101,11 @@ enum Command {
     /// Entwurf für das nächste Jahr anlegen (Jahr + 1, Status Entwurf, Werte fortgeschrieben)
     #[command(name = "new-year", help_template = ARGS_HELP_TEMPLATE, override_usage = "amip new-year ZIELORDNER | amip new-year --hier")]
     NewYear(cmd::new_year::Args),
-    /// Zwei Fassungen vergleichen: Zahlen, Text, Tabellen und Abbildungen (Rückgabe 0: gleich, 1: geändert, 2: Fehler)
-    #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip diff ALT [NEU] [--html]")]
+    /// Zwei Fassungen vergleichen: Zahlen, Text, Tabellen und Abbildungen (Rückgabe 0: gleich, 1: geändert, 2: kein Vergleich möglich)
+    #[command(
+        help_template = DIFF_HELP_TEMPLATE,
+        override_usage = "amip diff ALT [NEU] [--html]"
+    )]
     Diff(cmd::diff::Args),
     /// Ein neues Projekt anlegen (Beispielkapitel, Daten, Vorlagen) und die Website erstellen
     #[command(help_template = ARGS_HELP_TEMPLATE, override_usage = "amip init ORDNER [--jobcenter NAME] [--jahr JAHR]")]

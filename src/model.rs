@@ -345,6 +345,38 @@ impl Chapter {
         text.push_str(&self.body);
         text
     }
+
+    /// The name an author refers to the chapter by, the path they see below `content/`
+    /// without `.md`: `04-zielgruppen/03-gefluechtete`.
+    pub fn name(&self) -> &str {
+        let path = self.file.strip_prefix("content/").unwrap_or(&self.file);
+        path.strip_suffix(".md").unwrap_or(path)
+    }
+}
+
+/// A chapter as `verweis(kapitel=…)` and `unterzeichnung.kapitel` know it: (name, page stem).
+pub type ChapterName = (String, String);
+
+/// The page stem of the chapter `wanted` names. Accepted: the path below `content/` as the
+/// author sees it (with or without `content/` and `.md`), the page name
+/// (`04-zielgruppen-03-gefluechtete`), and a bare file name when only one chapter has it.
+pub fn chapter_stem<'a>(chapters: &'a [ChapterName], wanted: &str) -> Option<&'a str> {
+    let wanted = wanted.trim().trim_start_matches("./");
+    let wanted = wanted.strip_prefix("content/").unwrap_or(wanted);
+    let wanted = wanted.strip_suffix(".md").unwrap_or(wanted);
+    if let Some((_, stem)) = chapters
+        .iter()
+        .find(|(name, stem)| name == wanted || stem == wanted)
+    {
+        return Some(stem);
+    }
+    let mut by_file = chapters
+        .iter()
+        .filter(|(name, _)| name.rsplit('/').next() == Some(wanted));
+    match (by_file.next(), by_file.next()) {
+        (Some((_, stem)), None) => Some(stem),
+        _ => None,
+    }
 }
 
 /// The kinds of chart amip draws.
@@ -417,8 +449,7 @@ pub struct SeriesDecl {
 }
 
 /// Category labels of a chart.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CategoriesDecl {
     /// Labels for list-valued series, in order.
     Labels(Vec<String>),
@@ -504,8 +535,7 @@ pub struct RowDecl {
 }
 
 /// Where a table's rows come from.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum RowsDecl {
     /// A key path to a list of maps; each map is a row.
     Path(String),
@@ -741,6 +771,47 @@ pub struct TableRow {
     pub level: u8,
     /// A total row.
     pub total: bool,
+}
+
+// Forms read by what the author wrote (see `crate::shape`): a typo inside a row or a
+// category is reported as itself, at its line.
+
+impl<'de> crate::shape::Shaped<'de> for RowsDecl {
+    const EXPECTING: &'static str =
+        "ein Datenpfad zu einer Liste (zeilen: ziele.lokal) oder eine Liste von Zeilen (- { titel: …, daten: … })";
+
+    fn from_seq<D: serde::Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<RowDecl>::deserialize(seq).map(RowsDecl::Explicit)
+    }
+
+    fn from_text<E: serde::de::Error>(text: &str) -> Result<Self, E> {
+        Ok(RowsDecl::Path(text.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for RowsDecl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::shape::deserialize(deserializer)
+    }
+}
+
+impl<'de> crate::shape::Shaped<'de> for CategoriesDecl {
+    const EXPECTING: &'static str =
+        "eine Liste von Beschriftungen oder eine Zuordnung Schlüssel: Beschriftung";
+
+    fn from_seq<D: serde::Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(seq).map(CategoriesDecl::Labels)
+    }
+
+    fn from_map<D: serde::Deserializer<'de>>(map: D) -> Result<Self, D::Error> {
+        IndexMap::<String, String>::deserialize(map).map(CategoriesDecl::Keys)
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoriesDecl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::shape::deserialize(deserializer)
+    }
 }
 
 #[cfg(test)]

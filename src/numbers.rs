@@ -5,13 +5,13 @@
 //! these is a syntax error, so the data's raw source text ([`crate::sites`]) is compared with
 //! how a value is used: shown rounded, used as a number, or given to `prozent`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use serde_json::Value;
 
 use crate::diagnostic::Finding;
-use crate::model::Project;
+use crate::model::{Project, ValueFormat};
 
 /// A data value whose source text is a trap, with its key path and text as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +31,20 @@ pub struct Traps {
     fractions: HashMap<u64, Written>,
     texts: HashMap<String, Written>,
     by_path: HashMap<String, Written>,
-    /// Fractions given to `prozent` in chapters, reported as warnings after expansion.
-    pub percent_uses: Mutex<Vec<(Written, String)>>,
+    /// Fractions given to `prozent` in chapters, reported as warnings after expansion:
+    /// the value, how it was shown, and the chapter file.
+    pub percent_uses: Mutex<Vec<(Written, String, String)>>,
+}
+
+thread_local! {
+    /// The chapter being expanded on this thread, for warnings raised inside filters (which
+    /// do not learn their template's name).
+    static CHAPTER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Names the chapter the filters on this thread expand from now on.
+pub(crate) fn expanding_chapter(file: &str) {
+    CHAPTER.with(|chapter| file.clone_into(&mut chapter.borrow_mut()));
 }
 
 /// Written like a German thousands number: `2.760`, `1.141.000` (not `0.558`).
@@ -80,10 +92,92 @@ pub(crate) fn as_yaml_number(text: &str) -> String {
     }
 }
 
+/// Whether a format shows decimals because the author chose it so.
+fn shows_decimals(format: ValueFormat) -> bool {
+    matches!(
+        format,
+        ValueFormat::Dezimal1 | ValueFormat::Dezimal2 | ValueFormat::Prozent
+    )
+}
+
+/// The key paths some use shows with decimals by the author's choice: a table column or a
+/// chart with `format: dezimal1`, `dezimal2` or `prozent`, a chapter's `zahl(stellen=1)` or
+/// `prozent`. A value written `618.125` and used so is the decimal it reads as (full-time
+/// equivalents), not a German thousands number: it is a trap only where every use rounds it.
+fn decimal_uses(project: &Project) -> HashSet<String> {
+    let mut paths = HashSet::new();
+    for decl in project.tables.values() {
+        paths.extend(
+            crate::data::table_paths(decl, &project.data)
+                .into_iter()
+                .filter(|(_, format)| format.is_some_and(shows_decimals))
+                .map(|(path, _)| path),
+        );
+    }
+    for decl in project.charts.values() {
+        if shows_decimals(decl.format) {
+            paths.extend(crate::data::chart_paths(decl, &project.data));
+        }
+    }
+    for chapter in &project.chapters {
+        paths.extend(chapter_decimal_prints(&chapter.body));
+    }
+    paths
+}
+
+/// The plain paths a chapter prints with decimals: `{{ a.b | zahl(stellen=2) }}`,
+/// `{{ a["2019"] | prozent }}` (best effort: names bound in the template stay as written).
+fn chapter_decimal_prints(body: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        let after = rest.get(start + 2..).unwrap_or_default();
+        let Some(end) = after.find("}}") else { break };
+        let tag = after.get(..end).unwrap_or_default();
+        rest = after.get(end + 2..).unwrap_or_default();
+        let Some((expression, filters)) = tag.split_once('|') else {
+            continue;
+        };
+        let expression = expression.trim();
+        let plain = expression
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '"' | '\''));
+        if !plain || expression.is_empty() || !filters_show_decimals(filters) {
+            continue;
+        }
+        paths.push(
+            expression
+                .replace("[\"", ".")
+                .replace("['", ".")
+                .replace('[', ".")
+                .replace([']', '"', '\''], ""),
+        );
+    }
+    paths
+}
+
+/// `zahl(stellen=1)`, `euro(stellen=2)`, or `prozent` without `stellen=0`.
+fn filters_show_decimals(filters: &str) -> bool {
+    let compact: String = filters.chars().filter(|c| !c.is_whitespace()).collect();
+    let places = compact
+        .split("stellen=")
+        .skip(1)
+        .filter_map(|after| after.chars().next())
+        .filter_map(|c| c.to_digit(10))
+        .next();
+    match places {
+        Some(places) => places > 0,
+        None => compact
+            .split('|')
+            .any(|filter| filter == "prozent" || filter.starts_with("prozent(")),
+    }
+}
+
 impl Traps {
     /// Collects the traps of every data file of `project`.
     pub fn of(project: &Project) -> Self {
         let mut traps = Traps::default();
+        let decimal_uses = decimal_uses(project);
         for (set, file) in &project.data_files {
             let Some(sites) = project.sites.get(file) else {
                 continue;
@@ -102,7 +196,7 @@ impl Traps {
                 match value {
                     Value::Number(n) if !quoted => {
                         let Some(n) = n.as_f64() else { continue };
-                        if looks_like_thousands(raw) {
+                        if looks_like_thousands(raw) && !decimal_uses.contains(&path) {
                             traps
                                 .thousands
                                 .entry(n.to_bits())
@@ -153,7 +247,8 @@ impl Traps {
     /// Remembers a fraction given to `prozent` in a chapter.
     pub fn note_percent(&self, written: &Written, shown: String) {
         if let Ok(mut uses) = self.percent_uses.lock() {
-            uses.push((written.clone(), shown));
+            let chapter = CHAPTER.with(|chapter| chapter.borrow().clone());
+            uses.push((written.clone(), shown, chapter));
         }
     }
 }
@@ -184,8 +279,9 @@ pub(crate) fn thousands_finding(
             &written.path,
         )
         .with_help(format!(
-            "In YAML ist der Punkt ein Dezimalpunkt: schreiben Sie {} (ohne Tausenderpunkt).",
-            as_yaml_number(&written.raw)
+            "In YAML ist der Punkt ein Dezimalpunkt. Ist die ganze Zahl {raw} gemeint, schreiben Sie {} (ohne Tausenderpunkt); ist die Dezimalzahl {read} gemeint, zeigen Sie ihre Nachkommastellen (in Tabellen und Abbildungen format: dezimal1 oder dezimal2, im Text zahl(stellen=3)).",
+            as_yaml_number(&written.raw),
+            raw = written.raw,
         ))
 }
 
@@ -260,6 +356,15 @@ pub(crate) fn not_a_number_finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chapter_prints_with_decimals_are_found_by_path() {
+        let body = "{{ a.b | zahl(stellen=2) }} {{ a.c | zahl }} {{ a.d | zahl(stellen = 0) }} {{ e[\"2019\"] | prozent }} {{ f[0].g | prozent(stellen=0) }} {{ h | veraenderung(einheit=\"prozent\") }} {{ (a.b * 2) | zahl(stellen=1) }}";
+        assert_eq!(chapter_decimal_prints(body), vec!["a.b", "e.2019"]);
+        assert!(filters_show_decimals(" zahl(stellen=1) "));
+        assert!(filters_show_decimals(" prozent | upper"));
+        assert!(!filters_show_decimals(" euro "));
+    }
 
     #[test]
     fn thousands_and_number_texts() {

@@ -68,6 +68,7 @@ pub fn document(
     timings.lap("Prüfungen");
     Ok(Document {
         pdf_name: format!("{}.pdf", project.programme.slug()),
+        link_pdf: true,
         project,
         prepared,
         warnings,
@@ -132,7 +133,7 @@ pub fn prepare_cached(
     };
     publication_findings(project, &mut findings);
     let parsed = parsed.map(|(mut docs, numbering)| {
-        markdown::publication::attach_signature(&mut docs, &project.programme);
+        markdown::publication::attach_signature(&mut docs, &project.chapters, &project.programme);
         (docs, numbering)
     });
     findings.extend(warnings);
@@ -218,8 +219,8 @@ fn collect_tables(
                     .unwrap_or_else(|| {
                         project.finding_at_path_in(
                             load::TABLES_FILE,
-                            id,
-                            format!("Tabelle „{id}“: {err}"),
+                            &crate::data::culprit(project, load::TABLES_FILE, id, &err),
+                            prefixed(&format!("Tabelle „{id}“: "), &err.to_string()),
                         )
                     }),
             ),
@@ -263,14 +264,24 @@ fn collect_charts(
                 .unwrap_or_else(|| {
                     project.finding_at_path_in(
                         load::CHARTS_FILE,
-                        id,
-                        format!("Abbildung „{id}“: {err}"),
+                        &crate::data::culprit(project, load::CHARTS_FILE, id, &err),
+                        prefixed(&format!("Abbildung „{id}“: "), &err.to_string()),
                     )
                 }),
             ),
         }
     }
     resolved
+}
+
+/// `message` after `prefix`, unless it begins with it already (messages of the chart
+/// stage name their chart themselves).
+fn prefixed(prefix: &str, message: &str) -> String {
+    if message.starts_with(prefix) {
+        message.to_string()
+    } else {
+        format!("{prefix}{message}")
+    }
 }
 
 /// Draws every resolved chart as SVG, unchanged ones from the cache.

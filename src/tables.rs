@@ -64,7 +64,7 @@ pub(crate) fn resolve_table(
                 && is_numeric_column(column, &rows, header.len() - 1),
         );
     }
-    let example = table_paths(decl, data)
+    let example = crate::data::table_paths(decl, data)
         .iter()
         .any(|(path, _)| data::is_example(example_sets, path));
     let quotes = crate::text::german_quotes;
@@ -260,51 +260,6 @@ fn field_cell(
             })
         }
     })
-}
-
-/// The data paths a table shows: (path, format of its column) for plain fields, and the
-/// paths computed columns read (format `None`).
-pub fn table_paths(
-    decl: &crate::model::TableDecl,
-    data: &Value,
-) -> Vec<(String, Option<crate::model::ValueFormat>)> {
-    let rows: Vec<String> = match &decl.zeilen {
-        RowsDecl::Explicit(rows) => rows.iter().map(|r| r.daten.clone()).collect(),
-        RowsDecl::Path(path) => match data::lookup(data, path) {
-            Ok(Value::Array(items)) => (0..items.len())
-                .map(|i| join(path, &i.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        },
-    };
-    let mut paths = Vec::new();
-    for row in &rows {
-        for column in &decl.spalten {
-            if let Some(field) = &column.feld {
-                paths.push((join(row, field), column.format));
-            }
-            if let Some(share) = &column.anteil {
-                paths.push((join(row, &share.feld), None));
-                paths.push((share.basis.clone(), None));
-            }
-            for pair in [&column.differenz, &column.veraenderung]
-                .into_iter()
-                .flatten()
-            {
-                paths.push((join(row, &pair.von), None));
-                paths.push((join(row, &pair.zu), None));
-            }
-        }
-    }
-    paths
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 /// The data behind a chart as a table, so nothing is conveyed by graphics alone.

@@ -132,6 +132,11 @@ pub fn url_path(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, PATH_KEEP).to_string()
 }
 
+/// „1 Abbildung“, „2 Abbildungen“: a count with the noun in the right number.
+pub fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,7 +51,7 @@ pub(super) fn arithmetic(
     if let Err(err) = result {
         let place = project.finding_at_path_in(
             crate::load::CHECKS_FILE,
-            &index.to_string(),
+            &crate::data::culprit(project, crate::load::CHECKS_FILE, &index.to_string(), &err),
             format!("Prüfung {}: {err}", index + 1),
         );
         findings.push(place);

@@ -83,29 +83,60 @@ fn unreferenced_floats(project: &Project, prepared: &Prepared, findings: &mut Fi
         for node in &doc.nodes {
             if let Node::Placed(kind, id) = node {
                 if !referenced.contains(&(kind.keyword(), id.as_str())) {
-                    let file = project
-                        .chapters
-                        .get(doc.chapter)
-                        .map(|c| c.file.clone())
-                        .unwrap_or_default();
                     let what = match kind {
                         crate::placeholder::Placed::Table => "Die Tabelle",
                         crate::placeholder::Placed::Figure => "Die Abbildung",
                     };
-                    findings.push(
-                        Finding::error(format!(
-                            "{file}: {what} „{id}“ wird im Text nicht genannt; im PDF steht sie oben oder unten auf einer Seite, nicht unbedingt an dieser Stelle."
-                        ))
-                        .in_file(file)
-                        .with_help(format!(
-                            "Verweisen Sie im Text auf sie, z. B. mit {{{{ verweis({}=\"{id}\") }}}}.",
-                            kind.keyword()
-                        ))
-                        .warning(),
-                    );
+                    let mut finding = Finding::error(format!(
+                        "{what} „{id}“ wird im Text nicht genannt; im PDF steht sie oben oder unten auf einer Seite, nicht unbedingt an dieser Stelle."
+                    ))
+                    .with_help(format!(
+                        "Verweisen Sie im Text auf sie, z. B. mit {{{{ verweis({}=\"{id}\") }}}}.",
+                        kind.keyword()
+                    ))
+                    .warning();
+                    if let Some(chapter) = project.chapters.get(doc.chapter) {
+                        finding = placed_at(finding, chapter, kind.keyword(), id);
+                    }
+                    findings.push(finding);
                 }
             }
         }
+    }
+}
+
+/// `finding` in `chapter`, at its `tabelle(id="…")` or `abbildung(id="…")` call when found.
+fn placed_at(
+    finding: Finding,
+    chapter: &crate::model::Chapter,
+    keyword: &str,
+    id: &str,
+) -> Finding {
+    let finding = finding.in_file(&chapter.file);
+    let call = [format!("id=\"{id}\""), format!("id='{id}'")]
+        .iter()
+        .flat_map(|argument| chapter.body.match_indices(argument.as_str()))
+        .map(|(at, _)| at)
+        .find(|&at| {
+            let before = chapter.body.get(..at).unwrap_or_default();
+            before
+                .rfind("{{")
+                .and_then(|open| before.get(open..))
+                .is_some_and(|call| call.contains(keyword))
+        });
+    match call {
+        Some(at) => {
+            let source = chapter.padded_source();
+            let before = chapter.body.get(..at).unwrap_or_default();
+            let line = chapter.body_line_offset + before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map_or(0, |text| text.chars().count())
+                + 1;
+            finding.at(&source, line, column)
+        }
+        None => finding,
     }
 }
 
@@ -184,7 +215,7 @@ fn number_traps(project: &Project, findings: &mut Findings) {
         }
     };
     for (id, decl) in &project.tables {
-        for (path, format) in crate::tables::table_paths(decl, &project.data) {
+        for (path, format) in data::table_paths(decl, &project.data) {
             if format.is_some() || traps.at(&path).is_some() {
                 check(&path, format, format!("in der Tabelle „{id}“"), Some(id));
             }
@@ -231,7 +262,7 @@ fn example_uses(project: &Project, findings: &mut Findings) -> (usize, usize) {
         }
     }
     for (id, decl) in &project.tables {
-        for (path, _) in crate::tables::table_paths(decl, &project.data) {
+        for (path, _) in data::table_paths(decl, &project.data) {
             record(&path, &|| format!("Tabelle „{id}“"));
         }
     }

@@ -42,10 +42,10 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
             }
             if !args.quiet {
                 amip::outln!(
-                    "Fertig: {} Seiten, {} Abbildungen, {} Tabellen in output/html/",
-                    report.pages,
-                    report.charts,
-                    report.tables
+                    "Fertig: {}, {}, {} in output/html/",
+                    amip::text::counted(report.pages, "Seite", "Seiten"),
+                    amip::text::counted(report.charts, "Abbildung", "Abbildungen"),
+                    amip::text::counted(report.tables, "Tabelle", "Tabellen")
                 );
                 if let Some(pdf) = &report.pdf {
                     let name = pdf

@@ -68,9 +68,9 @@ fn build_site(dir: &Path) -> ExitCode {
     match build(dir, options) {
         Ok(report) => {
             amip::outln!(
-                "Website erstellt: {}/output/html/index.html ({} Seiten).",
+                "Website erstellt: {}/output/html/index.html ({}).",
                 dir.display(),
-                report.pages
+                amip::text::counted(report.pages, "Seite", "Seiten")
             );
             amip::outln!(
                 "Website und PDF erstellen: amip --project {} build",

@@ -36,11 +36,7 @@ pub(crate) fn print_findings(findings: &Findings) {
         .filter(|f| f.severity == amip::diagnostic::Severity::Warning)
         .count();
     amip::errln!(
-        "{errors} Fehler und {warnings} {} gefunden.",
-        if warnings == 1 {
-            "Warnung"
-        } else {
-            "Warnungen"
-        }
+        "{errors} Fehler und {} gefunden.",
+        amip::text::counted(warnings, "Warnung", "Warnungen")
     );
 }

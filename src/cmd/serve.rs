@@ -51,7 +51,9 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
         hosts: args.hosts.clone(),
     };
     let open = args.open;
-    let report = Arc::new(move |event: ServeEvent| print_event(event, open));
+    // The warnings printed after the last build: each is printed again only when it changes.
+    let shown = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let report = Arc::new(move |event: ServeEvent| print_event(event, open, &shown));
     match amip::serve::run(&root, &options, report) {
         Ok(()) => {
             amip::outln!("Vorschau beendet.");
@@ -70,7 +72,10 @@ pub(crate) fn run(project: &Path, args: &Args) -> ExitCode {
     }
 }
 
-fn print_event(event: ServeEvent, open: bool) {
+/// The warnings printed after the last build: place, message and advice of each.
+type Shown = std::sync::Mutex<std::collections::BTreeSet<String>>;
+
+fn print_event(event: ServeEvent, open: bool, shown: &Shown) {
     match event {
         ServeEvent::Listening { url, public } => {
             if public {
@@ -99,7 +104,7 @@ fn print_event(event: ServeEvent, open: bool) {
             (changed, removed),
             duration,
             charts_drawn,
-            &warnings,
+            &new_warnings(&warnings, shown),
             recovered,
         ),
         ServeEvent::Failed { trigger, findings } => {
@@ -134,6 +139,49 @@ fn print_event(event: ServeEvent, open: bool) {
             amip::outln!("Vorschau wird beendet …");
         }
     }
+}
+
+/// The warnings of this build that were not printed after the last one, and a note for
+/// those that were (printed once, not after every save).
+fn new_warnings(
+    warnings: &amip::diagnostic::Findings,
+    shown: &Shown,
+) -> amip::diagnostic::Findings {
+    // A warning is the same when its place, message and advice are (its excerpt may show
+    // other lines around it).
+    let rendered: Vec<String> = warnings
+        .0
+        .iter()
+        .map(|finding| {
+            format!(
+                "{}\n{}\n{}",
+                finding.place().unwrap_or_default(),
+                finding.message,
+                finding.help.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut shown = shown
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let fresh = amip::diagnostic::Findings(
+        warnings
+            .0
+            .iter()
+            .zip(&rendered)
+            .filter(|(_, text)| !shown.contains(*text))
+            .map(|(finding, _)| finding.clone())
+            .collect(),
+    );
+    let unchanged = warnings.0.len() - fresh.0.len();
+    if unchanged > 0 {
+        amip::outln!(
+            "{} wie zuvor (nicht noch einmal gezeigt).",
+            amip::text::counted(unchanged, "Warnung", "Warnungen")
+        );
+    }
+    *shown = rendered.into_iter().collect();
+    fresh
 }
 
 /// Opens `url` in the default browser if a helper exists; never fails.
@@ -180,14 +228,18 @@ fn print_built(
     };
     let files = match (changed, removed) {
         (0, 0) => "keine Datei geändert".to_string(),
-        (1, 0) => "1 Datei geschrieben".to_string(),
-        (n, 0) => format!("{n} Dateien geschrieben"),
-        (n, r) => format!("{n} geschrieben, {r} entfernt"),
+        (n, 0) => format!("{} geschrieben", amip::text::counted(n, "Datei", "Dateien")),
+        (n, r) => format!(
+            "{} geschrieben, {r} entfernt",
+            amip::text::counted(n, "Datei", "Dateien")
+        ),
     };
     let charts = match charts_drawn {
         0 => String::new(),
-        1 => ", 1 Abbildung gezeichnet".to_string(),
-        n => format!(", {n} Abbildungen gezeichnet"),
+        n => format!(
+            ", {} gezeichnet",
+            amip::text::counted(n, "Abbildung", "Abbildungen")
+        ),
     };
     let fixed = if recovered { " Fehler behoben." } else { "" };
     amip::outln!(

@@ -13,7 +13,7 @@ use tera::{Context, Error as TeraError, Kwargs, Tera, Value};
 
 use crate::diagnostic::{Finding, Findings};
 use crate::format::{self, ChangeUnit, PercentStyle, PENDING};
-use crate::model::Project;
+use crate::model::{chapter_stem, ChapterName, Project};
 use crate::numbers::Traps;
 use crate::placeholder::{self, ImageCall, ImageWidth, Placed, CHAPTER_KEYWORD, SECTION_KEYWORD};
 
@@ -58,9 +58,14 @@ fn chapter_tera_with(project: &Project) -> (Tera, Arc<Traps>) {
 
     let tables: Arc<Vec<String>> = Arc::new(project.tables.keys().cloned().collect());
     let charts: Arc<Vec<String>> = Arc::new(project.charts.keys().cloned().collect());
-    let stems: Arc<Vec<String>> =
-        Arc::new(project.chapters.iter().map(|c| c.stem.clone()).collect());
-    register_placing_functions(&mut Registry::new(&mut tera), tables, charts, stems);
+    let names: Arc<Vec<ChapterName>> = Arc::new(
+        project
+            .chapters
+            .iter()
+            .map(|c| (c.name().to_string(), c.stem.clone()))
+            .collect(),
+    );
+    register_placing_functions(&mut Registry::new(&mut tera), tables, charts, names);
     (tera, traps)
 }
 
@@ -69,7 +74,7 @@ fn register_placing_functions(
     registry: &mut Registry<'_>,
     tables: Arc<Vec<String>>,
     charts: Arc<Vec<String>>,
-    stems: Arc<Vec<String>>,
+    names: Arc<Vec<ChapterName>>,
 ) {
     {
         let tables = Arc::clone(&tables);
@@ -85,7 +90,7 @@ fn register_placing_functions(
     }
     registry.function("verweis", REFERENCE_KINDS, move |kwargs| {
         arguments::at_most_one("verweis", REFERENCE_KINDS, kwargs)?;
-        let markdown = match section_reference(&stems, kwargs)? {
+        let markdown = match section_reference(&names, kwargs)? {
             Some(markdown) => markdown,
             None => reference(&tables, &charts, kwargs)?,
         };
@@ -445,20 +450,19 @@ fn reference(tables: &[String], charts: &[String], kwargs: &Kwargs) -> Result<St
 
 /// `verweis(kapitel="04-ressourcen")` and `verweis(abschnitt="anker")`: a reference link the
 /// Markdown stage resolves to "Kapitel 4" / "Abschnitt 4.2"; `None` for the other forms.
-fn section_reference(stems: &[String], kwargs: &Kwargs) -> Result<Option<String>, TeraError> {
+fn section_reference(
+    chapters: &[ChapterName],
+    kwargs: &Kwargs,
+) -> Result<Option<String>, TeraError> {
     if let Some(chapter) = kwargs.get::<&str>(CHAPTER_KEYWORD)? {
-        let wanted = chapter
-            .trim()
-            .trim_start_matches("content/")
-            .trim_end_matches(".md");
-        let wanted = wanted.rsplit('/').next().unwrap_or(wanted);
-        if !stems.iter().any(|stem| stem == wanted) {
+        let Some(stem) = chapter_stem(chapters, chapter) else {
+            let names: Vec<String> = chapters.iter().map(|(name, _)| name.clone()).collect();
             return Err(TeraError::message(format!(
-                "verweis(kapitel=\"{chapter}\"): ein Kapitel „{chapter}“ gibt es nicht; nennen Sie den Dateinamen ohne .md (vorhanden: {})",
-                known(stems)
+                "verweis(kapitel=\"{chapter}\"): ein Kapitel „{chapter}“ gibt es nicht; nennen Sie den Pfad unter content/ ohne .md (vorhanden: {})",
+                known(&names)
             )));
-        }
-        return Ok(Some(reference_link(CHAPTER_KEYWORD, wanted)?));
+        };
+        return Ok(Some(reference_link(CHAPTER_KEYWORD, stem)?));
     }
     if let Some(section) = kwargs.get::<&str>(SECTION_KEYWORD)? {
         let anchor = section.trim().trim_start_matches('#');
@@ -543,7 +547,10 @@ pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Fin
         .chapters
         .par_iter()
         .zip(&wrapped)
-        .map(|(chapter, wrapped)| render_chapter(&tera, chapter, wrapped, &context))
+        .map(|(chapter, wrapped)| {
+            crate::numbers::expanding_chapter(&chapter.file);
+            render_chapter(&tera, chapter, wrapped, &context)
+        })
         .collect();
     let mut expanded = Vec::new();
     for ((index, chapter), result) in project.chapters.iter().enumerate().zip(rendered) {
@@ -643,14 +650,16 @@ fn percent_warnings(project: &Project, traps: &Traps) -> Findings {
         .lock()
         .map(|mut uses| std::mem::take(&mut *uses))
         .unwrap_or_default();
-    uses.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    uses.dedup_by(|a, b| a.0.path == b.0.path);
-    for (written, shown) in uses {
+    uses.sort_by(|a, b| (&a.0.path, &a.2).cmp(&(&b.0.path, &b.2)));
+    uses.dedup_by(|a, b| a.0.path == b.0.path && a.2 == b.2);
+    for (written, shown, chapter) in uses {
+        let used = if chapter.is_empty() {
+            "in einem Kapitel".to_string()
+        } else {
+            format!("in {chapter}")
+        };
         findings.push(crate::numbers::percent_finding(
-            project,
-            &written,
-            &shown,
-            "in einem Kapitel",
+            project, &written, &shown, &used,
         ));
     }
     findings

@@ -74,9 +74,12 @@ fn unclosed_tags_are_found() {
 fn render_calls(template: &str) -> Result<String, TeraError> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    let stems = vec!["04-ressourcen".to_string(), "05-schwerpunkte".to_string()];
+    let chapters: Vec<ChapterName> = ["04-ressourcen", "05-schwerpunkte"]
+        .iter()
+        .map(|name| (name.to_string(), name.to_string()))
+        .collect();
     tera.register_function("verweis", move |kwargs: Kwargs, _: &State| {
-        section_reference(&stems, &kwargs).map(Option::unwrap_or_default)
+        section_reference(&chapters, &kwargs).map(Option::unwrap_or_default)
     });
     tera.register_function("bild", |kwargs: Kwargs, _: &State| {
         image_placeholder(&kwargs)
@@ -251,7 +254,8 @@ fn every_filter_and_function_refuses_unknown_arguments() {
     register_text_filters(&mut registry);
     register_arithmetic_functions(&mut registry);
     let ids = Arc::new(vec!["x".to_string()]);
-    register_placing_functions(&mut registry, Arc::clone(&ids), Arc::clone(&ids), ids);
+    let names = Arc::new(ids.iter().map(|id| (id.clone(), id.clone())).collect());
+    register_placing_functions(&mut registry, Arc::clone(&ids), Arc::clone(&ids), names);
     let registered = std::mem::take(&mut registry.registered);
     render::register_print_filter(&mut tera);
     assert!(registered.len() >= 14, "{registered:?}");

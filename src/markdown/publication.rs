@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{check_image, ChapterDoc, Node};
-use crate::model::{Chapter, Logo, Programme, Status};
+use crate::model::{chapter_stem, Chapter, ChapterName, Logo, Programme, Status};
 
 /// The signature block: place and date, name and function, or the draft note.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,14 +58,22 @@ impl SignatureBlock {
     }
 }
 
-/// The chapter `unterzeichnung.kapitel` names, as a file stem.
-fn signature_chapter(programme: &Programme) -> Option<String> {
+/// The name `unterzeichnung.kapitel` gives, and the page stem of that chapter if there is one.
+fn signature_chapter<'a>(
+    chapters: &[Chapter],
+    programme: &'a Programme,
+) -> Option<(&'a str, Option<String>)> {
     let named = programme.unterzeichnung.as_ref()?.kapitel.as_deref()?;
-    let stem = named
-        .trim()
-        .trim_start_matches("content/")
-        .trim_end_matches(".md");
-    Some(stem.rsplit('/').next().unwrap_or(stem).to_string())
+    let names = chapter_names(chapters);
+    Some((named, chapter_stem(&names, named).map(str::to_string)))
+}
+
+/// Every chapter's name and page stem.
+fn chapter_names(chapters: &[Chapter]) -> Vec<ChapterName> {
+    chapters
+        .iter()
+        .map(|c| (c.name().to_string(), c.stem.clone()))
+        .collect()
 }
 
 /// Appends the signature block to the chapter it closes: the one named in
@@ -73,12 +81,17 @@ fn signature_chapter(programme: &Programme) -> Option<String> {
 /// numbered one: the last of them), else the last chapter. A name that is no chapter (say,
 /// after a chapter was renamed) is a warning from [`problems`]; the block then closes the
 /// foreword as if no chapter were named.
-pub(crate) fn attach_signature(docs: &mut [ChapterDoc], programme: &Programme) {
+pub(crate) fn attach_signature(
+    docs: &mut [ChapterDoc],
+    chapters: &[Chapter],
+    programme: &Programme,
+) {
     let Some(block) = SignatureBlock::of(programme) else {
         return;
     };
-    let named =
-        signature_chapter(programme).and_then(|stem| docs.iter().position(|doc| doc.stem == stem));
+    let named = signature_chapter(chapters, programme)
+        .and_then(|(_, stem)| stem)
+        .and_then(|stem| docs.iter().position(|doc| doc.stem == stem));
     let position = named.or_else(|| {
         let front = docs.iter().take_while(|doc| !doc.numbered).count();
         front.checked_sub(1).or(docs.len().checked_sub(1))
@@ -116,20 +129,18 @@ pub(crate) fn problems(
     images: &BTreeSet<String>,
 ) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
-    if let Some(stem) = signature_chapter(programme) {
-        if !chapters.iter().any(|c| c.stem == stem) {
-            problems.push((
-                SIGNATURE_CHAPTER_KEY,
-                format!(
-                    "unterzeichnung.kapitel: ein Kapitel „{stem}“ gibt es nicht; die Unterschrift steht deshalb am Ende des Vorworts (vorhanden: {}).",
-                    chapters
-                        .iter()
-                        .map(|c| c.stem.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
+    if let Some((named, None)) = signature_chapter(chapters, programme) {
+        problems.push((
+            SIGNATURE_CHAPTER_KEY,
+            format!(
+                "unterzeichnung.kapitel: ein Kapitel „{named}“ gibt es nicht; die Unterschrift steht deshalb am Ende des Vorworts (vorhanden: {}).",
+                chapters
+                    .iter()
+                    .map(Chapter::name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
     }
     if let Some(logo) = &programme.logo {
         if let Err(message) = check_logo(&logo.datei, &logo.alt, images) {

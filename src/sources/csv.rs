@@ -2,6 +2,8 @@
 //! BOM, Windows-1252 (declared or detected) or UTF-16 with BOM (Excel's „Unicode-Text“).
 //! Parsing is the `csv` crate's, decoding `encoding_rs`'s.
 
+use std::collections::BTreeMap;
+
 use super::error::ImportError;
 use super::grid::{clean, Cell, Grid};
 
@@ -123,7 +125,7 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Im
     }
 }
 
-/// The delimiter: declared, or the most frequent of `;`, `,` and tab in the first line.
+/// The delimiter: declared, or detected from the table's rows (see [`detect_delimiter`]).
 fn delimiter(text: &str, declared: Option<&str>) -> Result<u8, ImportError> {
     if let Some(declared) = declared {
         return match declared {
@@ -135,17 +137,53 @@ fn delimiter(text: &str, declared: Option<&str>) -> Result<u8, ImportError> {
             ))),
         };
     }
-    let first = text
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or_default();
-    let count = |c: char| first.matches(c).count();
-    let candidates = [(b';', count(';')), (b'\t', count('\t')), (b',', count(','))];
-    Ok(candidates
-        .iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b';', |(d, _)| *d))
+    Ok(detect_delimiter(text))
+}
+
+/// Candidates in the order that wins a tie: `;` is what German Excel writes (and leaves the
+/// comma to decimals), then tab, then `,`.
+const CANDIDATES: [u8; 3] = [b';', b'\t', b','];
+
+/// The delimiter that splits most rows into the same number of fields. A title line above the
+/// table ("Arbeitslose nach Stadtbezirken, Dortmund, September 2026") is one line among
+/// many and cannot outvote the rows; quoted text does not count. On a tie, more fields win,
+/// then the earlier candidate; without any candidate, `;`.
+fn detect_delimiter(text: &str) -> u8 {
+    // For each candidate: occurrences per line → number of lines with that many.
+    let mut frequency: [BTreeMap<usize, usize>; 3] = Default::default();
+    let mut quoted = false;
+    for line in text.lines() {
+        let mut in_line = [0usize; 3];
+        for byte in line.bytes() {
+            if byte == b'"' {
+                quoted = !quoted;
+            } else if !quoted {
+                for (count, candidate) in in_line.iter_mut().zip(CANDIDATES) {
+                    if byte == candidate {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        for (lines, count) in frequency.iter_mut().zip(in_line) {
+            if count > 0 {
+                *lines.entry(count).or_default() += 1;
+            }
+        }
+    }
+    let mut best = ((0usize, 0usize), b';');
+    for (lines, candidate) in frequency.iter().zip(CANDIDATES) {
+        // The most frequent count and how many lines have it (the larger count on a tie).
+        let modal = lines
+            .iter()
+            .map(|(count, lines)| (*lines, *count))
+            .max()
+            .unwrap_or((0, 0));
+        if modal > best.0 {
+            best = (modal, candidate);
+        }
+    }
+    best.1
 }
 
 fn cell(field: &str) -> Cell {
@@ -285,5 +323,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(grid.lines, Some(vec![1, 2, 6]));
+    }
+
+    #[test]
+    fn a_title_line_with_commas_does_not_decide_the_separator() {
+        let text = "Arbeitslose nach Stadtbezirken, Dortmund, September 2026\n\nStadtbezirk;Arbeitslose;Quote\nInnenstadt-West;2.345;9,8\nInnenstadt-Nord;6.789;17,1\nEving;2.101;11,2\n";
+        assert_eq!(detect_delimiter(text), b';');
+        let grid = read(text.as_bytes(), "x.csv", Encoding::Detect, None).unwrap();
+        assert_eq!(grid.get(3, 2), &Cell::Text("17,1".into()));
+        // Each row with two decimal commas ties with two semicolons: `;` wins.
+        assert_eq!(detect_delimiter("A;1,5;2,5\nB;3,5;4,5\n"), b';');
+        // A comma-separated file stays one, its quoted commas aside.
+        assert_eq!(
+            detect_delimiter("Titel; Stand\nA,\"1;2\",3\nB,4,5\nC,6,7\n"),
+            b','
+        );
+        assert_eq!(detect_delimiter("A\tB\n1\t2\n"), b'\t');
+        assert_eq!(detect_delimiter("nur Text\n"), b';');
     }
 }

@@ -2,11 +2,12 @@
 //! in `data/quellen.yaml` or as `quelldatei:` inside a data file.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+use crate::shape::{self, Shaped};
 
 /// Text or a number as authors write it (`spalte: 2019`, `filter: {Träger-Nr.: 03504}`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Text {
     /// Written as text.
     Text(String),
@@ -29,8 +30,7 @@ impl Text {
 
 /// A row label or column header: one text, or a path from a section heading down
 /// (`[Arbeitslose, Insgesamt]`, `[Veränderung gegenüber Vorjahresmonat, in %]`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Labels {
     /// One label.
     One(Text),
@@ -58,8 +58,7 @@ impl Labels {
 }
 
 /// Several rows or columns at once: `jahre`, `monate`, or keys with their labels.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pick {
     /// `jahre` or `monate`: every row/column whose label is a year or a month.
     Kind(String),
@@ -153,10 +152,10 @@ pub struct SourceDecl {
     /// CSV: `utf-8`, `windows-1252` (also `latin-1`) or `automatisch` (default).
     #[serde(default)]
     pub kodierung: Option<String>,
-    /// CSV: `;` (default: detected from the header line) or `,`.
+    /// CSV: `;`, `,` or `tab` (default: detected from the table's rows).
     #[serde(default)]
     pub trennzeichen: Option<String>,
-    /// CSV: `,` (default, German) or `.`.
+    /// `,` (default, German: 1.234,5) or `.` (1,234.5), for numbers stored as text.
     #[serde(default)]
     pub dezimalzeichen: Option<String>,
     /// Only rows whose column (by header) holds the value, e.g. `Träger-Nr.: "03504"`.
@@ -167,8 +166,7 @@ pub struct SourceDecl {
 }
 
 /// `quelldatei:` inside a data file: one source or a list of them.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
     /// One source.
     One(Box<SourceDecl>),
@@ -192,4 +190,94 @@ pub struct InlineFile {
     /// The declaration, if the file has one.
     #[serde(default, rename = "quelldatei")]
     pub inline: Option<Inline>,
+}
+
+// Each form is read by what the author wrote (see `crate::shape`), so that a typo inside a
+// source is reported as itself, at its line.
+
+impl<'de> Shaped<'de> for Text {
+    const EXPECTING: &'static str = "ein Text oder eine Zahl";
+
+    fn from_text<E: serde::de::Error>(text: &str) -> Result<Self, E> {
+        Ok(Text::Text(text.to_string()))
+    }
+
+    fn from_int<E: serde::de::Error>(number: i64) -> Result<Self, E> {
+        Ok(Text::Int(number))
+    }
+
+    fn from_float<E: serde::de::Error>(number: f64) -> Result<Self, E> {
+        Ok(Text::Float(number))
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shape::deserialize(deserializer)
+    }
+}
+
+impl<'de> Shaped<'de> for Labels {
+    const EXPECTING: &'static str =
+        "eine Beschriftung oder eine Liste von Beschriftungen (z. B. [Arbeitslose, Insgesamt])";
+
+    fn from_seq<D: Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<Text>::deserialize(seq).map(Labels::Path)
+    }
+
+    fn from_text<E: serde::de::Error>(text: &str) -> Result<Self, E> {
+        Text::from_text(text).map(Labels::One)
+    }
+
+    fn from_int<E: serde::de::Error>(number: i64) -> Result<Self, E> {
+        Text::from_int(number).map(Labels::One)
+    }
+
+    fn from_float<E: serde::de::Error>(number: f64) -> Result<Self, E> {
+        Text::from_float(number).map(Labels::One)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shape::deserialize(deserializer)
+    }
+}
+
+impl<'de> Shaped<'de> for Pick {
+    const EXPECTING: &'static str =
+        "jahre, monate oder eine Zuordnung Datenschlüssel: Beschriftung";
+
+    fn from_map<D: Deserializer<'de>>(map: D) -> Result<Self, D::Error> {
+        IndexMap::<String, Labels>::deserialize(map).map(Pick::Keys)
+    }
+
+    fn from_text<E: serde::de::Error>(text: &str) -> Result<Self, E> {
+        Ok(Pick::Kind(text.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Pick {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shape::deserialize(deserializer)
+    }
+}
+
+impl<'de> Shaped<'de> for Inline {
+    const EXPECTING: &'static str =
+        "eine Quelle (datei:, werte: …) oder eine Liste von Quellen (je Eintrag „- datei: …“)";
+
+    fn from_map<D: Deserializer<'de>>(map: D) -> Result<Self, D::Error> {
+        SourceDecl::deserialize(map).map(|one| Inline::One(Box::new(one)))
+    }
+
+    fn from_seq<D: Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
+        Vec::<SourceDecl>::deserialize(seq).map(Inline::Many)
+    }
+}
+
+impl<'de> Deserialize<'de> for Inline {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shape::deserialize(deserializer)
+    }
 }

@@ -173,6 +173,51 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The declaration keys that may have caused the error, most likely first: the finding
+    /// stands at the first of them the declaration has (`zeile:` for a missing row label).
+    pub fn keys(&self) -> &'static [&'static str] {
+        match self {
+            ImportError::SheetMissing { .. } => &["blatt"],
+            ImportError::LabelMissing { .. } | ImportError::Ambiguous { .. } => {
+                &["zeile", "zeilen", "monat", "zeitreihe"]
+            }
+            ImportError::ColumnMissing { .. } | ImportError::ColumnAmbiguous { .. } => {
+                &["spalte", "spalten"]
+            }
+            ImportError::YearTwice { .. } => &["spalten", "zeilen"],
+            ImportError::Encoding { .. } => &["kodierung"],
+            ImportError::Declaration(message) => {
+                const NAMED: [&str; 4] = ["kodierung", "trennzeichen", "dezimalzeichen", "stellen"];
+                match NAMED
+                    .iter()
+                    .position(|key| message.starts_with(&format!("{key}:")))
+                {
+                    Some(0) => &["kodierung"],
+                    Some(1) => &["trennzeichen"],
+                    Some(2) => &["dezimalzeichen"],
+                    Some(_) => &["stellen"],
+                    None => &[],
+                }
+            }
+            _ => &[],
+        }
+    }
+
+    /// What was searched as the author wrote it, shown as in the message (`„Insgesamt“`,
+    /// `„Arbeitslose“ › „Insgesamt“`; a sheet by its bare name): the key holding it is the
+    /// culprit.
+    pub fn wanted(&self) -> Option<String> {
+        match self {
+            ImportError::SheetMissing { sheet, .. } => Some(format!("„{sheet}“")),
+            ImportError::LabelMissing { label, .. } | ImportError::Ambiguous { label, .. } => {
+                Some(label.clone())
+            }
+            ImportError::ColumnMissing { header, .. }
+            | ImportError::ColumnAmbiguous { header, .. } => Some(header.clone()),
+            _ => None,
+        }
+    }
+
     /// Advice for the author.
     pub fn help(&self) -> Option<String> {
         Some(match self {

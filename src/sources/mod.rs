@@ -345,13 +345,33 @@ fn finding(into: &DataSet, job: &Job, key: Option<&str>, err: &ImportError) -> F
     if let Some(help) = err.help() {
         finding = finding.with_help(help);
     }
-    // A value key (`werte:`) or the declaration's own key (`datei:`), else the declaration.
+    // The key that caused it (`zeile:` of the value, `blatt:` or `kodierung:` of the source),
+    // else the value key (`werte:`) or the declaration's own key (`datei:`), else the
+    // declaration.
     let place = into.sites.get(&job.decl_file).and_then(|sites| {
         let at = |path: String| sites.get(&path);
-        key.and_then(|key| {
-            at(format!("{}.werte.{key}", job.at)).or_else(|| at(format!("{}.{key}", job.at)))
-        })
-        .or_else(|| at(job.at.clone()))
+        let scope: Vec<String> = key
+            .map(|key| format!("{}.werte.{key}.", job.at))
+            .into_iter()
+            .chain(std::iter::once(format!("{}.", job.at)))
+            .collect();
+        let named = err
+            .wanted()
+            .and_then(|wanted| site_showing(sites, &scope, &wanted));
+        let cause = named.or_else(|| {
+            err.keys().iter().find_map(|attribute| {
+                key.and_then(|key| at(format!("{}.werte.{key}.{attribute}", job.at)))
+                    .or_else(|| at(format!("{}.{attribute}", job.at)))
+            })
+        });
+        cause
+            .or_else(|| {
+                key.and_then(|key| {
+                    at(format!("{}.werte.{key}", job.at))
+                        .or_else(|| at(format!("{}.{key}", job.at)))
+                })
+            })
+            .or_else(|| at(job.at.clone()))
     });
     match (place, into.sources.get(&job.decl_file)) {
         (Some(site), Some(text)) => finding.at(text, site.key_line, site.key_column),
@@ -397,6 +417,35 @@ fn incomplete_years(
                 )),
         );
     }
+}
+
+/// The first site below one of `scopes` (in their order) whose value is shown as `wanted`:
+/// a scalar as „text“, a list of scalars as „a“ › „b“.
+fn site_showing<'a>(
+    sites: &'a crate::position::Sites,
+    scopes: &[String],
+    wanted: &str,
+) -> Option<&'a crate::position::Site> {
+    scopes.iter().find_map(|scope| {
+        sites
+            .iter()
+            .filter(|(inner, _)| inner.starts_with(scope.as_str()))
+            .find(|(inner, site)| {
+                let (raw, _) = site.unquoted();
+                let shown = if raw.is_empty() {
+                    // A list: its items, in order.
+                    let items: Vec<String> = (0..)
+                        .map_while(|i| sites.get(&format!("{inner}.{i}")))
+                        .map(|item| format!("„{}“", item.unquoted().0))
+                        .collect();
+                    items.join(" › ")
+                } else {
+                    format!("„{raw}“")
+                };
+                shown == wanted
+            })
+            .map(|(_, site)| site)
+    })
 }
 
 fn run(

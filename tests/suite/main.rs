@@ -21,6 +21,7 @@ mod document;
 mod door;
 mod example;
 mod fixtures;
+mod honoured_messages;
 mod honoured_templates;
 mod honoured_values;
 mod hostile;

@@ -191,7 +191,7 @@ fn fractions_given_to_prozent_warn_at_the_data_line() {
         0,
         &[
             "data/ziele.yaml:6:20",
-            "„ziele.integrationsquote: 0.558“ erscheint in einem Kapitel mit prozent als „0,6\u{a0}Prozent“.",
+            "„ziele.integrationsquote: 0.558“ erscheint in content/03-ziele.md mit prozent als „0,6\u{a0}Prozent“.",
             "sind 55,8 % gemeint, schreiben Sie 55.8",
             "1 Warnung",
         ],

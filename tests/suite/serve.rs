@@ -638,3 +638,56 @@ fn the_preview_writes_the_same_files_as_a_build_images_included() {
         );
     }
 }
+
+/// Issue 20, item 18: a warning is printed once, and again only when it changes.
+#[test]
+fn serve_prints_a_warning_again_only_when_it_changes() {
+    let project = common::fixture_copy("klein");
+    let dir = project.path();
+    fs::write(
+        dir.join("data/listen.yaml"),
+        "kurz:\n  - { name: A, wert: 1 }\n",
+    )
+    .unwrap();
+    let table = |id: &str| {
+        format!("{id}:\n  titel: \"Liste {id}\"\n  quelle: \"Eigene Zählung\"\n  zeilen: listen.kurz\n  spalten:\n    - {{ titel: \"Name\", feld: name, format: text }}\n")
+    };
+    fs::write(dir.join("data/tabellen.yaml"), table("eins")).unwrap();
+    let chapter = dir.join("content/programm.md");
+    fs::write(&chapter, "# Programm\n\n{{ tabelle(id=\"eins\") }}\n").unwrap();
+    let mut server = Server::start(dir, &["--no-pdf"], &[]);
+    let warned = |server: &Server, id: &str| {
+        server
+            .stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(&format!("Die Tabelle „{id}“ wird im Text nicht genannt")))
+            .count()
+    };
+    wait_until(EVENT_LIMIT, "the first warning", || {
+        warned(&server, "eins") == 1
+    });
+
+    append(&chapter, "\nNoch ein Satz.\n");
+    server.wait_for_lines("Website neu erstellt", 1, EVENT_LIMIT);
+    server.wait_for_line(
+        "1 Warnung wie zuvor (nicht noch einmal gezeigt).",
+        EVENT_LIMIT,
+    );
+    assert_eq!(warned(&server, "eins"), 1, "{}", server.describe());
+
+    // A second table without a reference: only the new warning is printed.
+    fs::write(
+        dir.join("data/tabellen.yaml"),
+        format!("{}{}", table("eins"), table("zwei")),
+    )
+    .unwrap();
+    append(&chapter, "\n{{ tabelle(id=\"zwei\") }}\n");
+    wait_until(EVENT_LIMIT, "the new warning", || {
+        warned(&server, "zwei") == 1
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(warned(&server, "eins"), 1, "{}", server.describe());
+    server.interrupt();
+}

@@ -56,10 +56,16 @@ impl super::Output for Site {
     }
 
     fn render(&self, document: &crate::document::Document) -> Result<Vec<SiteFile>, Findings> {
+        // Without a PDF the pages get no download link (an empty name).
+        let pdf_name = if document.link_pdf {
+            document.pdf_name.as_str()
+        } else {
+            ""
+        };
         let site = render_site(&SiteInput::from_prepared(
             &document.project,
             &document.prepared,
-            &document.pdf_name,
+            pdf_name,
         ))?;
         // Images first: should a page or chart share an image's name, the generated file wins.
         let mut files: Vec<SiteFile> = document

@@ -499,13 +499,15 @@ impl Writer<'_, '_> {
                 let source = source_line(table.source.as_deref());
                 // A table that fits on a page floats like a figure; a longer one stays in the
                 // text and breaks between rows, its header repeated.
-                let placement = if table.rows.len() <= FLOATING_TABLE_ROWS {
-                    format!("  placement: {},\n", self.placement())
+                let (flush, placement) = if table.rows.len() <= FLOATING_TABLE_ROWS {
+                    ("", format!("  placement: {},\n", self.placement()))
                 } else {
-                    String::new()
+                    // Floats still waiting for room come first: otherwise a table or figure
+                    // declared earlier would follow this one with its lower number.
+                    ("#place.flush()\n\n", String::new())
                 };
                 self.push(&format!(
-                    "#figure(\n{placement}  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
+                    "{flush}#figure(\n{placement}  kind: table,\n  caption: [{}],\n  [#{}\n  {source}],\n) <{}>\n\n",
                     escape_markup(&table.caption),
                     super::table::to_typst(table),
                     anchor(kind, id)
