@@ -442,20 +442,6 @@ fn work_leftovers(project: &Path) -> Vec<String> {
     }
 }
 
-#[test]
-fn output_as_a_regular_file_is_replaced_by_the_new_output() {
-    let project = example_copy();
-    fs::write(project.path().join("output"), "eine Datei").unwrap();
-    let output = amip(project.path(), &["build", "--html"]);
-    assert!(output.status.success(), "{}", describe(&output));
-    assert!(project.path().join("output/html/index.html").is_file());
-    assert!(
-        work_leftovers(project.path()).is_empty(),
-        "{:?}",
-        work_leftovers(project.path())
-    );
-}
-
 /// Runs `amip build --html` as an unprivileged user when the tests run as root (root may
 /// write anywhere, so permissions would not stop it).
 fn build_unprivileged(project: &Path) -> Output {
