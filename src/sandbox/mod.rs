@@ -103,12 +103,23 @@ pub(crate) fn markdown_escaped(input: &str) -> String {
             || (matches!(c, '.' | ')') && at == digits && next.is_none_or(char::is_whitespace))
             // After a template's `[Text]` a leading `(` would make a link.
             || (c == '(' && at == 0);
-        if needs_escape {
-            escaped.push('\\');
+        match c {
+            // As entities: GFM splits table cells before it reads backslash escapes, so `\|`
+            // would still divide a cell and `\\` before the divider would swallow it.
+            '\\' => escaped.push_str("&#92;"),
+            '|' => escaped.push_str("&#124;"),
+            _ if needs_escape => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            _ => escaped.push(c),
         }
-        escaped.push(c);
     }
     if trailing > 0 && !body.is_empty() {
+        escaped.push_str(SPACE_ENTITY);
+    }
+    // A value of blanks and line breaks alone must not leave a blank line that ends a block.
+    if escaped.is_empty() && !input.is_empty() {
         escaped.push_str(SPACE_ENTITY);
     }
     escaped

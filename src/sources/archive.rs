@@ -102,6 +102,9 @@ pub fn inspect(
         let drained = std::io::copy(&mut counted, &mut std::io::sink());
         let counted = counted.into_inner();
         total = total.saturating_add(counted.count);
+        if let Ok(scanned) = &scanned {
+            total = total.saturating_add(scanned.expanded);
+        }
         if total > limit {
             return Err(unpacked(file, limit_mb));
         }
@@ -131,6 +134,9 @@ struct Scanned {
     uncached_formulas: bool,
     /// Cells calamine would allocate for it.
     cells: u64,
+    /// Bytes of text calamine would write out beyond the file's own (`<text:s text:c="…"/>`
+    /// in ODS: that many spaces).
+    expanded: u64,
 }
 
 fn local_is(element: &BytesStart<'_>, name: &[u8]) -> bool {
@@ -280,6 +286,7 @@ fn scan_ods<R: BufRead>(input: R) -> Result<Scanned, ()> {
     let mut tables: u64 = 0;
     let mut table = Table::default();
     let mut row = Row::default();
+    let mut expanded: u64 = 0;
     loop {
         buf.clear();
         let event = reader.read_event_into(&mut buf);
@@ -304,9 +311,10 @@ fn scan_ods<R: BufRead>(input: R) -> Result<Scanned, ()> {
                     repeats(&e, b"number-columns-repeated"),
                     has_content(&e, true),
                 );
-                let end = e.to_end().into_owned();
-                if reader.read_to_end_into(end.name(), &mut skip).is_err() {
-                    break;
+                // The cell's content: only the spaces it expands to count.
+                match cell_spaces(&mut reader, &mut skip) {
+                    Some(spaces) => expanded = expanded.saturating_add(spaces),
+                    None => break,
                 }
             }
             Ok(Event::Empty(e))
@@ -326,7 +334,33 @@ fn scan_ods<R: BufRead>(input: R) -> Result<Scanned, ()> {
     Ok(Scanned {
         uncached_formulas: false,
         cells: tables,
+        expanded,
     })
+}
+
+/// Reads to the end of the cell just started and sums the spaces its `<text:s text:c="n"/>`
+/// elements stand for; `None` at a broken end.
+fn cell_spaces<R: BufRead>(reader: &mut Reader<R>, buf: &mut Vec<u8>) -> Option<u64> {
+    let mut depth: u32 = 1;
+    let mut spaces: u64 = 0;
+    while depth > 0 {
+        buf.clear();
+        match reader.read_event_into(buf) {
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                if local_is(&e, b"s") {
+                    spaces = spaces.saturating_add(repeats(&e, b"c"));
+                }
+            }
+            Ok(Event::Empty(e)) if local_is(&e, b"s") => {
+                spaces = spaces.saturating_add(repeats(&e, b"c"));
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    Some(spaces)
 }
 
 #[cfg(test)]

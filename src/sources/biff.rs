@@ -35,6 +35,28 @@ fn u32_at(data: &[u8], at: usize) -> Option<u64> {
     Some(u64::from(u32::from_le_bytes(bytes.try_into().ok()?)))
 }
 
+/// Whether the OLE header's sector size and allocation tables fit the file: calamine reserves
+/// memory for the tables the header declares before it reads them (one changed byte of a real
+/// file declared 10 GB).
+fn header_fits(bytes: &[u8]) -> bool {
+    let len = bytes.len() as u64;
+    let (Some(shift), Some(fat), Some(mini_fat), Some(difat)) = (
+        u16_at(bytes, 0x1E),
+        u32_at(bytes, 0x2C),
+        u32_at(bytes, 0x40),
+        u32_at(bytes, 0x48),
+    ) else {
+        return false;
+    };
+    if !matches!(shift, 9 | 12) {
+        return false;
+    }
+    let sector = 1u64 << shift;
+    [fat, mini_fat, difat]
+        .iter()
+        .all(|count| count.saturating_mul(sector) <= len)
+}
+
 /// Rows times columns of a DIMENSIONS record (BIFF8: 32-bit rows, BIFF5: 16-bit).
 fn dimensions(data: &[u8]) -> u64 {
     let (first_row, last_row, first_col, last_col) = match data.len() {
@@ -120,6 +142,9 @@ pub fn inspect(bytes: &[u8], file: &str, max_cells: u64) -> Result<(), ImportErr
         file: file.to_string(),
         reason: "der Aufbau der Datei ist fehlerhaft".to_string(),
     };
+    if !header_fits(bytes) {
+        return Err(broken());
+    }
     let mut container = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| broken())?;
     let mut stream = container
         .open_stream("/Workbook")

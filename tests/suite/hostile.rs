@@ -1133,3 +1133,31 @@ fn a_ring_chart_with_two_series_says_so() {
         &["ein Ringdiagramm zeigt genau eine Reihe", "„Zweite Reihe“"],
     );
 }
+
+/// A backslash or a pipe from the data never divides or swallows a table cell.
+#[test]
+fn backslashes_and_pipes_from_data_stay_inside_their_table_cell() {
+    let project = example_copy();
+    fs::write(
+        project.path().join("data/zeichen.yaml"),
+        "bs: \"\\\\\"\npipe: \"a|b\"\n",
+    )
+    .unwrap();
+    append(
+        project.path(),
+        "content/08-schlussbemerkungen.md",
+        "\n\n| Spalte 1 | Spalte 2 |\n|---|---|\n| {{ zeichen.bs }}| b |\n| {{ zeichen.pipe }} | c |\n",
+    );
+    let output = amip(project.path(), &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let page = fs::read_to_string(
+        project
+            .path()
+            .join("output/html/08-schlussbemerkungen.html"),
+    )
+    .unwrap();
+    assert!(page.contains("<td>\\</td>"), "{page}");
+    assert!(page.contains("<td>b</td>"), "{page}");
+    assert!(page.contains("<td>a|b</td>"), "{page}");
+    assert!(page.contains("<td>c</td>"), "{page}");
+}

@@ -88,6 +88,28 @@ fn an_ods_cell_repeated_400_million_times_is_refused_before_expanding() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
+#[test]
+fn an_ods_cell_of_two_billion_spaces_is_refused_before_expanding() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Tabelle1"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>b</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let started = Instant::now();
+    let err = open_err(ods(content), "data/quellen/leer.ods");
+    assert!(
+        err.contains("data/quellen/leer.ods") && err.contains("entpackt sich"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn an_xls_header_declaring_gigabytes_of_tables_is_refused() {
+    let mut bytes = real("13211-03ir.xls");
+    // The number of allocation-table sectors in the OLE header, one byte changed.
+    bytes[47] = 0x9d;
+    let err = open_err(bytes, "data/quellen/fat.xls");
+    assert!(err.contains("data/quellen/fat.xls"), "{err}");
+}
+
 /// Deflate data for `megabytes` MB of zeros: one sync-flushed segment repeated (each segment
 /// only refers back to zeros), closed by an empty final block.
 fn zeros_deflated(megabytes: usize) -> Vec<u8> {

@@ -280,3 +280,26 @@ fn only_a_bare_fragment_is_checked_as_a_heading_link() {
         ],
     );
 }
+
+/// A project's own page template without the policy still gets it: scripts it adds never run.
+#[test]
+fn a_page_template_without_the_policy_gets_it_all_the_same() {
+    let project = example_copy();
+    let basis = project.path().join("templates/html/basis.html");
+    let text = fs::read_to_string(&basis).unwrap();
+    let stripped: String = text
+        .lines()
+        .filter(|line| !line.contains("Content-Security-Policy"))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        .replace("</head>", "<script>alert(1)</script></head>");
+    fs::write(&basis, stripped).unwrap();
+    let output = amip(project.path(), &["build", "--html"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let site = project.path().join("output/html");
+    for name in html_pages(&site) {
+        let page = fs::read_to_string(site.join(&name)).unwrap();
+        let head = page.split("</head>").next().unwrap();
+        assert!(head.contains("script-src 'none'"), "{name}: {head}");
+    }
+}

@@ -130,9 +130,25 @@ pub fn page_names(docs: &[ChapterDoc]) -> Vec<String> {
 }
 
 /// A page's bytes, control characters from the sources shown as text (`\u{1b}`).
+/// Every page carries the policy that forbids scripts, also when a project's own
+/// `templates/html/basis.html` left it out (a second policy only narrows the first).
 fn page_bytes(page: String) -> Vec<u8> {
+    let page = if page.contains("Content-Security-Policy") {
+        page
+    } else {
+        match page
+            .find("<head>")
+            .and_then(|at| page.split_at_checked(at + "<head>".len()))
+        {
+            Some((head, rest)) => format!("{head}\n{CSP_META}{rest}"),
+            None => format!("{CSP_META}\n{page}"),
+        }
+    };
     crate::controls::shown_in_page(page, "\\").into_bytes()
 }
+
+/// The policy of the built-in page template, for pages whose template lacks it.
+const CSP_META: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:\">";
 
 /// The file name of a chapter's own page.
 fn page_file(doc: &ChapterDoc) -> String {
