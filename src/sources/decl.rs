@@ -36,6 +36,9 @@ pub enum Labels {
     One(Text),
     /// Section first, then the label below it.
     Path(Vec<Text>),
+    /// Column (header, letter or 1-based number) → the text it must hold; the one row where
+    /// all match (`{A: "2020", B: "13076"}`, long tables).
+    Keys(IndexMap<String, Text>),
 }
 
 impl Labels {
@@ -44,11 +47,19 @@ impl Labels {
         match self {
             Labels::One(text) => vec![text.as_text()],
             Labels::Path(parts) => parts.iter().map(Text::as_text).collect(),
+            Labels::Keys(keys) => keys.values().map(Text::as_text).collect(),
         }
     }
 
     /// As written, for messages: „Arbeitslose“ › „Insgesamt“.
     pub fn shown(&self) -> String {
+        if let Labels::Keys(keys) = self {
+            return keys
+                .iter()
+                .map(|(column, text)| format!("{column} = „{}“", text.as_text()))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         self.parts()
             .iter()
             .map(|part| format!("„{part}“"))
@@ -104,6 +115,10 @@ pub struct ValueDecl {
     /// The long time-series layout → a map of years.
     #[serde(default)]
     pub zeitreihe: Option<LongDecl>,
+    /// With `zeilen: jahre`: the column holding the year (header, letter or number), for long
+    /// tables whose rows carry the year in one column (GENESIS: `A`).
+    #[serde(default)]
+    pub jahr: Option<Text>,
     /// With `zeitreihe`: only this month (or row label such as "Jahresdurchschnitt") per year.
     #[serde(default)]
     pub monat: Option<String>,
@@ -145,7 +160,8 @@ pub struct SourceDecl {
     /// CSV: `,` (default, German) or `.`.
     #[serde(default)]
     pub dezimalzeichen: Option<String>,
-    /// Only rows whose column (by header) holds the value, e.g. `Träger-Nr.: "03504"`.
+    /// Only rows whose column (by header, letter or 1-based number) holds the value, e.g.
+    /// `Träger-Nr.: "03504"` or `B: "13076"`; compared as text, so leading zeros count.
     #[serde(default)]
     pub filter: IndexMap<String, Text>,
     /// Data key → what to take.

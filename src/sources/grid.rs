@@ -46,6 +46,9 @@ pub struct Grid {
     pub rows: Vec<Vec<Cell>>,
     /// Row numbers as the user sees them (CSV: the line in the file), by row index.
     pub lines: Option<Vec<usize>>,
+    /// A GENESIS export's header lines joined per column (field 1 first), for naming cells
+    /// and finding a column by its whole header text.
+    pub headers: Option<Vec<String>>,
     /// Each cell's text as compared ([`normalize`]), built once by [`Grid::index`].
     norm: Vec<Vec<Option<String>>>,
     width: usize,
@@ -67,6 +70,7 @@ impl Grid {
         let mut grid = Self {
             rows,
             lines,
+            headers: None,
             norm: Vec::new(),
             width: 0,
         };
@@ -104,6 +108,12 @@ impl Grid {
             None => cell_ref(row, col),
             Some(lines) => {
                 let line = lines.get(row).copied().unwrap_or(row + 1);
+                if let Some(headers) = &self.headers {
+                    return match headers.get(col).filter(|h| !h.is_empty()) {
+                        Some(header) => format!("Zeile {line}, Feld {} („{header}“)", col + 1),
+                        None => format!("Zeile {line}, Feld {}", col + 1),
+                    };
+                }
                 let header = self
                     .get(0, col)
                     .label()
@@ -157,6 +167,15 @@ pub fn parse_column(text: &str) -> Option<usize> {
         n = n * 26 + usize::from(b - b'A') + 1;
     }
     Some(n - 1)
+}
+
+/// A column given by letter (`D`) or 1-based number (`4`) as a 0-based index; a number must
+/// lie within `width` (so a year such as 2019 is never taken for a column).
+pub fn parse_column_or_number(text: &str, width: usize) -> Option<usize> {
+    parse_column(text).or_else(|| {
+        let number: usize = text.trim().parse().ok()?;
+        (1..=width).contains(&number).then(|| number - 1)
+    })
 }
 
 /// `D15` as a 0-based (row, column).
@@ -294,6 +313,10 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(parse_column("AA"), Some(26));
         assert_eq!(parse_column("September"), None);
+        assert_eq!(parse_column_or_number("2", 16), Some(1));
+        assert_eq!(parse_column_or_number("B", 16), Some(1));
+        assert_eq!(parse_column_or_number("2019", 16), None);
+        assert_eq!(parse_column_or_number("0", 16), None);
         assert_eq!(parse_cell_ref("D15"), Some((14, 3)));
         assert_eq!(parse_cell_ref("D0"), None);
         assert_eq!(cell_ref(14, 3), "D15");

@@ -11,6 +11,7 @@ pub mod biff;
 pub mod csv;
 pub mod decl;
 pub mod error;
+pub mod genesis;
 pub mod grid;
 pub mod select;
 pub mod special;
@@ -358,6 +359,9 @@ fn run(
             return;
         }
     };
+    if let (Book::Csv(_, Some(stand)), Some(info)) = (&book, imported.sources.get_mut(&job.name)) {
+        info.stand.get_or_insert_with(|| stand.clone());
+    }
     for (key, value_decl) in &job.decl.werte {
         let target = if job.prefix.is_empty() {
             key.clone()
@@ -421,7 +425,7 @@ fn take(
         Some(spec) => Selector::columns_of(grid, spec)
             .map_err(|m| ImportError::Declaration(format!("{at}: {m}")))?,
         None if sheet.is_none() => (0..grid.width()).collect(),
-        None => vec![0, 1],
+        None => label_columns(grid),
     };
     let decimal_comma = match decl.dezimalzeichen.as_deref().map(str::trim) {
         None | Some(",") => true,
@@ -511,10 +515,27 @@ fn read_source(root: &Reader, file: &str) -> Result<Vec<u8>, ImportError> {
     })
 }
 
-/// An opened source file: sheets read on first use.
+/// The label columns of a sheet without `beschriftung:`: `A` and `B`, and every column left
+/// of where the numbers start in most rows (BA booklets: keys in `C`, names in `D`).
+pub fn label_columns(grid: &Grid) -> Vec<usize> {
+    let mut starts: IndexMap<usize, usize> = IndexMap::new();
+    for row in &grid.rows {
+        if let Some(col) = row.iter().position(|cell| matches!(cell, Cell::Number(_))) {
+            *starts.entry(col).or_default() += 1;
+        }
+    }
+    let first_numeric = starts
+        .iter()
+        .max_by_key(|(col, count)| (**count, std::cmp::Reverse(**col)))
+        .map_or(2, |(col, _)| *col);
+    (0..first_numeric.max(2)).collect()
+}
+
+/// An opened source file: sheets read on first use; a CSV file with the `Stand:` of a GENESIS
+/// export.
 enum Book {
     Sheets(Box<xlsx::Workbook>),
-    Csv(Grid),
+    Csv(Grid, Option<String>),
 }
 
 impl Book {
@@ -529,8 +550,9 @@ impl Book {
         if is_csv {
             let encoding = csv::Encoding::parse(decl.kodierung.as_deref())?;
             let mut grid = csv::read(&bytes, file, encoding, decl.trennzeichen.as_deref())?;
+            let stand = genesis::reshape(&mut grid).and_then(|g| g.stand);
             apply_filter(&mut grid, file, &decl.filter)?;
-            Ok(Book::Csv(grid))
+            Ok(Book::Csv(grid, stand))
         } else {
             let mut book = xlsx::Workbook::open(bytes, file)?;
             book.filter = decl.filter.clone();
@@ -540,14 +562,16 @@ impl Book {
 
     fn sheet(&mut self, name: Option<&str>) -> Result<(&Grid, Option<String>), ImportError> {
         match self {
-            Book::Csv(grid) => Ok((grid, None)),
+            Book::Csv(grid, _) => Ok((grid, None)),
             Book::Sheets(book) => book.sheet(name).map(|(grid, name)| (grid, Some(name))),
         }
     }
 }
 
 /// Keeps only the data rows whose filter columns hold the filter values; rows above the
-/// header and the header itself stay. Removed rows become empty, so cell names stay true.
+/// data and the header itself stay. Removed rows become empty, so cell names stay true.
+/// Columns are named by a header text, or by letter or 1-based number where the file has no
+/// header (GENESIS exports: `B: "13076"`).
 pub fn apply_filter(
     grid: &mut Grid,
     at: &str,
@@ -556,61 +580,12 @@ pub fn apply_filter(
     if filter.is_empty() {
         return Ok(());
     }
-    let wanted: Vec<(String, String)> = filter
-        .iter()
-        .map(|(k, v)| (normalize(k), v.as_text()))
-        .collect();
-    let header = (0..grid.rows.len()).find(|row| {
-        wanted.iter().all(|(column, _)| {
-            (0..grid.width()).any(|col| grid.norm(*row, col) == Some(column.as_str()))
-        })
-    });
-    let Some(header) = header else {
-        let column = filter.keys().next().cloned().unwrap_or_default();
-        let headers = grid
-            .rows
-            .first()
-            .map(|r| r.iter().filter_map(Cell::label).collect::<Vec<_>>())
-            .unwrap_or_default();
-        return Err(ImportError::ColumnMissing {
-            at: at.to_string(),
-            header: format!("„{column}“ (filter:)"),
-            row: "1".to_string(),
-            closest: {
-                let near = grid::closest(&column, headers, 3);
-                if near.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; ähnlich: {}",
-                        near.iter()
-                            .map(|n| format!("„{n}“"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            },
-        });
-    };
-    let columns: Vec<(usize, String)> = wanted
-        .iter()
-        .filter_map(|(column, value)| {
-            (0..grid.width())
-                .find(|col| grid.norm(header, *col) == Some(column.as_str()))
-                .map(|col| (col, value.clone()))
-        })
-        .collect();
-    let same = |cell: &Cell, value: &str| {
-        let text = cell.label().unwrap_or_default();
-        let text = text.trim();
-        text == value.trim()
-            || matches!((value::parse_number(text, true), value::parse_number(value, true)), (Some(a), Some(b)) if a == b)
-    };
+    let (columns, first_data) = filter_columns(grid, at, filter)?;
     let mut kept = 0;
-    for row in grid.rows.iter_mut().skip(header + 1) {
+    for row in grid.rows.iter_mut().skip(first_data) {
         let keep = columns
             .iter()
-            .all(|(col, value)| same(row.get(*col).unwrap_or(&Cell::Empty), value));
+            .all(|(col, value)| same_text(row.get(*col).unwrap_or(&Cell::Empty), value));
         if keep {
             kept += 1;
         } else {
@@ -630,6 +605,97 @@ pub fn apply_filter(
         });
     }
     Ok(())
+}
+
+/// Whether a cell holds the wanted text: compared as text (`01001` is not `1001`); a value
+/// written as a number in YAML (`3504`) also matches the same number written otherwise.
+pub fn same_text(cell: &Cell, wanted: &Text) -> bool {
+    let text = cell.label().unwrap_or_default();
+    let text = text.trim();
+    let value = wanted.as_text();
+    normalize(text) == normalize(&value)
+        || matches!(wanted, Text::Int(_) | Text::Float(_))
+            && matches!((value::parse_number(text, true), value::parse_number(&value, true)), (Some(a), Some(b)) if a == b)
+}
+
+/// The filter's columns and the first row it applies to: below the header row that names
+/// them all, or — for columns by letter or number — from the first data row on (the first row
+/// where every filter column is filled and another cell holds a number).
+fn filter_columns(
+    grid: &Grid,
+    at: &str,
+    filter: &IndexMap<String, Text>,
+) -> Result<(Vec<(usize, Text)>, usize), ImportError> {
+    let wanted: Vec<String> = filter.keys().map(|k| normalize(k)).collect();
+    let width = grid.width();
+    let header = (0..grid.rows.len()).find(|row| {
+        wanted
+            .iter()
+            .all(|column| (0..width).any(|col| grid.norm(*row, col) == Some(column.as_str())))
+    });
+    if let Some(header) = header {
+        let columns = wanted
+            .iter()
+            .zip(filter.values())
+            .filter_map(|(column, value)| {
+                (0..width)
+                    .find(|col| grid.norm(header, *col) == Some(column.as_str()))
+                    .map(|col| (col, value.clone()))
+            })
+            .collect();
+        return Ok((columns, header + 1));
+    }
+    let mut columns = Vec::new();
+    for (key, value) in filter {
+        let Some(col) = grid::parse_column_or_number(key, width) else {
+            return Err(filter_column_missing(grid, at, key));
+        };
+        columns.push((col, value.clone()));
+    }
+    let numeric = |cell: &Cell| match cell {
+        Cell::Number(_) => true,
+        Cell::Text(text) => value::parse_number(text, true).is_some(),
+        Cell::Empty | Cell::Formula(_) => false,
+    };
+    let first_data = (0..grid.rows.len())
+        .find(|row| {
+            columns
+                .iter()
+                .all(|(col, _)| grid.norm(*row, *col).is_some())
+                && grid.rows.get(*row).is_some_and(|cells| {
+                    cells
+                        .iter()
+                        .enumerate()
+                        .any(|(col, cell)| !columns.iter().any(|(c, _)| *c == col) && numeric(cell))
+                })
+        })
+        .unwrap_or(0);
+    Ok((columns, first_data))
+}
+
+fn filter_column_missing(grid: &Grid, at: &str, column: &str) -> ImportError {
+    let headers = grid
+        .rows
+        .first()
+        .map(|r| r.iter().filter_map(Cell::label).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let near = grid::closest(column, headers, 3);
+    ImportError::ColumnMissing {
+        at: at.to_string(),
+        header: format!("„{column}“ (filter:)"),
+        row: "1".to_string(),
+        closest: if near.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; ähnlich: {}",
+                near.iter()
+                    .map(|n| format!("„{n}“"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    }
 }
 
 #[cfg(test)]

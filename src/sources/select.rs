@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::decl::{Labels, LongDecl, Pick, Text, ValueDecl};
 use super::error::ImportError;
 use super::grid::{
-    cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of,
-    Cell, Grid, MONTHS,
+    cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column,
+    parse_column_or_number, year_of, Cell, Grid, MONTHS,
 };
 use super::value::{denoise, text_figure, Figure};
 
@@ -40,7 +40,10 @@ fn listed(items: &[String]) -> String {
 fn places(grid: &Grid, cells: &[(usize, usize)]) -> String {
     let names: Vec<String> = cells
         .iter()
-        .map(|(row, col)| format!("{} (Zeile {})", grid.cell_name(*row, *col), row + 1))
+        .map(|(row, col)| match grid.lines {
+            None => format!("{} (Zeile {})", grid.cell_name(*row, *col), row + 1),
+            Some(_) => grid.cell_name(*row, *col),
+        })
         .collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} und {last}", rest.join(", ")),
@@ -59,6 +62,7 @@ impl Selector<'_> {
                         let wanted = normalize(&text);
                         (0..grid.width()).find(|col| grid.norm(0, *col) == Some(wanted.as_str()))
                     })
+                    .or_else(|| parse_column_or_number(&text, grid.width()))
                     .ok_or_else(|| format!("beschriftung: die Spalte „{text}“ gibt es nicht"))
             })
             .collect()
@@ -83,8 +87,12 @@ impl Selector<'_> {
             .collect()
     }
 
-    /// The row whose label is `labels`; a path searches each part below the previous one.
+    /// The row whose label is `labels`; a path searches each part below the previous one;
+    /// keys name the one row where every named column holds its text.
     pub fn find_row(&self, labels: &Labels) -> Result<usize, ImportError> {
+        if let Labels::Keys(keys) = labels {
+            return self.find_row_by_keys(keys, labels);
+        }
         let parts = labels.parts();
         let mut start = 0;
         let mut chosen = None;
@@ -120,17 +128,111 @@ impl Selector<'_> {
         chosen.ok_or_else(|| ImportError::Declaration("zeile: ist leer".to_string()))
     }
 
-    /// The column headed `labels` above `row` (the nearest header wins), or a letter (`D`); a
-    /// header that looks like letters (`ELB`) counts as a header when one is there.
+    /// The column headed `labels` above `row` (the nearest header wins), a GENESIS export's
+    /// whole header text, or a letter (`D`) or 1-based number (`4`); a header that looks like
+    /// letters (`ELB`) counts as a header when one is there.
     pub fn find_col(&self, labels: &Labels, row: usize) -> Result<usize, ImportError> {
+        if let Labels::Keys(_) = labels {
+            return Err(ImportError::Declaration(format!(
+                "{}: spalte: nennt eine Spalte (Überschrift, Buchstabe oder Nummer), keine Zuordnung wie {}",
+                self.at,
+                labels.shown()
+            )));
+        }
         let parts = labels.parts();
-        let letter = match parts.as_slice() {
-            [single] => parse_column(single),
+        let single = match parts.as_slice() {
+            [single] => Some(single.as_str()),
             _ => None,
         };
-        match (self.find_header(&parts, labels, row), letter) {
-            (Err(ImportError::ColumnMissing { .. }), Some(col)) => Ok(col),
+        match (self.find_header(&parts, labels, row), single) {
+            (Err(err @ ImportError::ColumnMissing { .. }), Some(single)) => self
+                .joined_header(single)
+                .or_else(|| parse_column_or_number(single, self.grid.width()))
+                .ok_or(err),
             (result, _) => result,
+        }
+    }
+
+    /// The column whose joined GENESIS header lines read `text`.
+    fn joined_header(&self, text: &str) -> Option<usize> {
+        let wanted = normalize(text);
+        self.grid
+            .headers
+            .as_ref()?
+            .iter()
+            .position(|header| !header.is_empty() && normalize(header) == wanted)
+    }
+
+    /// A column named in `zeile: {A: …}`: by header anywhere, letter or number.
+    fn key_column(&self, name: &str) -> Result<usize, ImportError> {
+        self.find_col(
+            &Labels::One(Text::Text(name.to_string())),
+            self.grid.rows.len(),
+        )
+    }
+
+    fn find_row_by_keys(
+        &self,
+        keys: &IndexMap<String, Text>,
+        labels: &Labels,
+    ) -> Result<usize, ImportError> {
+        let columns: Vec<(usize, &Text)> = keys
+            .iter()
+            .map(|(name, text)| self.key_column(name).map(|col| (col, text)))
+            .collect::<Result<_, _>>()?;
+        let matches =
+            |row: usize, col: usize, text: &Text| super::same_text(self.grid.get(row, col), text);
+        let rows = self.grid.rows.len();
+        let hits: Vec<usize> = (0..rows)
+            .filter(|row| columns.iter().all(|(col, text)| matches(*row, *col, text)))
+            .collect();
+        match hits.as_slice() {
+            [row] => Ok(*row),
+            [] => {
+                // The value no row holds, with its column's nearest texts; else the rows that
+                // match all but one key.
+                let absent = columns
+                    .iter()
+                    .find(|(col, text)| !(0..rows).any(|row| matches(row, *col, text)));
+                let closest = match absent {
+                    Some((col, text)) => listed(&closest(
+                        &text.as_text(),
+                        (0..rows).filter_map(|row| self.grid.get(row, *col).label()),
+                        3,
+                    )),
+                    None => {
+                        let near: Vec<(usize, usize)> = (0..rows)
+                            .filter(|row| {
+                                columns.iter().filter(|(c, t)| matches(*row, *c, t)).count() + 1
+                                    == columns.len()
+                            })
+                            .take(5)
+                            .filter_map(|row| columns.first().map(|(col, _)| (row, *col)))
+                            .collect();
+                        if near.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; fast passend: {}", places(self.grid, &near))
+                        }
+                    }
+                };
+                Err(ImportError::LabelMissing {
+                    at: self.at.clone(),
+                    label: labels.shown(),
+                    closest,
+                })
+            }
+            several => Err(ImportError::Ambiguous {
+                at: self.at.clone(),
+                label: labels.shown(),
+                places: places(
+                    self.grid,
+                    &several
+                        .iter()
+                        .filter_map(|row| columns.first().map(|(col, _)| (*row, *col)))
+                        .collect::<Vec<_>>(),
+                ),
+            }),
         }
     }
 
@@ -262,7 +364,9 @@ impl Selector<'_> {
                 let row = self.find_row(row)?;
                 self.row_map(row, cols, digits)
             }
-            (None, Some(col), Some(rows), None) => self.column_map(rows, col, digits),
+            (None, Some(col), Some(rows), None) => {
+                self.column_map(rows, col, decl.jahr.as_ref(), digits)
+            }
             (None, None, Some(Pick::Keys(rows)), Some(cols)) => {
                 let mut map = Map::new();
                 let mut cells = Vec::new();
@@ -345,15 +449,22 @@ impl Selector<'_> {
         Ok(())
     }
 
+    /// Several rows of one column; with `jahr:` the years are read from that column only
+    /// (long tables), and a year series is in year order whatever the file's order.
     fn column_map(
         &self,
         rows: &Pick,
         col: &Labels,
+        year: Option<&Text>,
         digits: Option<u8>,
     ) -> Result<Taken, ImportError> {
         let mut map = Map::new();
         let mut cells = Vec::new();
-        let picked: Vec<(String, usize)> = match rows {
+        let year_cols = match year {
+            Some(year) => vec![self.key_column(&year.as_text())?],
+            None => self.label_cols.clone(),
+        };
+        let mut picked: Vec<(String, usize)> = match rows {
             Pick::Keys(keys) => keys
                 .iter()
                 .map(|(key, label)| self.find_row(label).map(|row| (key.clone(), row)))
@@ -362,7 +473,7 @@ impl Selector<'_> {
                 let classify = classifier(kind)?;
                 (0..self.grid.rows.len())
                     .filter_map(|row| {
-                        self.label_cols
+                        year_cols
                             .iter()
                             .find_map(|c| self.grid.get(row, *c).label().and_then(|l| classify(&l)))
                             .map(|key| (key, row))
@@ -370,6 +481,10 @@ impl Selector<'_> {
                     .collect()
             }
         };
+        if matches!(rows, Pick::Kind(kind) if kind.trim() == "jahre") {
+            // Years are four digits here, so text order is year order; stable for repeats.
+            picked.sort_by(|a, b| a.0.cmp(&b.0));
+        }
         if matches!(rows, Pick::Kind(_)) {
             let mut seen: IndexMap<&str, usize> = IndexMap::new();
             for (key, row) in &picked {
