@@ -2,7 +2,7 @@
 //! in `data/quellen.yaml` or as `quelldatei:` inside a data file.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// Text or a number as authors write it (`spalte: 2019`, `filter: {Träger-Nr.: 03504}`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -27,6 +27,29 @@ impl Text {
     }
 }
 
+/// A column named in a mapping's key: text, or a 1-based number written without quotes
+/// (`filter: { 2: "13076" }`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(untagged)]
+enum ColumnKey {
+    Text(String),
+    Number(i64),
+}
+
+/// Mapping keys as column names, numbers taken as their digits.
+fn column_keys<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<IndexMap<String, Text>, D::Error> {
+    let raw = IndexMap::<ColumnKey, Text>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .map(|(key, text)| match key {
+            ColumnKey::Text(name) => (name, text),
+            ColumnKey::Number(n) => (n.to_string(), text),
+        })
+        .collect())
+}
+
 /// A row label or column header: one text, or a path from a section heading down
 /// (`[Arbeitslose, Insgesamt]`, `[Veränderung gegenüber Vorjahresmonat, in %]`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -38,6 +61,7 @@ pub enum Labels {
     Path(Vec<Text>),
     /// Column (header, letter or 1-based number) → the text it must hold; the one row where
     /// all match (`{A: "2020", B: "13076"}`, long tables).
+    #[serde(deserialize_with = "column_keys")]
     Keys(IndexMap<String, Text>),
 }
 
@@ -162,7 +186,7 @@ pub struct SourceDecl {
     pub dezimalzeichen: Option<String>,
     /// Only rows whose column (by header, letter or 1-based number) holds the value, e.g.
     /// `Träger-Nr.: "03504"` or `B: "13076"`; compared as text, so leading zeros count.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "column_keys")]
     pub filter: IndexMap<String, Text>,
     /// Data key → what to take.
     pub werte: IndexMap<String, ValueDecl>,

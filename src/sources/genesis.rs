@@ -82,6 +82,7 @@ pub fn reshape(grid: &mut Grid) -> Option<Genesis> {
             .collect(),
     );
     merge_repeats(grid, header_start, &original);
+    grid.data_start = Some(data_start);
     Some(Genesis { stand, data_start })
 }
 

@@ -49,6 +49,9 @@ pub struct Grid {
     /// A GENESIS export's header lines joined per column (field 1 first), for naming cells
     /// and finding a column by its whole header text.
     pub headers: Option<Vec<String>>,
+    /// The first data row where the file says so (GENESIS): headers are searched above it
+    /// only, so that a count in a data row is never taken for a header.
+    pub data_start: Option<usize>,
     /// Each cell's text as compared ([`normalize`]), built once by [`Grid::index`].
     norm: Vec<Vec<Option<String>>>,
     width: usize,
@@ -71,6 +74,7 @@ impl Grid {
             rows,
             lines,
             headers: None,
+            data_start: None,
             norm: Vec::new(),
             width: 0,
         };
@@ -276,9 +280,11 @@ pub fn closest(
 ) -> Vec<String> {
     let target = normalize(wanted);
     let mut scored: Vec<(usize, String)> = Vec::new();
+    // Repeats are skipped by a set, so a long table's labels are compared once each.
+    let mut seen = std::collections::HashSet::new();
     for candidate in candidates {
         let norm = normalize(&candidate);
-        if norm.is_empty() || scored.iter().any(|(_, c)| normalize(c) == norm) {
+        if norm.is_empty() || !seen.insert(norm.clone()) {
             continue;
         }
         let mut score = distance(&target, &norm);

@@ -618,9 +618,10 @@ pub fn same_text(cell: &Cell, wanted: &Text) -> bool {
             && matches!((value::parse_number(text, true), value::parse_number(&value, true)), (Some(a), Some(b)) if a == b)
 }
 
-/// The filter's columns and the first row it applies to: below the header row that names
-/// them all, or — for columns by letter or number — from the first data row on (the first row
-/// where every filter column is filled and another cell holds a number).
+/// The filter's columns and the first row it applies to: for columns by letter or number
+/// (all of them within the sheet), from the first data row on (the first row
+/// where every filter column is filled and another cell holds a number); otherwise below the
+/// header row that names them all.
 fn filter_columns(
     grid: &Grid,
     at: &str,
@@ -628,7 +629,10 @@ fn filter_columns(
 ) -> Result<(Vec<(usize, Text)>, usize), ImportError> {
     let wanted: Vec<String> = filter.keys().map(|k| normalize(k)).collect();
     let width = grid.width();
-    let header = (0..grid.rows.len()).find(|row| {
+    let positional = filter
+        .keys()
+        .all(|key| grid::parse_column_or_number(key, width).is_some_and(|col| col < width));
+    let header = (0..grid.rows.len()).filter(|_| !positional).find(|row| {
         wanted
             .iter()
             .all(|column| (0..width).any(|col| grid.norm(*row, col) == Some(column.as_str())))

@@ -144,12 +144,31 @@ impl Selector<'_> {
             [single] => Some(single.as_str()),
             _ => None,
         };
-        match (self.find_header(&parts, labels, row), single) {
-            (Err(err @ ImportError::ColumnMissing { .. }), Some(single)) => self
-                .joined_header(single)
-                .or_else(|| parse_column_or_number(single, self.grid.width()))
-                .ok_or(err),
-            (result, _) => result,
+        match self.find_header(&parts, labels, row) {
+            Ok(col) => Ok(col),
+            Err(Miss::Error(err)) => Err(err),
+            Err(Miss::Part(part)) => single
+                .and_then(|single| {
+                    self.joined_header(single)
+                        .or_else(|| parse_column_or_number(single, self.grid.width()))
+                })
+                .ok_or_else(|| self.column_missing(&part, labels, row)),
+        }
+    }
+
+    /// No column headed `part` above `row`: the error with the most similar header texts.
+    fn column_missing(&self, part: &str, labels: &Labels, row: usize) -> ImportError {
+        let candidates = (0..row)
+            .flat_map(|r| (0..self.grid.width()).map(move |c| (r, c)))
+            .filter_map(|(r, c)| match self.grid.get(r, c) {
+                Cell::Text(text) => Some(text.clone()),
+                _ => None,
+            });
+        ImportError::ColumnMissing {
+            at: self.at.clone(),
+            header: labels.shown(),
+            row: (row + 1).to_string(),
+            closest: listed(&closest(part, candidates, 3)),
         }
     }
 
@@ -163,8 +182,13 @@ impl Selector<'_> {
             .position(|header| !header.is_empty() && normalize(header) == wanted)
     }
 
-    /// A column named in `zeile: {A: …}`: by header anywhere, letter or number.
+    /// A column named in `zeile: {A: …}` or `jahr:`: by letter or number within the sheet
+    /// (a code such as `A` for Österreich may stand in the data), else by header anywhere.
     fn key_column(&self, name: &str) -> Result<usize, ImportError> {
+        let width = self.grid.width();
+        if let Some(col) = parse_column_or_number(name, width).filter(|col| *col < width) {
+            return Ok(col);
+        }
         self.find_col(
             &Labels::One(Text::Text(name.to_string())),
             self.grid.rows.len(),
@@ -236,14 +260,12 @@ impl Selector<'_> {
         }
     }
 
-    fn find_header(
-        &self,
-        parts: &[String],
-        labels: &Labels,
-        row: usize,
-    ) -> Result<usize, ImportError> {
+    /// The column under the header path; a part not found is returned as such, so that the
+    /// caller tries letters and numbers before the costly list of similar headers.
+    fn find_header(&self, parts: &[String], labels: &Labels, row: usize) -> Result<usize, Miss> {
         let width = self.grid.width();
-        let (mut top, mut bottom, mut left, mut right) = (0, row, 0, width);
+        let above = self.grid.data_start.map_or(row, |start| row.min(start));
+        let (mut top, mut bottom, mut left, mut right) = (0, above, 0, width);
         let mut found = None;
         for (index, part) in parts.iter().enumerate() {
             let wanted = normalize(part);
@@ -263,26 +285,15 @@ impl Selector<'_> {
                 (!cols.is_empty()).then_some((r, cols))
             });
             let Some((header_row, cols)) = hit else {
-                let candidates = (0..row)
-                    .flat_map(|r| (0..width).map(move |c| (r, c)))
-                    .filter_map(|(r, c)| match self.grid.get(r, c) {
-                        Cell::Text(text) => Some(text.clone()),
-                        _ => None,
-                    });
-                return Err(ImportError::ColumnMissing {
-                    at: self.at.clone(),
-                    header: labels.shown(),
-                    row: (row + 1).to_string(),
-                    closest: listed(&closest(part, candidates, 3)),
-                });
+                return Err(Miss::Part(part.clone()));
             };
             if cols.len() > 1 {
                 let cells: Vec<(usize, usize)> = cols.iter().map(|c| (header_row, *c)).collect();
-                return Err(ImportError::ColumnAmbiguous {
+                return Err(Miss::Error(ImportError::ColumnAmbiguous {
                     at: self.at.clone(),
                     header: labels.shown(),
                     places: places(self.grid, &cells),
-                });
+                }));
             }
             let col = cols.first().copied().unwrap_or_default();
             // A merged header spans until the next filled cell of its row.
@@ -292,10 +303,10 @@ impl Selector<'_> {
             top = header_row + 1;
             left = col;
             right = span_end;
-            bottom = row;
+            bottom = above;
             found = Some(col);
         }
-        found.ok_or_else(|| ImportError::Declaration("spalte: ist leer".to_string()))
+        found.ok_or_else(|| Miss::Error(ImportError::Declaration("spalte: ist leer".to_string())))
     }
 
     /// The figure in a cell.
@@ -608,6 +619,13 @@ impl Selector<'_> {
             .collect();
         Ok((Value::Object(map), cells))
     }
+}
+
+/// Why a header path was not found: a part missing (letters and numbers may still name the
+/// column), or an error to report as it is.
+enum Miss {
+    Part(String),
+    Error(ImportError),
 }
 
 type Classify = fn(&str) -> Option<String>;
