@@ -14,6 +14,7 @@ pub mod error;
 pub mod genesis;
 pub mod grid;
 pub mod select;
+pub mod show;
 pub mod special;
 pub mod value;
 pub mod xlsx;
@@ -46,6 +47,8 @@ pub struct Provenance {
     pub sheet: Option<String>,
     /// The cell: `D15`, or `Zeile 7, Spalte „Wert“` for CSV.
     pub cell: String,
+    /// The cell's text as the file holds it (`2116`, `1.234,5`, `*`).
+    pub raw: String,
 }
 
 impl Provenance {
@@ -369,7 +372,7 @@ fn run(
             format!("{}.{key}", job.prefix)
         };
         match take(&mut book, &file, &job.decl, value_decl) {
-            Ok((sheet, (value, cells))) => {
+            Ok((sheet, (value, cells), raws)) => {
                 if let Err(message) = insert(&mut into.data, &target, value, &into.data_files) {
                     findings.push(finding(
                         into,
@@ -383,6 +386,7 @@ fn run(
                     target.clone(),
                     (job.decl_file.clone(), format!("{}.werte.{key}", job.at)),
                 );
+                let mut raws = raws.into_iter();
                 for (sub, cell) in cells {
                     let leaf = if sub.is_empty() {
                         target.clone()
@@ -396,6 +400,7 @@ fn run(
                             file: file.clone(),
                             sheet: sheet.clone(),
                             cell,
+                            raw: raws.next().unwrap_or_default(),
                         },
                     );
                 }
@@ -413,7 +418,7 @@ fn take(
     file: &str,
     decl: &SourceDecl,
     value: &decl::ValueDecl,
-) -> Result<(Option<String>, select::Taken), ImportError> {
+) -> Result<(Option<String>, select::Taken, Vec<String>), ImportError> {
     let sheet_name = value.blatt.as_deref().or(decl.blatt.as_deref());
     let (grid, sheet) = book.sheet(sheet_name)?;
     let at = match &sheet {
@@ -441,8 +446,10 @@ fn take(
         at,
         label_cols,
         decimal_comma,
+        raw: std::cell::RefCell::default(),
     };
-    Ok((sheet, selector.take(value)?))
+    let taken = selector.take(value)?;
+    Ok((sheet, taken, selector.raw.take()))
 }
 
 /// Puts an imported value at `path`; a key the YAML already holds is an error (a number is

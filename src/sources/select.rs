@@ -26,6 +26,8 @@ pub struct Selector<'a> {
     pub label_cols: Vec<usize>,
     /// Whether `1.234,5` is the number format of text cells.
     pub decimal_comma: bool,
+    /// The raw text of every cell taken, in the order of the taken cells (for `amip quellen`).
+    pub raw: std::cell::RefCell<Vec<String>>,
 }
 
 fn listed(items: &[String]) -> String {
@@ -317,6 +319,11 @@ impl Selector<'_> {
         digits: Option<u8>,
     ) -> Result<Figure, ImportError> {
         let cell = self.grid.cell_name(row, col);
+        let raw = match self.grid.get(row, col) {
+            Cell::Formula(formula) => formula.clone(),
+            other => other.label().unwrap_or_default(),
+        };
+        self.raw.borrow_mut().push(raw);
         match self.grid.get(row, col) {
             Cell::Number(n) => Ok(Figure::Number(denoise(*n, digits))),
             Cell::Text(text) => match text_figure(text, self.decimal_comma) {

@@ -334,3 +334,93 @@ fn ba_xlsb_booklet_labels_found_in_columns_c_and_d() {
     ));
     assert!(err.contains("D399") && err.contains("D400"), "{err}");
 }
+
+#[test]
+fn amip_quellen_zeigen_shows_sheets_labels_and_headers_with_their_cells() {
+    let Some(dir) = real_dir() else { return };
+    let project = setup(&dir, "krpend_02_0.xlsb", "");
+    for name in ["13211-02-05-4.csv", "13211-03ir.xls"] {
+        std::fs::copy(
+            dir.join(name),
+            project.path().join("data/quellen").join(name),
+        )
+        .unwrap();
+    }
+    let show = |args: &[&str]| {
+        let mut all = vec!["quellen", "zeigen"];
+        all.extend_from_slice(args);
+        let output = crate::common::amip(project.path(), &all);
+        assert!(
+            output.status.success(),
+            "{}",
+            crate::common::describe(&output)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let booklet = show(&[
+        "data/quellen/krpend_02_0.xlsb",
+        "--blatt",
+        "Auspendler Kreise",
+        "--suche",
+        "Pinneberg",
+    ]);
+    assert!(booklet.contains("3. „Auspendler Kreise“"), "{booklet}");
+    assert!(
+        booklet.contains("Beschriftungen in A, B, C, D"),
+        "{booklet}"
+    );
+    assert!(
+        booklet.contains("7 │ A „Wohnort“ · C „Arbeitsort“ · E „Insgesamt“ · F „Männer“"),
+        "{booklet}"
+    );
+    assert!(
+        booklet.contains("18 │ C „01056“ · D „Pinneberg“ · E–J: 6 Zahlen"),
+        "{booklet}"
+    );
+    assert!(!booklet.contains("Segeberg"), "{booklet}");
+    let genesis = show(&["data/quellen/13211-02-05-4.csv", "--suche", "13076"]);
+    assert!(genesis.contains("GENESIS-Export"), "{genesis}");
+    assert!(genesis.contains("Stand: 17.08.2021"), "{genesis}");
+    assert!(
+        genesis.contains("Feld 10 „langzeitarbeitslos“"),
+        "{genesis}"
+    );
+    assert!(
+        genesis.contains(
+            "431 │ Feld 1 „2020“ · Feld 2 „13076“ · Feld 3 „Landkreis Ludwigslust-Parchim“ · Feld 4–Feld 16: 13 Zahlen"
+        ),
+        "{genesis}"
+    );
+    assert!(!genesis.contains("Flensburg"), "{genesis}");
+    let xls = show(&["data/quellen/13211-03ir.xls"]);
+    assert!(xls.contains("1. „Temporär“"), "{xls}");
+    assert!(xls.contains("7 │ B „Januar (31.)“ · E „Februar"), "{xls}");
+    assert!(xls.contains("10 │ A „2014“ · B–AK: 36 Zahlen"), "{xls}");
+    // A missing file is named, with exit code 1.
+    let output = crate::common::amip(project.path(), &["quellen", "zeigen", "data/quellen/x.xls"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("data/quellen/x.xls"));
+}
+
+#[test]
+fn amip_quellen_lists_every_value_with_its_cell_and_raw_text() {
+    let Some(dir) = real_dir() else { return };
+    let name = "krpend_02_0.xlsb";
+    let project = setup(
+        &dir,
+        name,
+        &format!("p:\n  datei: quellen/{name}\n  blatt: Auspendler Kreise\n  werte:\n    p.pinneberg: {{ zeile: Pinneberg, spalte: Insgesamt }}\n    p.ilm: {{ zeile: Ilm-Kreis, spalte: Männer }}\n"),
+    );
+    let output = crate::common::amip(project.path(), &["quellen"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::common::describe(&output)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text,
+        "p.pinneberg = 14691\n    data/quellen/krpend_02_0.xlsb, Blatt „Auspendler Kreise“, Zelle E18 · „14691“\n\
+         p.ilm = „*“\n    data/quellen/krpend_02_0.xlsb, Blatt „Auspendler Kreise“, Zelle F407 · „*“\n"
+    );
+}
