@@ -5,31 +5,9 @@
 //! Where the folder is missing (a user's clone) each test says so and is skipped; under
 //! `CI=true` a missing folder fails, since CI always has it.
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
-/// The folder of the real files, or `None` after saying why the test is skipped.
-fn real_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("AMIP_REAL_FILES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ba-real/files"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    assert!(
-        !ci,
-        "CI=true, aber die echten Veröffentlichungen fehlen: {}",
-        dir.display()
-    );
-    println!(
-        "übersprungen: die echten Veröffentlichungen fehlen ({}); setzen Sie AMIP_REAL_FILES",
-        dir.display()
-    );
-    None
-}
+use crate::common::real_dir;
 
 /// A project whose `data/quellen.yaml` is `declaration`, with the real file `name` copied into
 /// its temporary `data/quellen/` (never into the repository).
