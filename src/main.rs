@@ -52,6 +52,17 @@ Rückgabewert:
      aufgeht, oder ein fehlerhaftes Diagramm)
 ";
 
+const COMMANDS_HELP_TEMPLATE: &str = "\
+{about}
+
+Aufruf: {usage}
+
+Befehle:
+{subcommands}
+
+Optionen:
+{options}
+";
 const SUB_HELP_TEMPLATE: &str = "\
 {about}
 
@@ -116,6 +127,13 @@ enum Command {
         override_usage = "amip serve [--port PORT] [--bind ADRESSE] [--host NAME] [--open] [--no-pdf]"
     )]
     Serve(cmd::serve::Args),
+    /// Quelldateien: jeden übernommenen Wert mit Datei, Blatt, Zelle und Text auflisten; „zeigen DATEI“ zeigt eine Datei
+    #[command(
+        help_template = COMMANDS_HELP_TEMPLATE,
+        disable_help_subcommand = true,
+        override_usage = "amip quellen | amip quellen zeigen DATEI [--blatt NAME] [--suche TEXT]"
+    )]
+    Quellen(cmd::quellen::Args),
 }
 
 fn main() -> ExitCode {
@@ -137,6 +155,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(&project, &args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Serve(args) => cmd::serve::run(&project, &args),
+        Command::Quellen(args) => cmd::quellen::run(&project, &args),
     };
     amip::console::finish(code, failed)
 }

@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod init;
 pub(crate) mod new_year;
+pub(crate) mod quellen;
 pub(crate) mod serve;
 
 use std::io::IsTerminal;

@@ -28,6 +28,29 @@ impl Text {
     }
 }
 
+/// A column named in a mapping's key: text, or a 1-based number written without quotes
+/// (`filter: { 2: "13076" }`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(untagged)]
+enum ColumnKey {
+    Text(String),
+    Number(i64),
+}
+
+/// Mapping keys as column names, numbers taken as their digits.
+fn column_keys<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<IndexMap<String, Text>, D::Error> {
+    let raw = IndexMap::<ColumnKey, Text>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .map(|(key, text)| match key {
+            ColumnKey::Text(name) => (name, text),
+            ColumnKey::Number(n) => (n.to_string(), text),
+        })
+        .collect())
+}
+
 /// A row label or column header: one text, or a path from a section heading down
 /// (`[Arbeitslose, Insgesamt]`, `[Veränderung gegenüber Vorjahresmonat, in %]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +59,9 @@ pub enum Labels {
     One(Text),
     /// Section first, then the label below it.
     Path(Vec<Text>),
+    /// Column (header, letter or 1-based number) → the text it must hold; the one row where
+    /// all match (`{A: "2020", B: "13076"}`, long tables).
+    Keys(IndexMap<String, Text>),
 }
 
 impl Labels {
@@ -44,11 +70,19 @@ impl Labels {
         match self {
             Labels::One(text) => vec![text.as_text()],
             Labels::Path(parts) => parts.iter().map(Text::as_text).collect(),
+            Labels::Keys(keys) => keys.values().map(Text::as_text).collect(),
         }
     }
 
     /// As written, for messages: „Arbeitslose“ › „Insgesamt“.
     pub fn shown(&self) -> String {
+        if let Labels::Keys(keys) = self {
+            return keys
+                .iter()
+                .map(|(column, text)| format!("{column} = „{}“", text.as_text()))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         self.parts()
             .iter()
             .map(|part| format!("„{part}“"))
@@ -113,6 +147,10 @@ pub struct ValueDecl {
     /// The long time-series layout → a map of years.
     #[serde(default)]
     pub zeitreihe: Option<LongDecl>,
+    /// With `zeilen: jahre`: the column holding the year (header, letter or number), for long
+    /// tables whose rows carry the year in one column (GENESIS: `A`).
+    #[serde(default)]
+    pub jahr: Option<Text>,
     /// With `zeitreihe`: only this month (or row label such as "Jahresdurchschnitt") per year.
     #[serde(default)]
     pub monat: Option<String>,
@@ -158,8 +196,9 @@ pub struct SourceDecl {
     /// `,` (default, German: 1.234,5) or `.` (1,234.5), for numbers stored as text.
     #[serde(default)]
     pub dezimalzeichen: Option<String>,
-    /// Only rows whose column (by header) holds the value, e.g. `Träger-Nr.: "03504"`.
-    #[serde(default)]
+    /// Only rows whose column (by header, letter or 1-based number) holds the value, e.g.
+    /// `Träger-Nr.: "03504"` or `B: "13076"`; compared as text, so leading zeros count.
+    #[serde(default, deserialize_with = "column_keys")]
     pub filter: IndexMap<String, Text>,
     /// Data key → what to take.
     pub werte: IndexMap<String, ValueDecl>,
@@ -219,7 +258,11 @@ impl<'de> Deserialize<'de> for Text {
 
 impl<'de> Shaped<'de> for Labels {
     const EXPECTING: &'static str =
-        "eine Beschriftung oder eine Liste von Beschriftungen (z. B. [Arbeitslose, Insgesamt])";
+        "eine Beschriftung, eine Liste von Beschriftungen (z. B. [Arbeitslose, Insgesamt]) oder Spalten mit ihrem Text (z. B. { A: \"2020\", B: \"13076\" })";
+
+    fn from_map<D: Deserializer<'de>>(map: D) -> Result<Self, D::Error> {
+        column_keys(map).map(Labels::Keys)
+    }
 
     fn from_seq<D: Deserializer<'de>>(seq: D) -> Result<Self, D::Error> {
         Vec::<Text>::deserialize(seq).map(Labels::Path)

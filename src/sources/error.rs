@@ -214,6 +214,11 @@ impl ImportError {
             }
             ImportError::ColumnMissing { header, .. }
             | ImportError::ColumnAmbiguous { header, .. } => Some(header.clone()),
+            // „wert“: … names the value the author wrote; it stands where it is written.
+            ImportError::Declaration(message) if message.starts_with('„') => message
+                .find('“')
+                .and_then(|end| message.get(..end + '“'.len_utf8()))
+                .map(str::to_string),
             _ => None,
         }
     }
@@ -227,8 +232,8 @@ impl ImportError {
             ImportError::Encrypted { .. } => "Speichern Sie die Datei ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen) und legen Sie sie erneut ab.".into(),
             ImportError::Broken { .. } => "Laden Sie die Datei erneut herunter; sie wurde vielleicht nicht vollständig gespeichert.".into(),
             ImportError::LabelMissing { .. } => "Schreiben Sie die Beschriftung so, wie sie in der Tabelle steht (Groß-/Kleinschreibung, Einrückung und Fußnotenzeichen zählen nicht).".into(),
-            ImportError::Ambiguous { .. } => "Geben Sie den Abschnitt mit an, z. B. zeile: [\"Arbeitslose\", \"Insgesamt\"], oder die Zelle mit zelle: D15.".into(),
-            ImportError::ColumnMissing { .. } => "Geben Sie die Überschrift so an, wie sie über der Spalte steht, oder den Spaltenbuchstaben, z. B. spalte: D.".into(),
+            ImportError::Ambiguous { .. } => "Geben Sie den Abschnitt mit an, z. B. zeile: [\"Arbeitslose\", \"Insgesamt\"], mehrere Spalten, z. B. zeile: { A: \"2020\", B: \"13076\" }, oder die Zelle mit zelle: D15.".into(),
+            ImportError::ColumnMissing { .. } => "Geben Sie die Überschrift so an, wie sie über der Spalte steht, oder den Spaltenbuchstaben oder die Spaltennummer, z. B. spalte: D oder filter: { 2: \"13076\" }.".into(),
             ImportError::ColumnAmbiguous { .. } => "Geben Sie den Spaltenbuchstaben an (spalte: D) oder die übergeordnete Überschrift, z. B. spalte: [\"Veränderung gegenüber Vorjahresmonat\", \"in %\"].".into(),
             ImportError::NotANumber { .. } | ImportError::EmptyCell { .. } => "Prüfen Sie, ob zeile: und spalte: die richtige Zelle treffen. Sonderzeichen der Statistik (X, *, –, .) werden als solche übernommen.".into(),
             ImportError::Encoding { .. } => "Geben Sie die Kodierung an: kodierung: windows-1252 (übliche Downloads) oder kodierung: utf-8.".into(),

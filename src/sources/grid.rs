@@ -46,6 +46,12 @@ pub struct Grid {
     pub rows: Vec<Vec<Cell>>,
     /// Row numbers as the user sees them (CSV: the line in the file), by row index.
     pub lines: Option<Vec<usize>>,
+    /// A GENESIS export's header lines joined per column (field 1 first), for naming cells
+    /// and finding a column by its whole header text.
+    pub headers: Option<Vec<String>>,
+    /// The first data row where the file says so (GENESIS): headers are searched above it
+    /// only, so that a count in a data row is never taken for a header.
+    pub data_start: Option<usize>,
     /// Each cell's text as compared ([`normalize`]), built once by [`Grid::index`].
     norm: Vec<Vec<Option<String>>>,
     width: usize,
@@ -67,6 +73,8 @@ impl Grid {
         let mut grid = Self {
             rows,
             lines,
+            headers: None,
+            data_start: None,
             norm: Vec::new(),
             width: 0,
         };
@@ -104,6 +112,12 @@ impl Grid {
             None => cell_ref(row, col),
             Some(lines) => {
                 let line = lines.get(row).copied().unwrap_or(row + 1);
+                if let Some(headers) = &self.headers {
+                    return match headers.get(col).filter(|h| !h.is_empty()) {
+                        Some(header) => format!("Zeile {line}, Feld {} („{header}“)", col + 1),
+                        None => format!("Zeile {line}, Feld {}", col + 1),
+                    };
+                }
                 let header = self
                     .get(0, col)
                     .label()
@@ -157,6 +171,15 @@ pub fn parse_column(text: &str) -> Option<usize> {
         n = n * 26 + usize::from(b - b'A') + 1;
     }
     Some(n - 1)
+}
+
+/// A column given by letter (`D`) or 1-based number (`4`) as a 0-based index; a number must
+/// lie within `width` (so a year such as 2019 is never taken for a column).
+pub fn parse_column_or_number(text: &str, width: usize) -> Option<usize> {
+    parse_column(text).or_else(|| {
+        let number: usize = text.trim().parse().ok()?;
+        (1..=width).contains(&number).then(|| number - 1)
+    })
 }
 
 /// `D15` as a 0-based (row, column).
@@ -257,9 +280,11 @@ pub fn closest(
 ) -> Vec<String> {
     let target = normalize(wanted);
     let mut scored: Vec<(usize, String)> = Vec::new();
+    // Repeats are skipped by a set, so a long table's labels are compared once each.
+    let mut seen = std::collections::HashSet::new();
     for candidate in candidates {
         let norm = normalize(&candidate);
-        if norm.is_empty() || scored.iter().any(|(_, c)| normalize(c) == norm) {
+        if norm.is_empty() || !seen.insert(norm.clone()) {
             continue;
         }
         let mut score = distance(&target, &norm);
@@ -294,6 +319,10 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(parse_column("AA"), Some(26));
         assert_eq!(parse_column("September"), None);
+        assert_eq!(parse_column_or_number("2", 16), Some(1));
+        assert_eq!(parse_column_or_number("B", 16), Some(1));
+        assert_eq!(parse_column_or_number("2019", 16), None);
+        assert_eq!(parse_column_or_number("0", 16), None);
         assert_eq!(parse_cell_ref("D15"), Some((14, 3)));
         assert_eq!(parse_cell_ref("D0"), None);
         assert_eq!(cell_ref(14, 3), "D15");

@@ -11,8 +11,10 @@ pub mod biff;
 pub mod csv;
 pub mod decl;
 pub mod error;
+pub mod genesis;
 pub mod grid;
 pub mod select;
+pub mod show;
 pub mod special;
 pub mod value;
 pub mod xlsx;
@@ -45,6 +47,8 @@ pub struct Provenance {
     pub sheet: Option<String>,
     /// The cell: `D15`, or `Zeile 7, Spalte „Wert“` for CSV.
     pub cell: String,
+    /// The cell's text as the file holds it (`2116`, `1.234,5`, `*`).
+    pub raw: String,
 }
 
 impl Provenance {
@@ -471,6 +475,9 @@ fn run(
             return;
         }
     };
+    if let (Book::Csv(_, Some(stand)), Some(info)) = (&book, imported.sources.get_mut(&job.name)) {
+        info.stand.get_or_insert_with(|| stand.clone());
+    }
     for (key, value_decl) in &job.decl.werte {
         let target = if job.prefix.is_empty() {
             key.clone()
@@ -478,7 +485,7 @@ fn run(
             format!("{}.{key}", job.prefix)
         };
         match take(&mut book, &file, &job.decl, value_decl) {
-            Ok((sheet, (value, cells), incomplete)) => {
+            Ok((sheet, (value, cells), incomplete, raws)) => {
                 incomplete_years(into, job, key, &target, &file, &incomplete, findings);
                 for year in incomplete.iter().filter(|year| year.shown.is_some()) {
                     imported.notes.insert(
@@ -503,6 +510,7 @@ fn run(
                     target.clone(),
                     (job.decl_file.clone(), format!("{}.werte.{key}", job.at)),
                 );
+                let mut raws = raws.into_iter();
                 for (sub, cell) in cells {
                     let leaf = if sub.is_empty() {
                         target.clone()
@@ -516,6 +524,7 @@ fn run(
                             file: file.clone(),
                             sheet: sheet.clone(),
                             cell,
+                            raw: raws.next().unwrap_or_default(),
                         },
                     );
                 }
@@ -528,12 +537,21 @@ fn run(
     }
 }
 
+/// What one declared value took: the sheet, the value and its cells, the years left
+/// incomplete, and each cell's text as the file holds it.
+type TakenFrom = (
+    Option<String>,
+    select::Taken,
+    Vec<select::IncompleteYear>,
+    Vec<String>,
+);
+
 fn take(
     book: &mut Book,
     file: &str,
     decl: &SourceDecl,
     value: &decl::ValueDecl,
-) -> Result<(Option<String>, select::Taken, Vec<select::IncompleteYear>), ImportError> {
+) -> Result<TakenFrom, ImportError> {
     let sheet_name = value.blatt.as_deref().or(decl.blatt.as_deref());
     let (grid, sheet) = book.sheet(sheet_name)?;
     let at = match &sheet {
@@ -545,7 +563,7 @@ fn take(
         Some(spec) => Selector::columns_of(grid, spec)
             .map_err(|m| ImportError::Declaration(format!("{at}: {m}")))?,
         None if sheet.is_none() => (0..grid.width()).collect(),
-        None => vec![0, 1],
+        None => label_columns(grid),
     };
     let decimal_comma = match decl.dezimalzeichen.as_deref().map(str::trim) {
         None | Some(",") => true,
@@ -561,9 +579,10 @@ fn take(
         at,
         label_cols,
         decimal_comma,
+        raw: std::cell::RefCell::default(),
     };
     let (taken, incomplete) = selector.take(value)?;
-    Ok((sheet, taken, incomplete))
+    Ok((sheet, taken, incomplete, selector.raw.take()))
 }
 
 /// Puts an imported value at `path`; a key the YAML already holds is an error (a number is
@@ -636,10 +655,27 @@ fn read_source(root: &Reader, file: &str) -> Result<Vec<u8>, ImportError> {
     })
 }
 
-/// An opened source file: sheets read on first use.
+/// The label columns of a sheet without `beschriftung:`: `A` and `B`, and every column left
+/// of where the numbers start in most rows (BA booklets: keys in `C`, names in `D`).
+pub fn label_columns(grid: &Grid) -> Vec<usize> {
+    let mut starts: IndexMap<usize, usize> = IndexMap::new();
+    for row in &grid.rows {
+        if let Some(col) = row.iter().position(|cell| matches!(cell, Cell::Number(_))) {
+            *starts.entry(col).or_default() += 1;
+        }
+    }
+    let first_numeric = starts
+        .iter()
+        .max_by_key(|(col, count)| (**count, std::cmp::Reverse(**col)))
+        .map_or(2, |(col, _)| *col);
+    (0..first_numeric.max(2)).collect()
+}
+
+/// An opened source file: sheets read on first use; a CSV file with the `Stand:` of a GENESIS
+/// export.
 enum Book {
     Sheets(Box<xlsx::Workbook>),
-    Csv(Grid),
+    Csv(Grid, Option<String>),
 }
 
 impl Book {
@@ -654,8 +690,9 @@ impl Book {
         if is_csv {
             let encoding = csv::Encoding::parse(decl.kodierung.as_deref())?;
             let mut grid = csv::read(&bytes, file, encoding, decl.trennzeichen.as_deref())?;
+            let stand = genesis::reshape(&mut grid).and_then(|g| g.stand);
             apply_filter(&mut grid, file, &decl.filter)?;
-            Ok(Book::Csv(grid))
+            Ok(Book::Csv(grid, stand))
         } else {
             let mut book = xlsx::Workbook::open(bytes, file)?;
             book.filter = decl.filter.clone();
@@ -665,14 +702,16 @@ impl Book {
 
     fn sheet(&mut self, name: Option<&str>) -> Result<(&Grid, Option<String>), ImportError> {
         match self {
-            Book::Csv(grid) => Ok((grid, None)),
+            Book::Csv(grid, _) => Ok((grid, None)),
             Book::Sheets(book) => book.sheet(name).map(|(grid, name)| (grid, Some(name))),
         }
     }
 }
 
 /// Keeps only the data rows whose filter columns hold the filter values; rows above the
-/// header and the header itself stay. Removed rows become empty, so cell names stay true.
+/// data and the header itself stay. Removed rows become empty, so cell names stay true.
+/// Columns are named by a header text, or by letter or 1-based number where the file has no
+/// header (GENESIS exports: `B: "13076"`).
 pub fn apply_filter(
     grid: &mut Grid,
     at: &str,
@@ -681,61 +720,12 @@ pub fn apply_filter(
     if filter.is_empty() {
         return Ok(());
     }
-    let wanted: Vec<(String, String)> = filter
-        .iter()
-        .map(|(k, v)| (normalize(k), v.as_text()))
-        .collect();
-    let header = (0..grid.rows.len()).find(|row| {
-        wanted.iter().all(|(column, _)| {
-            (0..grid.width()).any(|col| grid.norm(*row, col) == Some(column.as_str()))
-        })
-    });
-    let Some(header) = header else {
-        let column = filter.keys().next().cloned().unwrap_or_default();
-        let headers = grid
-            .rows
-            .first()
-            .map(|r| r.iter().filter_map(Cell::label).collect::<Vec<_>>())
-            .unwrap_or_default();
-        return Err(ImportError::ColumnMissing {
-            at: at.to_string(),
-            header: format!("„{column}“ (filter:)"),
-            row: "1".to_string(),
-            closest: {
-                let near = grid::closest(&column, headers, 3);
-                if near.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; ähnlich: {}",
-                        near.iter()
-                            .map(|n| format!("„{n}“"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            },
-        });
-    };
-    let columns: Vec<(usize, String)> = wanted
-        .iter()
-        .filter_map(|(column, value)| {
-            (0..grid.width())
-                .find(|col| grid.norm(header, *col) == Some(column.as_str()))
-                .map(|col| (col, value.clone()))
-        })
-        .collect();
-    let same = |cell: &Cell, value: &str| {
-        let text = cell.label().unwrap_or_default();
-        let text = text.trim();
-        text == value.trim()
-            || matches!((value::parse_number(text, true), value::parse_number(value, true)), (Some(a), Some(b)) if a == b)
-    };
+    let (columns, first_data) = filter_columns(grid, at, filter)?;
     let mut kept = 0;
-    for row in grid.rows.iter_mut().skip(header + 1) {
+    for row in grid.rows.iter_mut().skip(first_data) {
         let keep = columns
             .iter()
-            .all(|(col, value)| same(row.get(*col).unwrap_or(&Cell::Empty), value));
+            .all(|(col, value)| same_text(row.get(*col).unwrap_or(&Cell::Empty), value));
         if keep {
             kept += 1;
         } else {
@@ -755,6 +745,101 @@ pub fn apply_filter(
         });
     }
     Ok(())
+}
+
+/// Whether a cell holds the wanted text: compared as text (`01001` is not `1001`); a value
+/// written as a number in YAML (`3504`) also matches the same number written otherwise.
+pub fn same_text(cell: &Cell, wanted: &Text) -> bool {
+    let text = cell.label().unwrap_or_default();
+    let text = text.trim();
+    let value = wanted.as_text();
+    normalize(text) == normalize(&value)
+        || matches!(wanted, Text::Int(_) | Text::Float(_))
+            && matches!((value::parse_number(text, true), value::parse_number(&value, true)), (Some(a), Some(b)) if a == b)
+}
+
+/// The filter's columns and the first row it applies to: for columns by letter or number
+/// (all of them within the sheet), from the first data row on (the first row
+/// where every filter column is filled and another cell holds a number); otherwise below the
+/// header row that names them all.
+fn filter_columns(
+    grid: &Grid,
+    at: &str,
+    filter: &IndexMap<String, Text>,
+) -> Result<(Vec<(usize, Text)>, usize), ImportError> {
+    let wanted: Vec<String> = filter.keys().map(|k| normalize(k)).collect();
+    let width = grid.width();
+    let positional = filter
+        .keys()
+        .all(|key| grid::parse_column_or_number(key, width).is_some_and(|col| col < width));
+    let header = (0..grid.rows.len()).filter(|_| !positional).find(|row| {
+        wanted
+            .iter()
+            .all(|column| (0..width).any(|col| grid.norm(*row, col) == Some(column.as_str())))
+    });
+    if let Some(header) = header {
+        let columns = wanted
+            .iter()
+            .zip(filter.values())
+            .filter_map(|(column, value)| {
+                (0..width)
+                    .find(|col| grid.norm(header, *col) == Some(column.as_str()))
+                    .map(|col| (col, value.clone()))
+            })
+            .collect();
+        return Ok((columns, header + 1));
+    }
+    let mut columns = Vec::new();
+    for (key, value) in filter {
+        let Some(col) = grid::parse_column_or_number(key, width) else {
+            return Err(filter_column_missing(grid, at, key));
+        };
+        columns.push((col, value.clone()));
+    }
+    let numeric = |cell: &Cell| match cell {
+        Cell::Number(_) => true,
+        Cell::Text(text) => value::parse_number(text, true).is_some(),
+        Cell::Empty | Cell::Formula(_) => false,
+    };
+    let first_data = (0..grid.rows.len())
+        .find(|row| {
+            columns
+                .iter()
+                .all(|(col, _)| grid.norm(*row, *col).is_some())
+                && grid.rows.get(*row).is_some_and(|cells| {
+                    cells
+                        .iter()
+                        .enumerate()
+                        .any(|(col, cell)| !columns.iter().any(|(c, _)| *c == col) && numeric(cell))
+                })
+        })
+        .unwrap_or(0);
+    Ok((columns, first_data))
+}
+
+fn filter_column_missing(grid: &Grid, at: &str, column: &str) -> ImportError {
+    let headers = grid
+        .rows
+        .first()
+        .map(|r| r.iter().filter_map(Cell::label).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let near = grid::closest(column, headers, 3);
+    ImportError::ColumnMissing {
+        at: at.to_string(),
+        header: format!("„{column}“ (filter:)"),
+        row: "1".to_string(),
+        closest: if near.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; ähnlich: {}",
+                near.iter()
+                    .map(|n| format!("„{n}“"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    }
 }
 
 #[cfg(test)]

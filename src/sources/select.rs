@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::decl::{Incomplete, Labels, LongDecl, Pick, Text, ValueDecl};
 use super::error::ImportError;
 use super::grid::{
-    cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column, year_of,
-    Cell, Grid, MONTHS,
+    cell_ref, closest, column_letters, month_of, normalize, parse_cell_ref, parse_column,
+    parse_column_or_number, year_of, Cell, Grid, MONTHS,
 };
 use super::value::{denoise, text_figure, Figure};
 
@@ -26,6 +26,8 @@ pub struct Selector<'a> {
     pub label_cols: Vec<usize>,
     /// Whether `1.234,5` is the number format of text cells.
     pub decimal_comma: bool,
+    /// The raw text of every cell taken, in the order of the taken cells (for `amip quellen`).
+    pub raw: std::cell::RefCell<Vec<String>>,
 }
 
 fn listed(items: &[String]) -> String {
@@ -40,7 +42,10 @@ fn listed(items: &[String]) -> String {
 fn places(grid: &Grid, cells: &[(usize, usize)]) -> String {
     let names: Vec<String> = cells
         .iter()
-        .map(|(row, col)| format!("{} (Zeile {})", grid.cell_name(*row, *col), row + 1))
+        .map(|(row, col)| match grid.lines {
+            None => format!("{} (Zeile {})", grid.cell_name(*row, *col), row + 1),
+            Some(_) => grid.cell_name(*row, *col),
+        })
         .collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} und {last}", rest.join(", ")),
@@ -59,6 +64,7 @@ impl Selector<'_> {
                         let wanted = normalize(&text);
                         (0..grid.width()).find(|col| grid.norm(0, *col) == Some(wanted.as_str()))
                     })
+                    .or_else(|| parse_column_or_number(&text, grid.width()))
                     .ok_or_else(|| format!("beschriftung: die Spalte „{text}“ gibt es nicht"))
             })
             .collect()
@@ -83,8 +89,12 @@ impl Selector<'_> {
             .collect()
     }
 
-    /// The row whose label is `labels`; a path searches each part below the previous one.
+    /// The row whose label is `labels`; a path searches each part below the previous one;
+    /// keys name the one row where every named column holds its text.
     pub fn find_row(&self, labels: &Labels) -> Result<usize, ImportError> {
+        if let Labels::Keys(keys) = labels {
+            return self.find_row_by_keys(keys, labels);
+        }
         let parts = labels.parts();
         let mut start = 0;
         let mut chosen = None;
@@ -120,28 +130,144 @@ impl Selector<'_> {
         chosen.ok_or_else(|| ImportError::Declaration("zeile: ist leer".to_string()))
     }
 
-    /// The column headed `labels` above `row` (the nearest header wins), or a letter (`D`); a
-    /// header that looks like letters (`ELB`) counts as a header when one is there.
+    /// The column headed `labels` above `row` (the nearest header wins), a GENESIS export's
+    /// whole header text, or a letter (`D`) or 1-based number (`4`); a header that looks like
+    /// letters (`ELB`) counts as a header when one is there.
     pub fn find_col(&self, labels: &Labels, row: usize) -> Result<usize, ImportError> {
+        if let Labels::Keys(_) = labels {
+            return Err(ImportError::Declaration(format!(
+                "{}: spalte: nennt eine Spalte (Überschrift, Buchstabe oder Nummer), keine Zuordnung wie {}",
+                self.at,
+                labels.shown()
+            )));
+        }
         let parts = labels.parts();
-        let letter = match parts.as_slice() {
-            [single] => parse_column(single),
+        let single = match parts.as_slice() {
+            [single] => Some(single.as_str()),
             _ => None,
         };
-        match (self.find_header(&parts, labels, row), letter) {
-            (Err(ImportError::ColumnMissing { .. }), Some(col)) => Ok(col),
-            (result, _) => result,
+        match self.find_header(&parts, labels, row) {
+            Ok(col) => Ok(col),
+            Err(Miss::Error(err)) => Err(err),
+            Err(Miss::Part(part)) => single
+                .and_then(|single| {
+                    self.joined_header(single)
+                        .or_else(|| parse_column_or_number(single, self.grid.width()))
+                })
+                .ok_or_else(|| self.column_missing(&part, labels, row)),
         }
     }
 
-    fn find_header(
-        &self,
-        parts: &[String],
-        labels: &Labels,
-        row: usize,
-    ) -> Result<usize, ImportError> {
+    /// No column headed `part` above `row`: the error with the most similar header texts.
+    fn column_missing(&self, part: &str, labels: &Labels, row: usize) -> ImportError {
+        let candidates = (0..row)
+            .flat_map(|r| (0..self.grid.width()).map(move |c| (r, c)))
+            .filter_map(|(r, c)| match self.grid.get(r, c) {
+                Cell::Text(text) => Some(text.clone()),
+                _ => None,
+            });
+        ImportError::ColumnMissing {
+            at: self.at.clone(),
+            header: labels.shown(),
+            row: (row + 1).to_string(),
+            closest: listed(&closest(part, candidates, 3)),
+        }
+    }
+
+    /// The column whose joined GENESIS header lines read `text`.
+    fn joined_header(&self, text: &str) -> Option<usize> {
+        let wanted = normalize(text);
+        self.grid
+            .headers
+            .as_ref()?
+            .iter()
+            .position(|header| !header.is_empty() && normalize(header) == wanted)
+    }
+
+    /// A column named in `zeile: {A: …}` or `jahr:`: by letter or number within the sheet
+    /// (a code such as `A` for Österreich may stand in the data), else by header anywhere.
+    fn key_column(&self, name: &str) -> Result<usize, ImportError> {
         let width = self.grid.width();
-        let (mut top, mut bottom, mut left, mut right) = (0, row, 0, width);
+        if let Some(col) = parse_column_or_number(name, width).filter(|col| *col < width) {
+            return Ok(col);
+        }
+        self.find_col(
+            &Labels::One(Text::Text(name.to_string())),
+            self.grid.rows.len(),
+        )
+    }
+
+    fn find_row_by_keys(
+        &self,
+        keys: &IndexMap<String, Text>,
+        labels: &Labels,
+    ) -> Result<usize, ImportError> {
+        let columns: Vec<(usize, &Text)> = keys
+            .iter()
+            .map(|(name, text)| self.key_column(name).map(|col| (col, text)))
+            .collect::<Result<_, _>>()?;
+        let matches =
+            |row: usize, col: usize, text: &Text| super::same_text(self.grid.get(row, col), text);
+        let rows = self.grid.rows.len();
+        let hits: Vec<usize> = (0..rows)
+            .filter(|row| columns.iter().all(|(col, text)| matches(*row, *col, text)))
+            .collect();
+        match hits.as_slice() {
+            [row] => Ok(*row),
+            [] => {
+                // The value no row holds, with its column's nearest texts; else the rows that
+                // match all but one key.
+                let absent = columns
+                    .iter()
+                    .find(|(col, text)| !(0..rows).any(|row| matches(row, *col, text)));
+                let closest = match absent {
+                    Some((col, text)) => listed(&closest(
+                        &text.as_text(),
+                        (0..rows).filter_map(|row| self.grid.get(row, *col).label()),
+                        3,
+                    )),
+                    None => {
+                        let near: Vec<(usize, usize)> = (0..rows)
+                            .filter(|row| {
+                                columns.iter().filter(|(c, t)| matches(*row, *c, t)).count() + 1
+                                    == columns.len()
+                            })
+                            .take(5)
+                            .filter_map(|row| columns.first().map(|(col, _)| (row, *col)))
+                            .collect();
+                        if near.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; fast passend: {}", places(self.grid, &near))
+                        }
+                    }
+                };
+                Err(ImportError::LabelMissing {
+                    at: self.at.clone(),
+                    label: labels.shown(),
+                    closest,
+                })
+            }
+            several => Err(ImportError::Ambiguous {
+                at: self.at.clone(),
+                label: labels.shown(),
+                places: places(
+                    self.grid,
+                    &several
+                        .iter()
+                        .filter_map(|row| columns.first().map(|(col, _)| (*row, *col)))
+                        .collect::<Vec<_>>(),
+                ),
+            }),
+        }
+    }
+
+    /// The column under the header path; a part not found is returned as such, so that the
+    /// caller tries letters and numbers before the costly list of similar headers.
+    fn find_header(&self, parts: &[String], labels: &Labels, row: usize) -> Result<usize, Miss> {
+        let width = self.grid.width();
+        let above = self.grid.data_start.map_or(row, |start| row.min(start));
+        let (mut top, mut bottom, mut left, mut right) = (0, above, 0, width);
         let mut found = None;
         for (index, part) in parts.iter().enumerate() {
             let wanted = normalize(part);
@@ -161,26 +287,15 @@ impl Selector<'_> {
                 (!cols.is_empty()).then_some((r, cols))
             });
             let Some((header_row, cols)) = hit else {
-                let candidates = (0..row)
-                    .flat_map(|r| (0..width).map(move |c| (r, c)))
-                    .filter_map(|(r, c)| match self.grid.get(r, c) {
-                        Cell::Text(text) => Some(text.clone()),
-                        _ => None,
-                    });
-                return Err(ImportError::ColumnMissing {
-                    at: self.at.clone(),
-                    header: labels.shown(),
-                    row: (row + 1).to_string(),
-                    closest: listed(&closest(part, candidates, 3)),
-                });
+                return Err(Miss::Part(part.clone()));
             };
             if cols.len() > 1 {
                 let cells: Vec<(usize, usize)> = cols.iter().map(|c| (header_row, *c)).collect();
-                return Err(ImportError::ColumnAmbiguous {
+                return Err(Miss::Error(ImportError::ColumnAmbiguous {
                     at: self.at.clone(),
                     header: labels.shown(),
                     places: places(self.grid, &cells),
-                });
+                }));
             }
             let col = cols.first().copied().unwrap_or_default();
             // A merged header spans until the next filled cell of its row.
@@ -190,10 +305,10 @@ impl Selector<'_> {
             top = header_row + 1;
             left = col;
             right = span_end;
-            bottom = row;
+            bottom = above;
             found = Some(col);
         }
-        found.ok_or_else(|| ImportError::Declaration("spalte: ist leer".to_string()))
+        found.ok_or_else(|| Miss::Error(ImportError::Declaration("spalte: ist leer".to_string())))
     }
 
     /// The figure in a cell.
@@ -204,6 +319,11 @@ impl Selector<'_> {
         digits: Option<u8>,
     ) -> Result<Figure, ImportError> {
         let cell = self.grid.cell_name(row, col);
+        let raw = match self.grid.get(row, col) {
+            Cell::Formula(formula) => formula.clone(),
+            other => other.label().unwrap_or_default(),
+        };
+        self.raw.borrow_mut().push(raw);
         match self.grid.get(row, col) {
             Cell::Number(n) => Ok(Figure::Number(denoise(*n, digits))),
             Cell::Text(text) => match text_figure(text, self.decimal_comma) {
@@ -274,7 +394,9 @@ impl Selector<'_> {
                 let row = self.find_row(row)?;
                 self.row_map(row, cols, digits)
             }
-            (None, Some(col), Some(rows), None) => self.column_map(rows, col, digits),
+            (None, Some(col), Some(rows), None) => {
+                self.column_map(rows, col, decl.jahr.as_ref(), digits)
+            }
             (None, None, Some(Pick::Keys(rows)), Some(cols)) => {
                 let mut map = Map::new();
                 let mut cells = Vec::new();
@@ -357,15 +479,22 @@ impl Selector<'_> {
         Ok(())
     }
 
+    /// Several rows of one column; with `jahr:` the years are read from that column only
+    /// (long tables), and a year series is in year order whatever the file's order.
     fn column_map(
         &self,
         rows: &Pick,
         col: &Labels,
+        year: Option<&Text>,
         digits: Option<u8>,
     ) -> Result<Taken, ImportError> {
         let mut map = Map::new();
         let mut cells = Vec::new();
-        let picked: Vec<(String, usize)> = match rows {
+        let year_cols = match year {
+            Some(year) => vec![self.key_column(&year.as_text())?],
+            None => self.label_cols.clone(),
+        };
+        let mut picked: Vec<(String, usize)> = match rows {
             Pick::Keys(keys) => keys
                 .iter()
                 .map(|(key, label)| self.find_row(label).map(|row| (key.clone(), row)))
@@ -374,7 +503,7 @@ impl Selector<'_> {
                 let classify = classifier(kind)?;
                 (0..self.grid.rows.len())
                     .filter_map(|row| {
-                        self.label_cols
+                        year_cols
                             .iter()
                             .find_map(|c| self.grid.get(row, *c).label().and_then(|l| classify(&l)))
                             .map(|key| (key, row))
@@ -382,6 +511,10 @@ impl Selector<'_> {
                     .collect()
             }
         };
+        if matches!(rows, Pick::Kind(kind) if kind.trim() == "jahre") {
+            // Years are four digits here, so text order is year order; stable for repeats.
+            picked.sort_by(|a, b| a.0.cmp(&b.0));
+        }
         if matches!(rows, Pick::Kind(_)) {
             let mut seen: IndexMap<&str, usize> = IndexMap::new();
             for (key, row) in &picked {
@@ -629,6 +762,13 @@ impl IncompleteYear {
             _ => String::new(),
         }
     }
+}
+
+/// Why a header path was not found: a part missing (letters and numbers may still name the
+/// column), or an error to report as it is.
+enum Miss {
+    Part(String),
+    Error(ImportError),
 }
 
 type Classify = fn(&str) -> Option<String>;

@@ -1,4 +1,4 @@
-//! The BA's special values (`X`, `*`, `–`, `.`): values of their own kind that stand where a
+//! The BA's and GENESIS' special values (`X`, `*`, `–`, `.`, `...`): values of their own kind that stand where a
 //! figure cannot be given. They are kept as their sign in the data tree, so that text, tables
 //! and charts show the sign and never a 0.
 
@@ -13,6 +13,8 @@ pub enum Special {
     Nothing,
     /// `.`: Zahlenwert unbekannt oder geheim.
     Unknown,
+    /// `...`: Angabe fällt später an (GENESIS: not yet published).
+    Later,
 }
 
 impl Special {
@@ -23,6 +25,7 @@ impl Special {
             "*" => Some(Self::Anonymised),
             "-" | "–" | "—" | "−" => Some(Self::Nothing),
             "." => Some(Self::Unknown),
+            "..." | "…" => Some(Self::Later),
             _ => None,
         }
     }
@@ -34,6 +37,7 @@ impl Special {
             Self::Anonymised => "*",
             Self::Nothing => "–",
             Self::Unknown => ".",
+            Self::Later => "...",
         }
     }
 
@@ -44,6 +48,7 @@ impl Special {
             Self::Anonymised => "anonymisiert",
             Self::Nothing => "nichts vorhanden",
             Self::Unknown => "Zahlenwert unbekannt",
+            Self::Later => "Angabe fällt später an",
         }
     }
 
@@ -64,13 +69,14 @@ mod tests {
 
     #[test]
     fn every_sign_is_recognised_and_round_trips() {
-        for sign in ["X", "*", "–", "."] {
+        for sign in ["X", "*", "–", ".", "..."] {
             let special = Special::parse(sign).unwrap();
             assert_eq!(special.sign(), sign);
         }
         assert_eq!(Special::parse(" - "), Some(Special::Nothing));
         assert_eq!(Special::parse("0"), None);
         assert_eq!(Special::parse("XX"), None);
+        assert_eq!(Special::parse("…"), Some(Special::Later));
         assert_eq!(Special::NotPossible.in_text(), "X (Nachweis nicht möglich)");
     }
 }

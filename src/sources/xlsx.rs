@@ -278,6 +278,11 @@ impl Workbook {
         }
     }
 
+    /// The names of all sheets, in the workbook's order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The sheet named `name` (compared without case and surrounding spaces), else the first
     /// visible worksheet (a hidden sheet is read only when named).
     pub fn sheet(&mut self, name: Option<&str>) -> Result<(&Grid, String), ImportError> {

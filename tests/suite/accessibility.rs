@@ -58,10 +58,10 @@ fn every_page_passes_axe_and_the_structural_checks_in_chromium() {
     };
     assert_eq!(
         figures_on(false),
-        9,
-        "all nine charts were checked as figures"
+        10,
+        "all ten charts were checked as figures"
     );
-    assert_eq!(figures_on(true), 9, "… and again on the one-page view");
+    assert_eq!(figures_on(true), 10, "… and again on the one-page view");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -136,9 +136,9 @@ fn the_pdf_is_tagged_pdf_ua_and_pdf_a() {
     // Alt text of each chart reaches the tagged PDF via main.typ.
     let main = fs::read_to_string(project.path().join("output/typst/main.typ")).unwrap();
     // Alt text of each chart and of the logo on the title page.
-    assert_eq!(main.matches("alt: \"").count(), 9 + 1);
+    assert_eq!(main.matches("alt: \"").count(), 10 + 1);
     // Each chart's data follows it as a table under "Daten zur Abbildung N".
-    for n in 1..=9 {
+    for n in 1..=10 {
         assert!(
             main.contains(&format!("[Daten zur Abbildung {n}])\n#table(")),
             "data table of chart {n}"

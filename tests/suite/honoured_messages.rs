@@ -528,7 +528,7 @@ fn typos_in_declarations_are_named_in_german_at_their_line() {
     );
     refused_with(dir, &[(
         "data/elb.yaml:23:9",
-        "Fehler in data/elb.yaml: unbekannter Schlüssel „mont“; erlaubt sind blatt, zelle, zeile, spalte, zeilen, spalten, zeitreihe, monat, unvollstaendig, stellen, beschriftung",
+        "Fehler in data/elb.yaml: unbekannter Schlüssel „mont“; erlaubt sind blatt, zelle, zeile, spalte, zeilen, spalten, zeitreihe, jahr, monat, unvollstaendig, stellen, beschriftung",
     )]);
     let project = example_copy();
     let dir = project.path();

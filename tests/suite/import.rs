@@ -586,6 +586,7 @@ fn the_example_generator_is_reproducible_and_matches_the_committed_files() {
         quellen::ELB,
         quellen::COCKPIT,
         quellen::KENNZAHLEN,
+        quellen::GENESIS,
     ] {
         let generated = fs::read(dir.path().join(file)).unwrap();
         let committed = fs::read(common::repo().join("data/quellen").join(file)).unwrap();

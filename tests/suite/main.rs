@@ -31,6 +31,7 @@ mod init;
 mod markdown_property;
 mod new_year;
 mod numbers;
+mod official;
 mod parity;
 mod parity_property;
 mod robustness;

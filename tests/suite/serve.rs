@@ -277,7 +277,7 @@ fn serve_shows_a_chapter_edit_and_sends_reload() {
     let mut server = Server::start(project.path(), &["--no-pdf"], &[]);
 
     let first = server.wait_for_line("Website erstellt", EVENT_LIMIT);
-    assert!(first.contains("9 Abbildungen gezeichnet"), "{first}");
+    assert!(first.contains("10 Abbildungen gezeichnet"), "{first}");
     let page = server.get("/");
     assert_eq!(page.status, 200, "{}", page.head);
     let html = page.text();

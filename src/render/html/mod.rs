@@ -144,7 +144,12 @@ fn page_bytes(page: String) -> Vec<u8> {
             None => format!("{CSP_META}\n{page}"),
         }
     };
-    crate::controls::shown_in_page(page, "\\").into_bytes()
+    shown_as_text(page)
+}
+
+/// A page's or chart's bytes, control characters from the sources shown as text (`\u{1b}`).
+fn shown_as_text(text: String) -> Vec<u8> {
+    crate::controls::shown_in_page(text, "\\").into_bytes()
 }
 
 /// The policy of the built-in page template, for pages whose template lacks it.
@@ -207,7 +212,7 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Vec<SiteFile>, Findings> {
         template(project, "html/style.css").as_bytes().to_vec(),
     ));
     for (id, svg) in input.svgs {
-        files.push((format!("{CHART_DIR}/{id}.svg"), page_bytes(svg.clone())));
+        files.push((format!("{CHART_DIR}/{id}.svg"), shown_as_text(svg.clone())));
     }
     if findings.has_errors() {
         Err(findings)

@@ -187,3 +187,26 @@ pub fn write_both(
         })
         .collect()
 }
+
+/// The folder of the real published files (`../shared/ba-real/files/`, or `AMIP_REAL_FILES`),
+/// or `None` after printing „übersprungen: …“; under `CI=true` a missing folder fails.
+pub fn real_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("AMIP_REAL_FILES").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ba-real/files"),
+        std::path::PathBuf::from,
+    );
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !ci,
+        "CI=true, aber die echten Veröffentlichungen fehlen: {}",
+        dir.display()
+    );
+    println!(
+        "übersprungen: die echten Veröffentlichungen fehlen ({}); setzen Sie AMIP_REAL_FILES",
+        dir.display()
+    );
+    None
+}
