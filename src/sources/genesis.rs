@@ -126,13 +126,14 @@ mod tests {
     use super::*;
     use crate::sources::csv::{read, Encoding};
 
+    // The layout of a GENESIS export with invented regions and figures.
     const EXPORT: &str = "GENESIS-Tabelle: 13211-02-05-4\n\
 Arbeitslose nach Personengruppen;;;;;\n\
 ;;;Arbeitslose;Arbeitslose;Arbeitslosenquote\n\
 ;;;;langzeitarbeitslos;\n\
 ;;;Anzahl;Anzahl;Prozent\n\
-2020;01001;      Flensburg, kreisfreie Stadt;4722;1419;9,9\n\
-2020;13076;      Landkreis Ludwigslust-Parchim;6834;2203;6,6\n\
+2020;01001;      Musterstadt, kreisfreie Stadt;1000;200;5,0\n\
+2020;13076;      Landkreis Musterland;2000;300;4,0\n\
 __________\n\
 \"zu \"\"gesamte Tabelle\"\":\n\
 Quelle: BA\"\n\

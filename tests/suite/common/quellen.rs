@@ -24,8 +24,8 @@ pub const ELB: &str = "zeitreihe-elb-03504-201912.xlsx";
 pub const COCKPIT: &str = "sgb2-cockpit-integrationsprognose-2019.xlsx";
 /// The § 48a CSV.
 pub const KENNZAHLEN: &str = "kennzahlen-48a-201909.csv";
-/// A GENESIS export of the Regionaldatenbank (table 13211-02-05-4), cut to four regions.
-pub const GENESIS: &str = "13211-02-05-4.csv";
+/// A long table in the layout of a GENESIS export (Regionaldatenbank), the example district only.
+pub const GENESIS: &str = "arbeitslose-jd-kreise-genesis.csv";
 
 /// One row of a block: label (with its indentation), the reporting month, the share, the
 /// previous month, the same month a year earlier.
@@ -530,138 +530,40 @@ pub fn kennzahlen_csv() -> Vec<u8> {
     bytes.into_owned()
 }
 
-/// The GENESIS example's data rows, 2019 first (key, indented name, values).
-const GENESIS_ROWS: [(&str, &str, &str); 20] = [
-    (
-        "12",
-        "  Brandenburg",
-        "76888;8978;4229;1363;5647;20951;28730;6,4;5,8;6,3;5,2;17,0;6,5",
-    ),
-    (
-        "12061",
-        "      Dahme-Spreewald, Landkreis",
-        "3379;358;199;25;110;991;1033;4,1;3,7;4,0;3,3;6,7;1,8",
-    ),
-    (
-        "12062",
-        "      Elbe-Elster, Landkreis",
-        "3236;206;170;41;154;1147;1298;6,7;6,0;6,3;5,8;x;5,1",
-    ),
-    (
-        "12066",
-        "      Oberspreewald-Lausitz, Landkreis",
-        "4333;300;238;53;195;1426;1747;8,3;7,5;7,7;7,2;19,0;5,7",
-    ),
-    (
-        "12",
-        "  Brandenburg",
-        "83669;8423;4569;1361;5768;22492;33076;7,0;6,3;6,8;5,8;18,1;7,0",
-    ),
-    (
-        "12061",
-        "      Dahme-Spreewald, Landkreis",
-        "3713;327;226;19;100;1137;1279;4,6;4,1;4,4;3,8;.;1,7",
-    ),
-    (
-        "12062",
-        "      Elbe-Elster, Landkreis",
-        "3778;204;185;37;155;1352;1619;7,8;7,0;7,1;6,8;.;5,2",
-    ),
-    (
-        "12066",
-        "      Oberspreewald-Lausitz, Landkreis",
-        "4882;304;268;54;209;1452;2093;9,3;8,4;8,4;8,3;.;6,4",
-    ),
-    (
-        "12",
-        "  Brandenburg",
-        "92648;8448;4982;1463;6254;23955;38576;7,8;7,0;7,5;6,4;21,8;7,9",
-    ),
-    (
-        "12061",
-        "      Dahme-Spreewald, Landkreis",
-        "4206;363;255;30;125;1198;1468;5,3;4,7;5,1;4,4;.;2,2",
-    ),
-    (
-        "12062",
-        "      Elbe-Elster, Landkreis",
-        "4443;204;224;36;172;1516;2089;9,1;8,1;8,3;7,9;.;5,7",
-    ),
-    (
-        "12066",
-        "      Oberspreewald-Lausitz, Landkreis",
-        "5435;318;290;54;212;1474;2476;10,3;9,2;9,3;9,0;.;6,3",
-    ),
-    (
-        "12",
-        "  Brandenburg",
-        "105555;8052;5570;1603;6802;27091;45756;8,9;8,0;8,5;7,4;24,3;8,2",
-    ),
-    (
-        "12061",
-        "      Dahme-Spreewald, Landkreis",
-        "4927;415;282;42;176;1336;1827;6,2;5,6;6,0;5,1;11,5;3,1",
-    ),
-    (
-        "12062",
-        "      Elbe-Elster, Landkreis",
-        "5248;214;247;38;194;1742;2543;10,6;9,4;9,6;9,3;35,1;5,9",
-    ),
-    (
-        "12066",
-        "      Oberspreewald-Lausitz, Landkreis",
-        "6347;298;339;46;209;1654;3182;11,8;10,5;10,7;10,4;25,2;5,7",
-    ),
-    (
-        "12",
-        "  Brandenburg",
-        "114873;5337;6084;1344;6751;29294;49208;9,7;8,7;9,1;8,2;17,8;7,5",
-    ),
-    (
-        "12061",
-        "      Dahme-Spreewald, Landkreis",
-        "5295;303;291;37;185;1392;1862;6,7;6,0;6,4;5,6;9,1;3,0",
-    ),
-    (
-        "12062",
-        "      Elbe-Elster, Landkreis",
-        "5953;118;259;40;227;1870;2848;11,8;10,5;10,4;10,7;20,5;5,9",
-    ),
-    (
-        "12066",
-        "      Oberspreewald-Lausitz, Landkreis",
-        "7176;214;393;51;254;1839;3417;13,2;11,7;11,7;11,7;19,6;6,1",
-    ),
+/// The example district's Arbeitslose (annual average) and of them long-term unemployed,
+/// 2019 first: the figures chapter 02 quotes.
+const GENESIS_ROWS: [(u16, u32, u32); 5] = [
+    (2019, 3236, 1298),
+    (2018, 3778, 1619),
+    (2017, 4443, 2089),
+    (2016, 5248, 2543),
+    (2015, 5953, 2848),
 ];
 
-/// The Regionaldatenbank's export „Arbeitslose und Arbeitslosenquoten, Jahresdurchschnitt,
-/// Kreise“ as GENESIS publishes it (Latin-1, title block, three header lines, one row per year
-/// and region, `__________`, footnote, copyright, `Stand:`), cut to Brandenburg and three of
-/// its Kreise and to the years 2015–2019; the figures are the published ones (Stand
-/// 17.08.2021).
+/// A file in the layout of a GENESIS export („Tabelle als CSV“ of the Regionaldatenbank:
+/// Latin-1, title block, three header lines whose first three fields are empty, one row per
+/// year and region with the year in field 1 and the region key in field 2, `__________`, a
+/// quoted footnote and `Stand:`), holding only the example district (key `12062`) and only the
+/// two columns the example reads. It is written here, not copied: the published tables are
+/// third-party works (the tests read the real ones from `../shared/ba-real/files/`).
 pub fn genesis_csv() -> Vec<u8> {
     let mut text = String::from(
-        "GENESIS-Tabelle: 13211-02-05-4\n\
-Arbeitslose nach ausgewählten Personengruppen sowie;;;;;;;;;;;;;;;\n\
-Arbeitslosenquoten - Jahresdurchschnitt - (ab 2009) regionale Tiefe:;;;;;;;;;;;;;;;\n\
-Kreise und krfr. Städte;;;;;;;;;;;;;;;\n\
-Arbeitsmarktstatistik der Bundesagentur für Arbeit;;;;;;;;;;;;;;;\n\
-;;;Arbeitslose;Arbeitslose;Arbeitslose;Arbeitslose;Arbeitslose;Arbeitslose;Arbeitslose;Arbeitslosenquote bez. abh. zivile Erwerbspers.;Arbeitslosenquote bez. auf alle zivile Erwerbsp.;Arbeitslosenquote bez. auf alle zivile Erwerbsp.;Arbeitslosenquote bez. auf alle zivile Erwerbsp.;Arbeitslosenquote bez. auf alle zivile Erwerbsp.;Arbeitslosenquote bez. auf alle zivile Erwerbsp.\n\
-;;;;Ausländer;schwerbehindert;15 bis unter 20 Jahre;15 bis unter 25 Jahre;55 bis unter 65 Jahre;langzeitarbeitslos;;;Männer;Frauen;Ausländer;15 bis unter 25 Jahre\n\
-;;;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Prozent;Prozent;Prozent;Prozent;Prozent;Prozent\n",
+        "GENESIS-Tabelle: Beispiel im Aufbau der Tabelle 13211-02-05-4\n\
+Arbeitslose - Jahresdurchschnitt - regionale Tiefe: Kreise und krfr. Städte;;;;\n\
+Beispieldatei von amip, erzeugt von examples/quellen_beispiel.rs;;;;\n\
+;;;Arbeitslose;Arbeitslose\n\
+;;;;langzeitarbeitslos\n\
+;;;Anzahl;Anzahl\n",
     );
-    for (index, (key, name, values)) in GENESIS_ROWS.iter().enumerate() {
-        let year = 2019 - index / 4;
-        text.push_str(&format!("{year};{key};{name};{values}\n"));
+    for (year, all, long_term) in GENESIS_ROWS {
+        text.push_str(&format!(
+            "{year};12062;      Elbe-Elster, Landkreis;{all};{long_term}\n"
+        ));
     }
     text.push_str(
         "__________\n\
-\"zu \"\"gesamte Tabelle\"\":\n\
-Quelle: Arbeitsmarktstatistik der Bundesagentur für Arbeit\n\
-(BA).\"\n\
-\"© Statistische Ämter des Bundes und der Länder, Deutschland, 2021.\n\
-Dieses Werk ist lizenziert unter der Datenlizenz Deutschland\n\
-- Namensnennung - Version 2.0.\"\n\
+\"Beispieldatei: nur der Landkreis Elbe-Elster und die Spalten, die das Programm liest.\n\
+Quelle der Zahlen: Statistik der Bundesagentur für Arbeit.\"\n\
 Stand: 17.08.2021 / 19:38:04\n",
     );
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
