@@ -515,20 +515,27 @@ pub fn expand_all(project: &Project) -> Result<Vec<Expanded>, Findings> {
     expand_all_with_warnings(project).map(|(expanded, _)| expanded)
 }
 
+/// The data as tera's context for chapters and titles. Pending values are none for tera,
+/// whether written `~` or `in_abstimmung`, so that every operation on them is recognised as
+/// one on a pending value.
+fn data_context(project: &Project) -> Result<Context, Findings> {
+    let mut data = project.data.clone();
+    pending_to_none(&mut data);
+    Context::from_serialize(&data).map_err(|err| {
+        Findings(vec![Finding::error(format!(
+            "Die Daten können nicht übergeben werden: {err}"
+        ))])
+    })
+}
+
 /// [`expand_all`] and the warnings found on the way (fractions given to `prozent`).
 pub fn expand_all_with_warnings(project: &Project) -> Result<(Vec<Expanded>, Findings), Findings> {
     let (mut tera, traps) = chapter_tera_with(project);
     let mut findings = Findings::default();
-    // Pending values are none for tera, whether written `~` or `in_abstimmung`, so that every
-    // operation on them is recognised as one on a pending value.
-    let mut data = project.data.clone();
-    pending_to_none(&mut data);
-    let context = match Context::from_serialize(&data) {
+    let context = match data_context(project) {
         Ok(context) => context,
-        Err(err) => {
-            findings.push(Finding::error(format!(
-                "Die Daten können nicht übergeben werden: {err}"
-            )));
+        Err(more) => {
+            findings.extend(more);
             return Err(findings);
         }
     };

@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 
 use super::messages::translate;
 use super::render::{error_text, register_print_filter, wrap_prints, Edits};
-use super::{pending_to_none, register_format_filters_with};
+use super::{data_context, register_format_filters_with};
 use crate::diagnostic::{Finding, Findings};
 use crate::format::PercentStyle;
 use crate::model::{CategoriesDecl, ChartDecl, Project, TableDecl};
@@ -40,14 +40,10 @@ pub fn expand_titles(project: &mut Project) -> Findings {
         return findings;
     }
     let tera = title_tera(project);
-    let mut data = project.data.clone();
-    pending_to_none(&mut data);
-    let context = match Context::from_serialize(&data) {
+    let context = match data_context(project) {
         Ok(context) => context,
-        Err(err) => {
-            findings.push(Finding::error(format!(
-                "Die Daten können nicht übergeben werden: {err}"
-            )));
+        Err(more) => {
+            findings.extend(more);
             return findings;
         }
     };

@@ -339,23 +339,9 @@ fn final_lists_each_example_value_once_with_its_uses_and_counts_at_the_end() {
 /// A long monthly series as the BA publishes it: the year only on the January row, a
 /// „Jahresdurchschnitt“ row after December; 2026 runs from January to September.
 fn long_series_csv() -> String {
-    const MONTHS: [&str; 12] = [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ];
     let mut csv = String::from("Jahr;Monat;Arbeitslose\r\n");
     for (year, base, months) in [(2024, 1200, 12), (2025, 1100, 12), (2026, 1000, 9)] {
-        for (index, month) in MONTHS.iter().take(months).enumerate() {
+        for (index, month) in amip::format::MONTHS.iter().take(months).enumerate() {
             let year_cell = if index == 0 {
                 year.to_string()
             } else {
